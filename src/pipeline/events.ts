@@ -1,0 +1,44 @@
+/**
+ * Typed events the pipeline emits. The engine knows nothing about terminals: the Ink board and
+ * the plain-line reporter are two implementations of `Reporter`.
+ */
+
+export type StepName =
+  | 'resolve'
+  | 'probe'
+  | 'build'
+  | 'sign'
+  | 'package'
+  | 'repodata'
+  | 'disk'
+  | 'verify';
+
+/** The phase a kernel's build is in, as shown on the board. */
+export type KernelPhase = 'queued' | 'probe' | 'compile' | 'link' | 'modpost' | 'sign' | 'package' | 'done' | 'failed' | 'cancelled' | 'cached';
+
+export type PipelineEvent =
+  | { type: 'step-start'; step: StepName; detail?: string }
+  | { type: 'step-end'; step: StepName; ok: boolean; detail?: string }
+  | { type: 'kernel-queued'; release: string; objectsExpected: number }
+  | { type: 'kernel-phase'; release: string; phase: KernelPhase }
+  /** One object compiled (`CC [M]` line). */
+  | { type: 'object-compiled'; release: string; object: string; compiled: number; expected: number }
+  | { type: 'kernel-log'; release: string; line: string }
+  | { type: 'warning'; release?: string; message: string }
+  | { type: 'compiler-error'; release: string; message: string }
+  | { type: 'kernel-done'; release: string; modules: string[]; seconds: number; cached?: boolean }
+  | { type: 'kernel-failed'; release: string; firstError: string; logFile: string; seconds: number }
+  | { type: 'artifact'; kind: 'rpm' | 'srpm' | 'iso' | 'repodata' | 'log' | 'cert' | 'pubkey' | 'header'; path: string; bytes: number }
+  | { type: 'info'; message: string };
+
+export interface Reporter {
+  emit(event: PipelineEvent): void;
+}
+
+/** A reporter that drops every event (for library use and tests that do not care). */
+export const silentReporter: Reporter = { emit() {} };
+
+/** Fan one event stream out to several reporters. */
+export function teeReporter(...reporters: Reporter[]): Reporter {
+  return { emit: (e) => reporters.forEach((r) => r.emit(e)) };
+}
