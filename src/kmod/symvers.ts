@@ -1,0 +1,43 @@
+/**
+ * Module.symvers of a kernel build tree: one exported symbol per line,
+ * `0x<crc>\t<symbol>\t<module>\t<export type>[\t<namespace>]` (kernel ≥ 5.4 order; older
+ * kernels wrote the namespace before the module — see below).
+ */
+export interface SymversEntry {
+  crc: number;
+  /** `vmlinux` or the module path (e.g. `drivers/net/mii`). */
+  module: string;
+  /** EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, … */
+  exportType: string;
+  namespace?: string;
+}
+
+export type Symvers = Map<string, SymversEntry>;
+
+export function parseSymvers(text: string): Symvers {
+  const out: Symvers = new Map();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const cols = line.split('\t');
+    if (cols.length < 4 || !/^0x[0-9a-fA-F]+$/.test(cols[0])) continue;
+    const [crcText, symbol] = cols;
+    let module = cols[2];
+    let exportType = cols[3];
+    let namespace: string | undefined = cols[4];
+    // Linux 5.4–5.7 wrote `crc sym namespace module type`: detect the export type column.
+    if (!/^EXPORT_/.test(cols[3]) && cols[4] !== undefined && /^EXPORT_/.test(cols[4])) {
+      namespace = cols[2];
+      module = cols[3];
+      exportType = cols[4] ?? '';
+    }
+    const entry: SymversEntry = { crc: Number.parseInt(crcText.slice(2), 16) >>> 0, module, exportType };
+    if (namespace !== undefined && namespace !== '') entry.namespace = namespace;
+    out.set(symbol, entry);
+  }
+  return out;
+}
+
+/** `0x` + 8 lowercase hex digits: the form of kernel()/ksym() versions. */
+export function crcHex(crc: number): string {
+  return `0x${(crc >>> 0).toString(16).padStart(8, '0')}`;
+}

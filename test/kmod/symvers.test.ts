@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { parseSymvers, crcHex } from '../../src/kmod/symvers.js';
+
+const trees = readdirSync('/lib/modules')
+  .map((r) => ({ release: r, symvers: `/lib/modules/${r}/build/Module.symvers` }))
+  .filter((t) => existsSync(t.symvers));
+
+test('parseSymvers reads every line of each installed kernel Module.symvers', () => {
+  assert.ok(trees.length >= 1, 'no kernel tree with Module.symvers installed');
+  for (const t of trees) {
+    const text = readFileSync(t.symvers, 'utf8');
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    const map = parseSymvers(text);
+    // Symbols are unique in Module.symvers; every line must be understood.
+    assert.equal(map.size, lines.length, t.release);
+    // Compare a sample of lines (spread over the file) column by column with awk-free splitting.
+    for (let i = 0; i < lines.length; i += Math.max(1, Math.floor(lines.length / 200))) {
+      const cols = lines[i].split('\t');
+      const e = map.get(cols[1]);
+      assert.ok(e, cols[1]);
+      assert.equal(crcHex(e.crc), `0x${cols[0].slice(2).padStart(8, '0').toLowerCase()}`);
+      assert.equal(e.module, cols[2]);
+      assert.equal(e.exportType, cols[3]);
+      assert.equal(e.namespace, cols[4] ? cols[4] : undefined);
+    }
+    assert.equal(map.get('printk')?.module ?? map.get('_printk')?.module, 'vmlinux');
+  }
+});
+
+test('parseSymvers: namespaces and the 5.4–5.7 column order', () => {
+  const m = parseSymvers(
+    '0x0000abcd\tfoo\tvmlinux\tEXPORT_SYMBOL_GPL\tFOO_NS\n' +
+      '0x12345678\tbar\tdrivers/x/y\tEXPORT_SYMBOL\t\n' +
+      '0xdeadbeef\told\tOLD_NS\tdrivers/z\tEXPORT_SYMBOL\n' +
+      'garbage line\n',
+  );
+  assert.deepEqual(m.get('foo'), { crc: 0xabcd, module: 'vmlinux', exportType: 'EXPORT_SYMBOL_GPL', namespace: 'FOO_NS' });
+  assert.deepEqual(m.get('bar'), { crc: 0x12345678, module: 'drivers/x/y', exportType: 'EXPORT_SYMBOL' });
+  assert.deepEqual(m.get('old'), { crc: 0xdeadbeef, module: 'drivers/z', exportType: 'EXPORT_SYMBOL', namespace: 'OLD_NS' });
+  assert.equal(m.size, 3);
+  assert.equal(crcHex(0xabcd), '0x0000abcd');
+  assert.equal(crcHex(0xdeadbeef), '0xdeadbeef');
+});
