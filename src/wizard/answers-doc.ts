@@ -1,0 +1,172 @@
+/**
+ * Between the wizard's state and the answers document (`dudforge.json`): what each answered
+ * step contributes, and how a saved document puts the wizard back where it was.
+ */
+import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type SigningAnswers, type SourceSpec } from '../answers/schema.js';
+import { BUILD_STEP, REVIEW_STEP } from './steps.js';
+import { initialState, type InitialOptions, type KernelChoice, type WizardState } from './state.js';
+import { textField } from './text-field.js';
+import { absolutePath } from './validate-step.js';
+
+function v(state: WizardState, key: keyof WizardState['fields']): string {
+  return state.fields[key].value.trim();
+}
+
+export function sourceSpecOf(state: WizardState): SourceSpec {
+  switch (state.sourceKind) {
+    case 'dir':
+      return { kind: 'dir', path: absolutePath(state, v(state, 'source.path')) };
+    case 'tar':
+      return { kind: 'tar', file: absolutePath(state, v(state, 'source.file')) };
+    case 'git': {
+      const repo = v(state, 'source.repo');
+      // A local repository path is made absolute; URLs stay as typed.
+      return { kind: 'git', repo: /^[a-z+]+:\/\/|^[^/]+@[^/]+:/.test(repo) ? repo : absolutePath(state, repo), rev: v(state, 'source.rev') };
+    }
+  }
+}
+
+export function signingOf(state: WizardState): SigningAnswers {
+  switch (state.signingMode) {
+    case 'none':
+      return { mode: 'none' };
+    case 'key': {
+      const key = v(state, 'signing.key');
+      const cert = v(state, 'signing.cert');
+      return { mode: 'key', key: key.startsWith('pkcs11:') ? key : absolutePath(state, key), cert: absolutePath(state, cert) };
+    }
+    case 'generate':
+      return { mode: 'generate', dir: absolutePath(state, v(state, 'signing.dir')) };
+  }
+}
+
+/** Driver directories for the answers: none when the source's top directory is the module itself. */
+export function driverDirsOf(state: WizardState): string[] | undefined {
+  const dirs = state.selectedDirs.filter((d) => d !== '.');
+  if (state.sourceKind === 'dir' && state.selectedDirs.includes('.') && dirs.length === 0) return undefined;
+  return [...dirs].sort();
+}
+
+export function kernelsOf(state: WizardState): Answers['kernels'] {
+  return state.selectedKernels
+    .map((path) => state.kernels?.find((k) => k.path === path))
+    .filter((k): k is KernelChoice => !!k && !!k.release)
+    .map((k) => ({ release: k.release!, buildTree: k.path }));
+}
+
+/**
+ * The document to save once the user has answered every step before `step` (the step now
+ * shown). A step's section appears only once it is answered; `wizard.step` records where to
+ * resume.
+ */
+export function answersFromState(state: WizardState, step: number): Partial<Answers> {
+  const doc: Partial<Answers> = { schemaVersion: ANSWERS_SCHEMA_VERSION };
+  if (step > 1) {
+    doc.project = { name: v(state, 'project.name') };
+    for (const key of ['vendor', 'author', 'email'] as const) {
+      const value = v(state, `project.${key}`);
+      if (value) doc.project[key] = value;
+    }
+  }
+  if (step > 2) doc.source = sourceSpecOf(state);
+  if (step > 3) {
+    const dirs = driverDirsOf(state);
+    if (dirs) doc.driverDirs = dirs;
+  }
+  if (step > 4) {
+    const author = v(state, 'project.author');
+    const email = v(state, 'project.email');
+    doc.package = {
+      name: v(state, 'package.name'),
+      version: v(state, 'package.version'),
+      release: v(state, 'package.release'),
+      vendor: v(state, 'project.vendor'),
+      license: v(state, 'package.license'),
+      summary: v(state, 'package.summary'),
+      description: v(state, 'package.description'),
+    };
+    if (author) doc.package.packager = email ? `${author} <${email}>` : author;
+  }
+  if (step > 5) doc.kernels = kernelsOf(state);
+  if (step > 6) {
+    doc.signing = signingOf(state);
+    doc.packaging = { ...DEFAULT_PACKAGING };
+    doc.output = { dir: 'out' };
+  }
+  doc.buildTime = state.buildTime;
+  doc.wizard = { step: Math.min(step, 9) };
+  if (state.lastResult) doc.wizard.lastResult = state.lastResult;
+  return doc;
+}
+
+/** The first step whose answers the document does not hold (1..7). */
+function firstMissingStep(doc: Partial<Answers>): number {
+  if (!doc.project?.name) return 1;
+  if (!doc.source) return 2;
+  // A directory source may be the module itself (no driverDirs); an imported tree needs them.
+  if (doc.source.kind !== 'dir' && !doc.driverDirs?.length) return 3;
+  if (!doc.package) return 4;
+  if (!doc.kernels || doc.kernels.length === 0) return 5;
+  if (!doc.signing) return 6;
+  return REVIEW_STEP;
+}
+
+/**
+ * Where a saved project continues: the step it reached, but never past a step whose answers
+ * are missing, and a build (or its result) resumes at Review, since a build cannot continue
+ * where it was killed.
+ */
+export function resumeAt(doc: Partial<Answers>): number {
+  const reached = Math.max(1, Math.floor(doc.wizard?.step ?? 1));
+  const step = reached >= BUILD_STEP ? REVIEW_STEP : reached;
+  return Math.min(step, firstMissingStep(doc));
+}
+
+/** Wizard state for a saved document (resume); kernels and certificate details are re-read. */
+export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & { projectDir: string }): WizardState {
+  const state = initialState(opts);
+  const f = state.fields;
+  const set = (key: keyof WizardState['fields'], value: string | undefined) => {
+    if (value !== undefined) f[key] = textField(value);
+  };
+  set('project.dir', opts.projectDir);
+  if (doc.project) {
+    set('project.name', doc.project.name);
+    set('project.vendor', doc.project.vendor);
+    set('project.author', doc.project.author);
+    set('project.email', doc.project.email);
+  }
+  if (doc.source) {
+    state.sourceKind = doc.source.kind;
+    if (doc.source.kind === 'dir') set('source.path', doc.source.path);
+    if (doc.source.kind === 'tar') set('source.file', doc.source.file);
+    if (doc.source.kind === 'git') {
+      set('source.repo', doc.source.repo);
+      set('source.rev', doc.source.rev);
+    }
+  }
+  if (doc.driverDirs && doc.driverDirs.length) state.selectedDirs = [...doc.driverDirs];
+  else if (doc.package && doc.source?.kind === 'dir') state.selectedDirs = ['.'];
+  if (doc.package) {
+    set('project.vendor', doc.project?.vendor ?? doc.package.vendor);
+    for (const key of ['name', 'version', 'release', 'license', 'summary', 'description'] as const) set(`package.${key}`, doc.package[key]);
+    // The user's own package answers win over defaults read from the sources.
+    state.defaultsFrom = '(saved answers)';
+  }
+  if (doc.kernels) {
+    state.selectedKernels = doc.kernels.map((k) => k.buildTree);
+    state.kernelsChosen = true;
+  }
+  if (doc.signing) {
+    state.signingMode = doc.signing.mode;
+    if (doc.signing.mode === 'key') {
+      set('signing.key', doc.signing.key);
+      set('signing.cert', doc.signing.cert);
+    }
+    if (doc.signing.mode === 'generate') set('signing.dir', doc.signing.dir);
+  }
+  if (typeof doc.buildTime === 'number') state.buildTime = doc.buildTime;
+  state.lastResult = doc.wizard?.lastResult;
+  state.step = resumeAt(doc);
+  return state;
+}

@@ -1,0 +1,263 @@
+/**
+ * The wizard as a pure reducer: navigation (Enter validates and advances, Esc goes back one
+ * step), editing of every field, list selection, and the results of the reads the app performs
+ * for it (tree, kernels, defaults, certificate). Every step answered produces a save request
+ * holding the answers document; the app writes it at once.
+ */
+import { answersFromState } from './answers-doc.js';
+import type { DirTree, DirNode } from './dir-tree.js';
+import { visibleDirs } from './dir-tree.js';
+import { isChoice, SIGNING_MODES, stepFields } from './form.js';
+import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
+import { BUILD_STEP, DONE_STEP, REVIEW_STEP } from './steps.js';
+import { editText, type TextEdit } from './text-field.js';
+import { absolutePath, projectDirOf, realFs, validateStep, type FsProbe } from './validate-step.js';
+
+export interface PackageDefaults {
+  name?: string;
+  version?: string;
+  license?: string;
+  summary?: string;
+  description?: string;
+}
+
+export type WizardAction =
+  | { type: 'text'; edit: TextEdit }
+  | { type: 'focus'; delta: number }
+  | { type: 'choice'; delta: number }
+  | { type: 'toggle' }
+  | { type: 'expand' }
+  | { type: 'collapse' }
+  | { type: 'submit' }
+  | { type: 'back' }
+  | { type: 'tree-loaded'; tree: DirTree }
+  | { type: 'tree-failed'; message: string }
+  | { type: 'defaults-loaded'; from: string; defaults: PackageDefaults }
+  | { type: 'kernels-loaded'; kernels: KernelChoice[] }
+  | { type: 'kernel-added'; kernel: KernelChoice }
+  | { type: 'kernel-add-failed'; message: string }
+  | { type: 'cert-info'; info: CertDetails }
+  | { type: 'cancel-request' }
+  | { type: 'cancel-answer'; yes: boolean }
+  | { type: 'build-finished'; result: BuildOutcome };
+
+/** Rows of step 3 as shown now. */
+export function dirRows(state: WizardState): DirNode[] {
+  return state.tree ? visibleDirs(state.tree, state.expanded, state.fields['dirs.filter'].value) : [];
+}
+
+/** Rows of step 5: the kernels, then "add a build tree by path". */
+export function kernelRowCount(state: WizardState): number {
+  return (state.kernels?.length ?? 0) + 1;
+}
+
+function withSave(state: WizardState, step: number): WizardState {
+  return {
+    ...state,
+    save: {
+      seq: (state.save?.seq ?? 0) + 1,
+      doc: answersFromState(state, step),
+      projectDir: projectDirOf(state),
+      name: state.fields['project.name'].value.trim(),
+      step,
+    },
+  };
+}
+
+function goTo(state: WizardState, step: number): WizardState {
+  return { ...state, step, focus: 0, error: undefined, addingKernel: false };
+}
+
+function setField(state: WizardState, key: TextFieldKey, edit: TextEdit): WizardState {
+  return { ...state, error: undefined, fields: { ...state.fields, [key]: editText(state.fields[key], edit) } };
+}
+
+function clampFocus(state: WizardState, rows: number): number {
+  return Math.max(0, Math.min(state.focus, rows - 1));
+}
+
+function fillEmpty(state: WizardState, from: string, d: PackageDefaults): WizardState {
+  const fields = { ...state.fields };
+  const fill = (key: TextFieldKey, value: string | undefined) => {
+    if (value && !fields[key].value.trim()) fields[key] = editText({ value: '', cursor: 0 }, { type: 'insert', text: value.replace(/\s+/g, ' ').trim() });
+  };
+  fill('package.name', d.name);
+  fill('package.version', d.version);
+  fill('package.license', d.license);
+  fill('package.summary', d.summary);
+  fill('package.description', d.description);
+  return { ...state, fields, defaultsFrom: from };
+}
+
+function submit(state: WizardState, fs: FsProbe): WizardState {
+  if (state.step === BUILD_STEP) return state;
+  if (state.step === DONE_STEP) return { ...state, exitCode: state.result?.exitCode ?? 0 };
+  if (state.step === 5 && state.addingKernel) {
+    const typed = state.fields['kernels.add'].value.trim();
+    if (!typed) return { ...state, addingKernel: false };
+    return { ...state, addingKernel: false, kernelToAdd: absolutePath(state, typed), error: undefined };
+  }
+  if (state.step === REVIEW_STEP) {
+    const next = goTo(state, BUILD_STEP);
+    return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, BUILD_STEP);
+  }
+  const problem = validateStep(state, fs);
+  if (problem) {
+    const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
+    return { ...state, error: problem, focus: index >= 0 ? index : state.focus };
+  }
+  return withSave(goTo(state, state.step + 1), state.step + 1);
+}
+
+function back(state: WizardState): WizardState {
+  if (state.step === 5 && state.addingKernel) return { ...state, addingKernel: false, error: undefined };
+  if (state.step === 3 && state.fields['dirs.filter'].value) return setField({ ...state, focus: 0 }, 'dirs.filter', { type: 'clear' });
+  if (state.step === BUILD_STEP) return state; // q asks first; a running build is not left by accident
+  if (state.step === DONE_STEP) return goTo(state, REVIEW_STEP);
+  if (state.step === 1) return { ...state, leftToStart: true };
+  return goTo(state, state.step - 1);
+}
+
+function toggle(state: WizardState): WizardState {
+  if (state.step === 3) {
+    const row = dirRows(state)[clampFocus(state, dirRows(state).length)];
+    if (!row) return state;
+    const selected = state.selectedDirs.includes(row.rel) ? state.selectedDirs.filter((d) => d !== row.rel) : [...state.selectedDirs, row.rel];
+    return { ...state, selectedDirs: selected, error: undefined };
+  }
+  if (state.step === 5) {
+    const kernels = state.kernels ?? [];
+    if (state.focus >= kernels.length) return { ...state, addingKernel: true, error: undefined };
+    const k = kernels[state.focus];
+    if (!k.usable) return { ...state, error: { message: `${k.release ?? k.path} cannot be used: ${k.reason ?? 'not a usable build tree'}` } };
+    const selected = state.selectedKernels.includes(k.path) ? state.selectedKernels.filter((p) => p !== k.path) : [...state.selectedKernels, k.path];
+    return { ...state, selectedKernels: selected, kernelsChosen: true, error: undefined };
+  }
+  const field = stepFields(state)[state.focus];
+  if (field && isChoice(field)) return choice(state, 1);
+  return state;
+}
+
+function choice(state: WizardState, delta: number): WizardState {
+  const field = stepFields(state)[state.focus];
+  if (field === 'source.kind') {
+    const kinds = state.sourceKinds;
+    const i = kinds.findIndex((k) => k.kind === state.sourceKind);
+    return { ...state, sourceKind: kinds[(i + delta + kinds.length) % kinds.length].kind, error: undefined };
+  }
+  if (field === 'signing.mode') {
+    const i = SIGNING_MODES.findIndex((m) => m.mode === state.signingMode);
+    const next = SIGNING_MODES[(i + delta + SIGNING_MODES.length) % SIGNING_MODES.length].mode;
+    let s: WizardState = { ...state, signingMode: next, error: undefined };
+    if (next === 'generate' && !s.fields['signing.dir'].value) {
+      s = setField(s, 'signing.dir', { type: 'insert', text: `${projectDirOf(s)}/keys` });
+    }
+    return s;
+  }
+  return state;
+}
+
+function text(state: WizardState, edit: TextEdit): WizardState {
+  if (state.step === 3) return setField({ ...state, focus: edit.type === 'insert' || edit.type === 'erase' ? 0 : state.focus }, 'dirs.filter', edit);
+  if (state.step === 5) return state.addingKernel ? setField(state, 'kernels.add', edit) : state;
+  const field = stepFields(state)[state.focus];
+  if (!field) return state;
+  if (isChoice(field)) {
+    if (edit.type === 'left' || edit.type === 'right') return choice(state, edit.type === 'left' ? -1 : 1);
+    return state;
+  }
+  return setField(state, field, edit);
+}
+
+function rowCount(state: WizardState): number {
+  if (state.step === 3) return dirRows(state).length;
+  if (state.step === 5) return kernelRowCount(state);
+  return stepFields(state).length;
+}
+
+export function createWizardReducer(fs: FsProbe = realFs) {
+  return function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+    switch (action.type) {
+      case 'text':
+        return text(state, action.edit);
+      case 'focus': {
+        if (state.step === 5 && state.addingKernel) return state;
+        const rows = rowCount(state);
+        if (rows === 0) return state;
+        return { ...state, focus: (clampFocus(state, rows) + action.delta + rows) % rows };
+      }
+      case 'choice':
+        return choice(state, action.delta);
+      case 'toggle':
+        return toggle(state);
+      case 'expand':
+      case 'collapse': {
+        if (state.step !== 3) return state;
+        const rows = dirRows(state);
+        const row = rows[clampFocus(state, rows.length)];
+        if (!row) return state;
+        if (action.type === 'expand') {
+          return row.children.length && !state.expanded.includes(row.rel) ? { ...state, expanded: [...state.expanded, row.rel] } : state;
+        }
+        if (state.expanded.includes(row.rel)) return { ...state, expanded: state.expanded.filter((e) => e !== row.rel) };
+        const parentIndex = row.parent ? rows.findIndex((r) => r.rel === row.parent) : -1;
+        return parentIndex >= 0 ? { ...state, focus: parentIndex } : state;
+      }
+      case 'submit':
+        return submit(state, fs);
+      case 'back':
+        return back(state);
+      case 'tree-loaded': {
+        const sameRoot = !state.tree || state.tree.root === action.tree.root;
+        let selected = sameRoot ? state.selectedDirs.filter((d) => action.tree.nodes[d]) : [];
+        if (selected.length === 0 && action.tree.nodes['.'].modules.length > 0) selected = ['.'];
+        return { ...state, tree: action.tree, treeError: undefined, selectedDirs: selected, expanded: sameRoot ? state.expanded : [], focus: sameRoot ? state.focus : 0 };
+      }
+      case 'tree-failed':
+        return { ...state, tree: undefined, treeError: action.message };
+      case 'defaults-loaded':
+        return fillEmpty(state, action.from, action.defaults);
+      case 'kernels-loaded': {
+        const kernels = [...action.kernels];
+        // Saved build trees that detection did not find stay listed (with what is known of them).
+        for (const path of state.selectedKernels) if (!kernels.some((k) => k.path === path)) kernels.push({ path, usable: false, reason: 'not found any more' });
+        const selectedKernels = state.kernelsChosen ? state.selectedKernels : kernels.filter((k) => k.usable).map((k) => k.path);
+        return { ...state, kernels, selectedKernels };
+      }
+      case 'kernel-added': {
+        const kernels = state.kernels ?? [];
+        const k = action.kernel;
+        const known = kernels.find((c) => c.path === k.path);
+        const list = known ? kernels.map((c) => (c.path === k.path ? k : c)) : [...kernels, k];
+        const fields = { ...state.fields, 'kernels.add': { value: '', cursor: 0 } };
+        if (!k.usable) return { ...state, kernels: list, fields, kernelToAdd: undefined, error: { field: 'kernels.add', message: `${k.path} cannot be used: ${k.reason ?? 'not a build tree'}` } };
+        const selectedKernels = state.selectedKernels.includes(k.path) ? state.selectedKernels : [...state.selectedKernels, k.path];
+        return { ...state, kernels: list, fields, kernelToAdd: undefined, selectedKernels, kernelsChosen: true, focus: list.findIndex((c) => c.path === k.path), error: undefined };
+      }
+      case 'kernel-add-failed':
+        return { ...state, kernelToAdd: undefined, error: { field: 'kernels.add', message: action.message } };
+      case 'cert-info':
+        return { ...state, certInfo: action.info };
+      case 'cancel-request':
+        return state.step === BUILD_STEP && state.build.running && !state.build.cancelling ? { ...state, build: { ...state.build, confirmCancel: true } } : state;
+      case 'cancel-answer':
+        if (!state.build.confirmCancel) return state;
+        return { ...state, build: { ...state.build, confirmCancel: false, cancelling: action.yes } };
+      case 'build-finished': {
+        const build = { ...state.build, running: false, confirmCancel: false };
+        if (state.build.cancelling) {
+          const s = { ...goTo({ ...state, build: { ...build, cancelling: false } }, REVIEW_STEP), lastResult: 'cancelled', error: { message: 'The build was cancelled; nothing was written. Enter builds again.' } };
+          return withSave(s, REVIEW_STEP);
+        }
+        if (action.result.error) {
+          const s = { ...goTo({ ...state, build }, REVIEW_STEP), lastResult: 'failed', error: { message: action.result.error } };
+          return withSave(s, REVIEW_STEP);
+        }
+        const s = { ...goTo({ ...state, build }, DONE_STEP), result: action.result, lastResult: action.result.ok ? 'ok' : 'failed' };
+        return withSave(s, DONE_STEP);
+      }
+    }
+  };
+}
+
+export const wizardReducer = createWizardReducer();

@@ -1,0 +1,175 @@
+/**
+ * The wizard's whole state: one plain object, changed only by the reducer (reducer.ts). Things
+ * read from disk (the directory tree, detected kernels, module defaults, certificate details)
+ * arrive as actions dispatched by the app, so the reducer itself stays pure.
+ */
+import type { Answers, SigningAnswers, SourceSpec } from '../answers/schema.js';
+import type { DirTree } from './dir-tree.js';
+import { textField, type TextField } from './text-field.js';
+
+export type SourceKind = SourceSpec['kind'];
+export type SigningMode = SigningAnswers['mode'];
+
+export interface SourceKindOption {
+  kind: SourceKind;
+  label: string;
+  available: boolean;
+  /** Why the kind cannot be chosen (shown dimmed beside it). */
+  why?: string;
+}
+
+/** One detected (or added) kernel build tree, as step 5 lists it. */
+export interface KernelChoice {
+  /** The build tree path written to the answers (the path it was found through). */
+  path: string;
+  release?: string;
+  arch?: string;
+  usable: boolean;
+  reason?: string;
+  hasSymvers?: boolean;
+  signFile?: string;
+}
+
+export interface CertDetails {
+  cert: string;
+  subject?: string;
+  fingerprint?: string;
+  error?: string;
+}
+
+/** Fields edited as text, keyed by where they land in the answers. */
+export const TEXT_FIELDS = [
+  'project.name',
+  'project.dir',
+  'project.vendor',
+  'project.author',
+  'project.email',
+  'source.path',
+  'source.file',
+  'source.repo',
+  'source.rev',
+  'package.name',
+  'package.version',
+  'package.release',
+  'package.license',
+  'package.summary',
+  'package.description',
+  'signing.key',
+  'signing.cert',
+  'signing.dir',
+  'kernels.add',
+  'dirs.filter',
+] as const;
+export type TextFieldKey = (typeof TEXT_FIELDS)[number];
+
+/** Choice fields cycle with ←/→ (or space). */
+export type ChoiceKey = 'source.kind' | 'signing.mode';
+export type FieldKey = TextFieldKey | ChoiceKey;
+
+export interface SaveRequest {
+  /** Increases with every request, so the app saves each one exactly once. */
+  seq: number;
+  doc: Partial<Answers>;
+  projectDir: string;
+  name: string;
+  step: number;
+}
+
+export interface WizardState {
+  step: number;
+  /** The directory relative paths are resolved against (where the wizard was started). */
+  baseDir: string;
+  /** Index of the focused field (form steps) or row (list steps). */
+  focus: number;
+  /** The inline reason the last Enter was refused, and the field it is about. */
+  error?: { field?: string; message: string };
+  fields: Record<TextFieldKey, TextField>;
+  sourceKind: SourceKind;
+  sourceKinds: SourceKindOption[];
+  signingMode: SigningMode;
+  tree?: DirTree;
+  treeError?: string;
+  expanded: string[];
+  selectedDirs: string[];
+  /** Package defaults were read from this directory (so they are read once per choice). */
+  defaultsFrom?: string;
+  kernels?: KernelChoice[];
+  selectedKernels: string[];
+  /** The selection was made (by the user or saved answers): detection must not replace it. */
+  kernelsChosen: boolean;
+  /** A path typed into "add a build tree" waiting for the app to inspect it. */
+  kernelToAdd?: string;
+  /** Step 5's "add a build tree by path" field is being typed into. */
+  addingKernel: boolean;
+  certInfo?: CertDetails;
+  buildTime: number;
+  lastResult?: string;
+  /** The build on the board: asking whether to cancel, or cancelled and waiting for it to stop. */
+  build: { running: boolean; confirmCancel: boolean; cancelling: boolean; runId: number };
+  result?: BuildOutcome;
+  save?: SaveRequest;
+  /** Esc on step 1: back to the start screen. */
+  leftToStart?: boolean;
+  /** Set when the user leaves the wizard; the app root exits with it. */
+  exitCode?: number;
+}
+
+/** What Done shows (the pipeline's BuildResult, or the shape we need from it). */
+export interface BuildOutcome {
+  ok: boolean;
+  exitCode: number;
+  rpms: { path: string; bytes: number; release?: string }[];
+  srpms?: { path: string; bytes: number }[];
+  iso?: { path: string; bytes: number };
+  verify?: { ok: boolean; problems: string[] };
+  failed: { release: string; firstError: string; logFile: string }[];
+  signedModules: boolean;
+  certDer?: string;
+  /** The build could not run at all (bad answers, missing tools): the message to show. */
+  error?: string;
+}
+
+export interface InitialOptions {
+  baseDir: string;
+  /** The project directory when one is given (`dudforge new DIR`). */
+  projectDir?: string;
+  profile?: { vendor?: string; author?: string; email?: string };
+  sourceKinds?: SourceKindOption[];
+  /** Seconds since the epoch; fixed at project creation so rebuilds are identical. */
+  now: number;
+}
+
+export const DEFAULT_SOURCE_KINDS: SourceKindOption[] = [
+  { kind: 'dir', label: 'A directory: an out-of-tree module, or a kernel source tree', available: true },
+  { kind: 'tar', label: 'A tarball (.tar, .tar.gz, .tar.xz, .tar.bz2)', available: false, why: 'importing tarballs is not available in this build' },
+  { kind: 'git', label: 'A kernel git repository at a revision', available: false, why: 'importing from git is not available in this build' },
+];
+
+export function emptyFields(): Record<TextFieldKey, TextField> {
+  return Object.fromEntries(TEXT_FIELDS.map((k) => [k, textField('')])) as Record<TextFieldKey, TextField>;
+}
+
+export function initialState(opts: InitialOptions): WizardState {
+  const fields = emptyFields();
+  if (opts.projectDir) fields['project.dir'] = textField(opts.projectDir);
+  fields['project.vendor'] = textField(opts.profile?.vendor ?? '');
+  fields['project.author'] = textField(opts.profile?.author ?? '');
+  fields['project.email'] = textField(opts.profile?.email ?? '');
+  fields['package.release'] = textField('1');
+  return {
+    step: 1,
+    baseDir: opts.baseDir,
+    focus: 0,
+    fields,
+    sourceKind: 'dir',
+    sourceKinds: opts.sourceKinds ?? DEFAULT_SOURCE_KINDS,
+    signingMode: 'none',
+    expanded: [],
+    selectedDirs: [],
+    selectedKernels: [],
+    kernelsChosen: false,
+    addingKernel: false,
+    buildTime: opts.now,
+    build: { running: false, confirmCancel: false, cancelling: false, runId: 0 },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * What Enter checks on each step. Field rules come from the answers validator (the same rules
+ * `dudforge build` applies); the few filesystem facts a step needs are asked through `FsProbe`
+ * so the reducer stays free of I/O in its own code.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { validateField } from '../answers/validate.js';
+import { stepFields } from './form.js';
+import type { FieldKey, WizardState } from './state.js';
+
+export interface FsProbe {
+  isDir(path: string): boolean;
+  isFile(path: string): boolean;
+}
+
+export const realFs: FsProbe = {
+  isDir: (p) => existsSync(p) && statSync(p).isDirectory(),
+  isFile: (p) => existsSync(p) && statSync(p).isFile(),
+};
+
+export interface StepProblem {
+  field?: FieldKey | string;
+  message: string;
+}
+
+/** A path typed by the user, made absolute against the directory the wizard started in. */
+export function absolutePath(state: WizardState, value: string): string {
+  const v = value.trim().replace(/^~(?=$|\/)/, process.env.HOME ?? '~');
+  return isAbsolute(v) ? v : resolve(state.baseDir, v);
+}
+
+export function projectDirOf(state: WizardState): string {
+  return absolutePath(state, state.fields['project.dir'].value || '.');
+}
+
+/** The directory step 3 browses (a `dir` source; imported trees once import lands). */
+export function sourceRootOf(state: WizardState): string | undefined {
+  return state.sourceKind === 'dir' && state.fields['source.path'].value.trim() ? absolutePath(state, state.fields['source.path'].value) : undefined;
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
+function checkField(state: WizardState, field: FieldKey, fs: FsProbe): string | undefined {
+  if (field === 'source.kind' || field === 'signing.mode' || field === 'kernels.add' || field === 'dirs.filter') return undefined;
+  const value = state.fields[field].value.trim();
+  switch (field) {
+    case 'project.name':
+      if (!value) return 'is required';
+      return /[/\\]/.test(value) ? 'must not contain "/" or "\\"' : undefined;
+    case 'project.dir': {
+      if (!value) return 'is required';
+      const dir = absolutePath(state, value);
+      return fs.isFile(dir) ? `${dir} is a file, not a directory` : undefined;
+    }
+    case 'project.vendor':
+      return value ? undefined : 'is required (it becomes the RPM Vendor)';
+    case 'project.author':
+      return undefined;
+    case 'project.email':
+      return value && !EMAIL.test(value) ? `"${value}" does not look like an e-mail address` : undefined;
+    case 'source.path': {
+      if (!value) return 'is required';
+      const dir = absolutePath(state, value);
+      if (!fs.isDir(dir)) return `${dir} is not a directory`;
+      const hasKbuild = fs.isFile(join(dir, 'Makefile')) || fs.isFile(join(dir, 'Kbuild'));
+      return hasKbuild ? undefined : `${dir} has no Makefile or Kbuild: choose the module directory or the top of a kernel source tree`;
+    }
+    case 'source.file': {
+      if (!value) return 'is required';
+      const file = absolutePath(state, value);
+      return fs.isFile(file) ? undefined : `${file} is not a file`;
+    }
+    case 'source.repo':
+      return value ? undefined : 'is required (a path or URL of a git repository)';
+    case 'source.rev':
+      return value ? undefined : 'is required (a branch, tag or commit)';
+    case 'signing.key':
+    case 'signing.cert': {
+      if (!value) return 'is required';
+      if (value.startsWith('pkcs11:')) return undefined;
+      const file = absolutePath(state, value);
+      return fs.isFile(file) ? undefined : `${file} is not a file`;
+    }
+    case 'signing.dir':
+      return value ? undefined : 'is required (where the new key and certificate are written)';
+    default:
+      // package.*: the answers document's own rules.
+      return validateField(field, state.fields[field].value.trim());
+  }
+}
+
+/** The first problem that keeps the current step from being answered, or undefined. */
+export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProblem | undefined {
+  for (const field of stepFields(state)) {
+    const message = checkField(state, field, fs);
+    if (message) return { field, message };
+  }
+  if (state.step === 2) {
+    const kind = state.sourceKinds.find((k) => k.kind === state.sourceKind);
+    if (kind && !kind.available) return { field: 'source.kind', message: `${kind.label}: ${kind.why ?? 'not available'}` };
+  }
+  if (state.step === 3) {
+    if (!state.tree) return { message: state.treeError ?? 'the source tree is still being read' };
+    if (state.selectedDirs.length === 0) return { message: 'select at least one directory with space' };
+    for (const rel of state.selectedDirs) {
+      const node = state.tree.nodes[rel];
+      if (!node) return { message: `${rel} is not in the source tree` };
+      if (node.modules.length === 0) return { message: `${rel === '.' ? 'the top directory' : rel} names no module in its Makefile/Kbuild (no obj-m/obj-$(CONFIG_…) line)` };
+    }
+  }
+  if (state.step === 5) {
+    if (!state.kernels) return { message: 'still looking for kernel build trees' };
+    if (state.selectedKernels.length === 0) return { message: 'select at least one usable kernel with space' };
+    for (const path of state.selectedKernels) {
+      const k = state.kernels.find((c) => c.path === path);
+      if (!k || !k.usable || !k.release) return { message: `${path} cannot build modules: ${k?.reason ?? 'not a build tree'}` };
+    }
+    const releases = state.selectedKernels.map((p) => state.kernels!.find((c) => c.path === p)!.release);
+    const dup = releases.find((r, i) => releases.indexOf(r) !== i);
+    if (dup) return { message: `two selected trees build for kernel ${dup}: keep one` };
+  }
+  if (state.step === 6 && state.signingMode === 'key' && state.certInfo?.error && state.certInfo.cert === absolutePath(state, state.fields['signing.cert'].value)) {
+    return { field: 'signing.cert', message: state.certInfo.error };
+  }
+  return undefined;
+}

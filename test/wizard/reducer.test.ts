@@ -1,0 +1,263 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateAnswers } from '../../src/answers/validate.js';
+import { wizardReducer, dirRows, type WizardAction } from '../../src/wizard/reducer.js';
+import { initialState, type WizardState } from '../../src/wizard/state.js';
+import { loadDirTree } from '../../src/wizard/dir-tree.js';
+import { resumeAt, stateFromAnswers } from '../../src/wizard/answers-doc.js';
+import { stepHeader } from '../../src/wizard/steps.js';
+import { keyToActions } from '../../src/wizard/keys.js';
+import { installedKernels, tempDir, writeDriverTree } from './helpers.js';
+
+function run(state: WizardState, ...actions: WizardAction[]): WizardState {
+  return actions.reduce(wizardReducer, state);
+}
+const type = (text: string): WizardAction => ({ type: 'text', edit: { type: 'insert', text } });
+const clear: WizardAction = { type: 'text', edit: { type: 'clear' } };
+const down: WizardAction = { type: 'focus', delta: 1 };
+const enter: WizardAction = { type: 'submit' };
+const esc: WizardAction = { type: 'back' };
+
+describe('wizard reducer', () => {
+  let base: string;
+  let srcDir: string;
+  const kernels = installedKernels();
+  const usable = kernels.filter((k) => k.usable);
+
+  before(() => {
+    base = tempDir();
+    srcDir = join(base, 'linux');
+    writeDriverTree(srcDir);
+  });
+  after(() => rmSync(base, { recursive: true, force: true }));
+
+  const fresh = () => initialState({ baseDir: base, now: 1700000000, profile: { vendor: 'ACME', author: 'Ann', email: 'ann@example.com' } });
+
+  function atStep2(): WizardState {
+    return run(fresh(), type('foo'), down, type('proj'), enter);
+  }
+  function atStep3(): WizardState {
+    const s = run(atStep2(), down, type(srcDir), enter);
+    return run(s, { type: 'tree-loaded', tree: loadDirTree(srcDir) });
+  }
+  function atStep4(): WizardState {
+    let s = atStep3();
+    s = run(s, type('net/foo'));
+    const row = dirRows(s).findIndex((r) => r.rel === 'drivers/net/foo');
+    s = run(s, { type: 'focus', delta: row - s.focus }, { type: 'toggle' }, enter);
+    return s;
+  }
+  function atStep5(): WizardState {
+    let s = run(atStep4(), { type: 'defaults-loaded', from: join(srcDir, 'drivers/net/foo'), defaults: { name: 'foo', version: '2.1', license: 'GPLv2', summary: 'Foo network driver', description: 'Foo network driver' } });
+    return run(s, enter);
+  }
+  function atStep6(): WizardState {
+    return run(atStep5(), { type: 'kernels-loaded', kernels }, enter);
+  }
+
+  test('headers say where the user is', () => {
+    assert.equal(stepHeader(1), '1/8 Project');
+    assert.equal(stepHeader(5), '5/8 Target kernels');
+    assert.equal(stepHeader(9), 'Done');
+  });
+
+  test('step 1: profile defaults, required name, bad e-mail, saves the project section', () => {
+    let s = fresh();
+    assert.equal(s.fields['project.vendor'].value, 'ACME');
+    s = run(s, enter);
+    assert.equal(s.step, 1);
+    assert.equal(s.error?.field, 'project.name');
+    assert.match(s.error!.message, /required/);
+    s = run(s, type('foo'), down, type('proj'), down, down, down, clear, type('not-an-email'), enter);
+    assert.equal(s.step, 1);
+    assert.equal(s.error?.field, 'project.email');
+    assert.equal(s.focus, 4, 'focus moves to the bad field');
+    s = run(s, clear, type('ann@example.com'), enter);
+    assert.equal(s.step, 2);
+    assert.equal(s.save?.seq, 1);
+    assert.equal(s.save?.projectDir, join(base, 'proj'));
+    assert.deepEqual(s.save?.doc.project, { name: 'foo', vendor: 'ACME', author: 'Ann', email: 'ann@example.com' });
+    assert.equal(s.save?.doc.wizard?.step, 2);
+    assert.equal(s.save?.doc.buildTime, 1700000000);
+    assert.equal(run(fresh(), esc).leftToStart, true);
+  });
+
+  test('text fields strip control characters; backspace and delete erase alike', () => {
+    let s = run(fresh(), type('a\x1b[Bb\x07c'));
+    assert.equal(s.fields['project.name'].value, 'abc');
+    for (const key of [{ backspace: true }, { delete: true }]) {
+      const [action] = keyToActions('', key, s);
+      s = run(s, action);
+    }
+    assert.equal(s.fields['project.name'].value, 'a');
+    // A burst with Enter and DEL inside acts as keys, not as text.
+    const actions = keyToActions('xy\x7fz\r', {}, s);
+    s = run(s, ...actions);
+    assert.equal(s.fields['project.name'].value, 'axz');
+    assert.equal(s.error?.field, 'project.dir', 'the Enter in the burst submitted the step');
+  });
+
+  test('step 2: the directory must exist and hold a Makefile/Kbuild; unavailable kinds refuse', () => {
+    let s = atStep2();
+    assert.equal(s.step, 2);
+    s = run(s, down, type(join(base, 'missing')), enter);
+    assert.equal(s.step, 2);
+    assert.match(s.error!.message, /is not a directory/);
+    mkdirSync(join(base, 'empty'), { recursive: true });
+    s = run(s, clear, type(join(base, 'empty')), enter);
+    assert.match(s.error!.message, /no Makefile or Kbuild/);
+    s = run(s, { type: 'focus', delta: -1 }, { type: 'choice', delta: 1 });
+    assert.equal(s.sourceKind, 'tar');
+    s = run(s, enter);
+    assert.equal(s.step, 2);
+    assert.equal(s.focus, 1, 'focus on the tarball field');
+    s = run(s, { type: 'focus', delta: -1 }, { type: 'choice', delta: -1 }, down, clear, type(srcDir), enter);
+    assert.equal(s.step, 3);
+    assert.deepEqual(s.save?.doc.source, { kind: 'dir', path: srcDir });
+    assert.equal(run(s, esc).step, 2);
+  });
+
+  test('step 3: browse, filter, expand/collapse, multi-select; dirs without modules refused', () => {
+    let s = atStep3();
+    assert.deepEqual(s.selectedDirs, [], 'top Makefile names no module: nothing preselected');
+    assert.deepEqual(dirRows(s).map((r) => r.rel), ['.', 'Documentation', 'drivers']);
+    s = run(s, enter);
+    assert.equal(s.step, 3);
+    assert.match(s.error!.message, /select at least one/);
+    s = run(s, down, down, { type: 'expand' });
+    assert.deepEqual(dirRows(s).map((r) => r.rel), ['.', 'Documentation', 'drivers', 'drivers/misc', 'drivers/net']);
+    s = run(s, down, { type: 'toggle' }, enter);
+    assert.match(s.error!.message, /drivers\/misc names no module/);
+    s = run(s, { type: 'toggle' }, { type: 'collapse' });
+    assert.equal(dirRows(s)[s.focus].rel, 'drivers', 'collapse on a leaf goes to the parent');
+    s = run(s, { type: 'collapse' });
+    assert.equal(dirRows(s).length, 3);
+    s = run(s, type('foo'));
+    assert.deepEqual(dirRows(s).map((r) => r.rel), ['.', 'drivers', 'drivers/net', 'drivers/net/foo']);
+    s = run(s, { type: 'focus', delta: 3 }, { type: 'toggle' });
+    assert.deepEqual(s.selectedDirs, ['drivers/net/foo']);
+    s = run(s, esc);
+    assert.equal(s.step, 3, 'Esc first clears the filter');
+    assert.equal(s.fields['dirs.filter'].value, '');
+    s = run(s, enter);
+    assert.equal(s.step, 4);
+    assert.deepEqual(s.save?.doc.driverDirs, ['drivers/net/foo']);
+    assert.equal(run(s, esc).step, 3);
+  });
+
+  test('step 4: defaults fill empty fields only; RPM rules apply', () => {
+    let s = run(atStep4(), down, type('9'));
+    s = run(s, { type: 'defaults-loaded', from: 'x', defaults: { name: 'foo', version: '2.1', license: 'GPLv2', summary: 'S', description: 'D' } });
+    assert.equal(s.fields['package.name'].value, 'foo');
+    assert.equal(s.fields['package.version'].value, '9', 'what the user typed is kept');
+    s = run(s, clear, type('1.0-2'), enter);
+    assert.equal(s.step, 4);
+    assert.equal(s.error?.field, 'package.version');
+    assert.match(s.error!.message, /"-"/);
+    s = run(s, clear, type('2.1'), { type: 'focus', delta: -1 }, clear, type('foo bar'), enter);
+    assert.equal(s.error?.field, 'package.name');
+    s = run(s, clear, type('foo'), enter);
+    assert.equal(s.step, 5);
+    assert.equal(s.save?.doc.package?.vendor, 'ACME');
+    assert.equal(s.save?.doc.package?.packager, 'Ann <ann@example.com>');
+    assert.equal(run(s, esc).step, 4);
+  });
+
+  test('step 5: detected trees preselected when usable, toggling, add by path', () => {
+    assert.ok(usable.length >= 1, 'the machine has at least one usable kernel build tree');
+    let s = atStep5();
+    s = run(s, enter);
+    assert.match(s.error!.message, /still looking/);
+    s = run(s, { type: 'kernels-loaded', kernels });
+    assert.deepEqual(s.selectedKernels, usable.map((k) => k.path));
+    s = run(s, { type: 'toggle' });
+    assert.equal(s.selectedKernels.length, usable.length - 1);
+    s = run(s, { type: 'toggle' });
+    // Deselect all: refused.
+    let none = s;
+    for (let i = 0; i < kernels.length; i++) none = run(none, { type: 'focus', delta: i - none.focus }, ...(none.selectedKernels.includes(kernels[i].path) ? [{ type: 'toggle' } as const] : []));
+    assert.equal(run(none, enter).step, 5);
+    // The add row: type a path that is not a build tree.
+    s = run(s, { type: 'focus', delta: kernels.length - s.focus }, { type: 'toggle' });
+    assert.equal(s.addingKernel, true);
+    s = run(s, type(join(base, 'nope')), enter);
+    assert.equal(s.kernelToAdd, join(base, 'nope'));
+    s = run(s, { type: 'kernel-added', kernel: { path: join(base, 'nope'), usable: false, reason: 'does not exist' } });
+    assert.match(s.error!.message, /does not exist/);
+    assert.equal(s.selectedKernels.includes(join(base, 'nope')), false);
+    s = run(s, { type: 'focus', delta: 0 }, enter);
+    assert.equal(s.step, 6, 'the refused tree was not selected; the usable ones go on');
+  });
+
+  test('step 5 → 6 → 7: kernels and signing saved; key mode needs files', () => {
+    let s = atStep6();
+    assert.equal(s.step, 6);
+    assert.deepEqual(s.save?.doc.kernels, usable.map((k) => ({ release: k.release, buildTree: k.path })));
+    s = run(s, { type: 'choice', delta: 1 });
+    assert.equal(s.signingMode, 'key');
+    s = run(s, enter);
+    assert.equal(s.error?.field, 'signing.key');
+    s = run(s, { type: 'focus', delta: -1 }, { type: 'choice', delta: 1 });
+    assert.equal(s.signingMode, 'generate');
+    assert.equal(s.fields['signing.dir'].value, join(base, 'proj', 'keys'));
+    s = run(s, { type: 'choice', delta: 1 }, enter);
+    assert.equal(s.step, 7);
+    const doc = s.save!.doc;
+    assert.deepEqual(doc.signing, { mode: 'none' });
+    const checked = validateAnswers(doc);
+    assert.deepEqual(checked.problems, [], 'the saved document at Review is a complete, valid answers file');
+    assert.equal(run(s, esc).step, 6);
+  });
+
+  test('review → build → cancel returns to review; finish goes to done; done exits with the build code', () => {
+    let s = run(atStep6(), enter);
+    s = run(s, enter);
+    assert.equal(s.step, 8);
+    assert.equal(s.build.running, true);
+    assert.equal(s.build.runId, 1);
+    assert.equal(run(s, esc).step, 8, 'Esc does not leave a running build');
+    s = run(s, { type: 'cancel-request' });
+    assert.equal(s.build.confirmCancel, true);
+    assert.equal(run(s, { type: 'cancel-answer', yes: false }).build.cancelling, false);
+    s = run(s, { type: 'cancel-answer', yes: true });
+    assert.equal(s.build.cancelling, true);
+    const outcome = { ok: false, exitCode: 1, rpms: [], failed: [], signedModules: false };
+    s = run(s, { type: 'build-finished', result: outcome });
+    assert.equal(s.step, 7);
+    assert.equal(s.lastResult, 'cancelled');
+    assert.equal(s.save?.doc.wizard?.lastResult, 'cancelled');
+    s = run(s, enter, { type: 'build-finished', result: { ...outcome, ok: true, exitCode: 0, rpms: [{ path: '/x.rpm', bytes: 10 }] } });
+    assert.equal(s.step, 9);
+    assert.equal(s.lastResult, 'ok');
+    assert.equal(s.save?.doc.wizard?.step, 9);
+    assert.equal(run(s, esc).step, 7);
+    assert.equal(run(s, enter).exitCode, 0);
+  });
+
+  test('resume at each step puts every earlier answer back', () => {
+    const states = [fresh(), atStep2(), atStep3(), atStep4(), atStep5(), atStep6(), run(atStep6(), enter)];
+    for (const s of states) {
+      const doc = s.save?.doc ?? {};
+      const expected = s.step;
+      assert.equal(resumeAt(doc), expected, `resume at ${expected}`);
+      const back = stateFromAnswers(doc, { baseDir: base, now: 1, projectDir: join(base, 'proj') });
+      assert.equal(back.step, expected);
+      if (expected > 1) {
+        assert.equal(back.fields['project.name'].value, 'foo');
+        assert.equal(back.buildTime, 1700000000);
+      }
+      if (expected > 2) assert.equal(back.fields['source.path'].value, srcDir);
+      if (expected > 3) assert.deepEqual(back.selectedDirs, ['drivers/net/foo']);
+      if (expected > 4) assert.equal(back.fields['package.version'].value, '2.1');
+      if (expected > 5) assert.deepEqual(back.selectedKernels, usable.map((k) => k.path));
+      // The restored state saves the same document again.
+      const detected = run(back, { type: 'kernels-loaded', kernels }).selectedKernels;
+      assert.deepEqual(detected, usable.map((k) => k.path), 'saved kernels stay chosen; before step 5 the usable ones are preselected');
+    }
+    // A build killed mid-way resumes at Review; a step whose answers are missing wins.
+    assert.equal(resumeAt({ wizard: { step: 8 }, project: { name: 'x' }, source: { kind: 'dir', path: '/' }, package: {} as never, kernels: [{ release: 'r', buildTree: '/' }], signing: { mode: 'none' } }), 7);
+    assert.equal(resumeAt({ wizard: { step: 6 }, project: { name: 'x' } }), 2);
+  });
+});
