@@ -1,0 +1,193 @@
+import type { Answers } from '../answers/schema.js';
+import { UserError } from '../errors.js';
+import { RPMFILE, RPMSENSE } from '../rpm/sense.js';
+import type { RpmChangelogEntry, RpmDependency, RpmFileEntry, RpmPackageSpec } from '../rpm/types.js';
+import { depmodConf } from './depmod.js';
+import { checkDescription } from './description.js';
+import { greylistText } from './kabi.js';
+import type { ModuleImports } from './module-imports.js';
+import { moduleNameOf } from './module-imports.js';
+import { evrString, kmodRelease } from './release.js';
+import { kernelModulesProvide, moduleRequires } from './requires.js';
+import { kmodScriptlets } from './scriptlets.js';
+import type { Symvers } from './symvers.js';
+
+export interface KmodModule {
+  /** File name, e.g. `foo.ko`. */
+  name: string;
+  bytes: Buffer;
+  info: ModuleImports;
+}
+
+export interface KmodFirmware {
+  /** Path relative to /lib/firmware, e.g. `vendor/foo.bin`. */
+  path: string;
+  bytes: Buffer;
+}
+
+export interface KmodPackageOptions {
+  answers: Answers;
+  kernel: { release: string; arch: string };
+  modules: KmodModule[];
+  firmware: KmodFirmware[];
+  /** The kernel's Module.symvers; required when kabiRequires is on. */
+  symvers?: Symvers;
+  kabiRequires: boolean;
+  /** Symbols not on the kABI stablelist, shipped as a doc file. */
+  greylist?: { listName: string; symbols: string[] };
+  /** The signing certificate to ship (DER), for MOK enrollment. */
+  certDer?: { vendor: string; bytes: Buffer };
+  buildTime: number;
+  buildHost: string;
+  sourceRpm?: string;
+}
+
+/** Paths of a kmod for one kernel. */
+export function kmodPaths(name: string, kernelRelease: string) {
+  const moduleDir = `/lib/modules/${kernelRelease}/extra/${name}`;
+  return {
+    moduleDir,
+    depmodConf: `/etc/depmod.d/${name}.conf`,
+    docDir: `/usr/share/doc/kmod-${name}`,
+  };
+}
+
+/** A vendor name as a directory name under /etc/pki. */
+export function vendorDir(vendor: string): string {
+  const v = vendor.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return v || 'dudforge';
+}
+
+/**
+ * rpmbuild stores changelog dates as noon of the day given in the spec; we do the same with the
+ * build time so that the date rpm shows is the build's day in every time zone near UTC.
+ */
+export function changelogTime(buildTime: number): number {
+  return Math.floor(buildTime / 86400) * 86400 + 43200;
+}
+
+export function changelogEntry(answers: Answers, version: string, release: string, buildTime: number, kernelRelease?: string): RpmChangelogEntry {
+  const who = answers.project.author ?? answers.package.packager ?? answers.package.vendor;
+  const email = answers.project.email ? ` <${answers.project.email}>` : '';
+  const text = answers.package.changelog?.trim()
+    ? answers.package.changelog
+        .trim()
+        .split('\n')
+        .map((l) => (l.startsWith('-') || l.startsWith(' ') || l === '' ? l : `- ${l}`))
+        .join('\n')
+    : `- Built by dudforge${kernelRelease ? ` for kernel ${kernelRelease}` : ''}`;
+  return { time: changelogTime(buildTime), name: `${who}${email} - ${version}-${release}`, text };
+}
+
+function checkRelativeFirmwarePath(p: string): void {
+  if (p.startsWith('/') || p.split('/').some((c) => c === '' || c === '.' || c === '..')) {
+    throw new UserError(`firmware path "${p}" must be relative to /lib/firmware`, 'give e.g. vendor/device.bin');
+  }
+}
+
+/** Directories between `root` (exclusive) and each path's parent that the package creates. */
+function ownedDirs(root: string, paths: string[]): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    let d = p.slice(0, p.lastIndexOf('/'));
+    while (d.length > root.length && d.startsWith(`${root}/`)) {
+      dirs.add(d);
+      d = d.slice(0, d.lastIndexOf('/'));
+    }
+  }
+  return [...dirs].sort();
+}
+
+/**
+ * The binary kmod RPM for one driver and one kernel (driver-disk.md §4): modules under
+ * /lib/modules/<kver>/extra/<name>/, the depmod.d override, firmware under /lib/firmware/, and
+ * the Provides the installer selects on.
+ */
+export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
+  const pkg = opts.answers.package;
+  checkDescription(pkg.description);
+  if (opts.modules.length === 0) throw new Error('kmodPackageSpec: no modules');
+  if (opts.kabiRequires && !opts.symvers) {
+    throw new Error('kmodPackageSpec: kabiRequires needs the kernel Module.symvers (turn it off for trees without one)');
+  }
+  const name = `kmod-${pkg.name}`;
+  const release = kmodRelease(pkg.release, opts.kernel.release);
+  const evr = evrString(pkg.version, release, pkg.epoch);
+  const paths = kmodPaths(pkg.name, opts.kernel.release);
+
+  const moduleFiles = opts.modules.map((m) => `${paths.moduleDir}/${m.name}`);
+  const files: RpmFileEntry[] = [{ path: paths.moduleDir, type: 'dir', mode: 0o755 }];
+  for (const m of opts.modules) {
+    if (!/^[A-Za-z0-9_-]+\.ko$/.test(m.name)) throw new Error(`kmodPackageSpec: unexpected module file name "${m.name}"`);
+    files.push({ path: `${paths.moduleDir}/${m.name}`, type: 'file', mode: 0o644, data: m.bytes });
+  }
+  files.push({
+    path: paths.depmodConf,
+    type: 'file',
+    mode: 0o644,
+    flags: RPMFILE.CONFIG,
+    data: Buffer.from(depmodConf({ pkgName: pkg.name, modules: opts.modules.map((m) => m.name), kernelRelease: opts.kernel.release })),
+  });
+
+  const firmwarePaths = opts.firmware.map((f) => {
+    checkRelativeFirmwarePath(f.path);
+    return `/lib/firmware/${f.path}`;
+  });
+  for (const d of ownedDirs('/lib/firmware', firmwarePaths)) files.push({ path: d, type: 'dir', mode: 0o755 });
+  opts.firmware.forEach((f, i) => files.push({ path: firmwarePaths[i], type: 'file', mode: 0o644, data: f.bytes }));
+
+  if (opts.greylist) {
+    files.push({ path: paths.docDir, type: 'dir', mode: 0o755 });
+    files.push({
+      path: `${paths.docDir}/greylist.txt`,
+      type: 'file',
+      mode: 0o644,
+      flags: RPMFILE.DOC,
+      data: Buffer.from(greylistText(opts.greylist.listName, opts.greylist.symbols)),
+    });
+  }
+  if (opts.certDer) {
+    const dir = `/etc/pki/${vendorDir(opts.certDer.vendor)}`;
+    files.push({ path: dir, type: 'dir', mode: 0o755 });
+    files.push({ path: `${dir}/${pkg.name}.der`, type: 'file', mode: 0o644, data: opts.certDer.bytes });
+  }
+
+  const provides: RpmDependency[] = [
+    kernelModulesProvide(opts.kernel.release, opts.answers.packaging.match),
+    { name, flags: RPMSENSE.EQUAL, version: evr },
+    ...[...new Set(opts.modules.map((m) => moduleNameOf(m.name)))].sort().map((m) => ({ name: `kmod(${m}.ko)`, flags: RPMSENSE.ANY })),
+    ...opts.firmware.map((f) => ({ name: `firmware(${f.path})`, flags: RPMSENSE.ANY })),
+  ];
+  const requires = moduleRequires({
+    modules: opts.modules.map((m) => m.info),
+    symvers: opts.symvers ?? new Map(),
+    kabiRequires: opts.kabiRequires,
+    extra: pkg.requires ?? [],
+  });
+  const scripts = kmodScriptlets({ kernelRelease: opts.kernel.release, moduleFiles });
+
+  const spec: RpmPackageSpec = {
+    name,
+    version: pkg.version,
+    release,
+    summary: pkg.summary,
+    description: pkg.description,
+    license: pkg.license,
+    group: 'System Environment/Kernel',
+    vendor: pkg.vendor,
+    buildHost: opts.buildHost,
+    buildTime: opts.buildTime,
+    arch: opts.kernel.arch,
+    provides,
+    requires,
+    scripts: { post: { body: scripts.post }, postun: { body: scripts.postun } },
+    changelog: [changelogEntry(opts.answers, pkg.version, release, opts.buildTime, opts.kernel.release)],
+    files,
+    compression: opts.answers.packaging.compress,
+  };
+  if (pkg.epoch !== undefined) spec.epoch = pkg.epoch;
+  if (pkg.url) spec.url = pkg.url;
+  if (pkg.packager) spec.packager = pkg.packager;
+  if (opts.sourceRpm) spec.sourceRpm = opts.sourceRpm;
+  return spec;
+}
