@@ -66,7 +66,9 @@ export function layoutImage(root: IsoNode, time: number, uid: number, gid: numbe
       { plan: dot, node },
       { plan: planRecord(DOTDOT, su(parent)), node: parent },
       ...node.children.map((c) => {
-        const entries = [...su(c), ...nmEntries(c.name), ...(c.type === 'symlink' ? slEntries(c.target as string) : [])];
+        // NM first: when entries spill into a continuation area, the name stays in the record,
+        // where 7z (which ignores CE) still finds it.
+        const entries = [...nmEntries(c.name), ...su(c), ...(c.type === 'symlink' ? slEntries(c.target as string) : [])];
         return { plan: planRecord(Buffer.from(c.isoName, 'latin1'), entries), node: c };
       }),
     ];
