@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,17 @@ const FIRMWARE = { path: 'dftest/dfk-fw.bin', bytes: Buffer.from('firmware bytes
 
 function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * rpm -i/-e exit 0 even when a %post/%postun fails (it only warns), so the scriptlets' success is
+ * read from stderr: no "scriptlet failed" and no other error line.
+ */
+function rpmTransaction(args: string[]): void {
+  const r = spawnSync('rpm', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const problems = r.stderr.split('\n').filter((l) => /scriptlet failed|^error:|^warning:/.test(l));
+  assert.deepEqual(problems, [], r.stderr);
 }
 
 interface Built {
@@ -142,9 +153,9 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
       const root = join(work, `root-${b.kernel.release}`);
       makeShellRoot(root);
       run('rpm', ['--root', root, '--initdb']);
-      run('rpm', ['--root', root, '-ivh', '--nodeps', b.rpm]);
+      rpmTransaction(['--root', root, '-ivh', '--nodeps', b.rpm]);
       assert.equal(run('rpm', ['--root', root, '-V', '--nodeps', 'kmod-dftest']).trim(), '');
-      run('rpm', ['--root', root, '-e', 'kmod-dftest']);
+      rpmTransaction(['--root', root, '-e', 'kmod-dftest']);
       assert.ok(!existsSync(join(root, `lib/modules/${b.kernel.release}/extra/dftest/dfk_main.ko`)));
     }
   });
@@ -156,11 +167,11 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     addStub(root, 'depmod');
     addStub(root, 'weak-modules');
     run('rpm', ['--root', root, '--initdb']);
-    run('rpm', ['--root', root, '-ivh', '--nodeps', b.rpm]);
+    rpmTransaction(['--root', root, '-ivh', '--nodeps', b.rpm]);
     const dir = `/lib/modules/${b.kernel.release}/extra/dftest`;
     const added = `weak-modules --add-modules\n  ${dir}/dfk_helper.ko\n  ${dir}/dfk_main.ko\ndepmod -a ${b.kernel.release}\n`;
     assert.equal(readToolLog(root), added);
-    run('rpm', ['--root', root, '-e', 'kmod-dftest']);
+    rpmTransaction(['--root', root, '-e', 'kmod-dftest']);
     // After erase the kernel's module dir still exists (we created /lib/modules/<kver>/extra), so depmod runs.
     assert.equal(readToolLog(root), `${added}weak-modules --remove-modules\n  ${dir}/dfk_helper.ko\n  ${dir}/dfk_main.ko\ndepmod -a ${b.kernel.release}\n`);
   });
@@ -169,7 +180,7 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     const root = join(work, 'root-all');
     makeShellRoot(root);
     run('rpm', ['--root', root, '--initdb']);
-    run('rpm', ['--root', root, '-ivh', '--nodeps', ...built.map((b) => b.rpm)]);
+    rpmTransaction(['--root', root, '-ivh', '--nodeps', ...built.map((b) => b.rpm)]);
     assert.equal(run('rpm', ['--root', root, '-q', 'kmod-dftest']).trim().split('\n').length, built.length);
   });
 
