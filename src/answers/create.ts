@@ -1,0 +1,170 @@
+/**
+ * Creating a project's answers without questions: the engine behind `dudforge new --yes`, the
+ * demo, and the wizard's defaults. Whatever is not given gets a default read from the module's
+ * sources (name, version, license, description) or from this machine (every usable kernel).
+ */
+import { existsSync } from 'node:fs';
+import { join, relative, resolve, isAbsolute } from 'node:path';
+import { UserError } from '../errors.js';
+import { discoverKernels, findKernel } from '../kernel/discover.js';
+import { installHint } from '../kernel/install-hint.js';
+import type { KernelTree } from '../kernel/tree.js';
+import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
+import { importSources } from '../import/index.js';
+import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
+import { formatProblems, validateAnswers } from './validate.js';
+
+export interface NewProjectOptions {
+  projectDir: string;
+  source: SourceSpec;
+  driverDirs?: string[];
+  config?: Record<string, string>;
+  patchSeries?: string;
+  firmware?: string[];
+  name?: string;
+  version?: string;
+  release?: string;
+  vendor?: string;
+  license?: string;
+  summary?: string;
+  description?: string;
+  url?: string;
+  requires?: string[];
+  /** Kernel releases to target; default every usable build tree found. */
+  kernels?: string[];
+  /** Extra build trees to look in (and to use: a tree given here is a target when --kernel is absent). */
+  kernelDirs?: string[];
+  probes?: string;
+  signing?: SigningAnswers;
+  packaging?: Partial<PackagingAnswers>;
+  outDir?: string;
+  isoName?: string;
+  buildTime?: number;
+  author?: string;
+  email?: string;
+}
+
+/** Paths inside the project are stored relative to it, so a project can be moved as a whole. */
+function storedPath(projectDir: string, p: string): string {
+  const abs = resolve(p);
+  const rel = relative(projectDir, abs);
+  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel || '.';
+}
+
+/** Make a module version string acceptable to RPM ("1.0-rc1" → "1.0_rc1"). */
+export function rpmSafeVersion(v: string): string {
+  return v.trim().replace(/[-\s]+/g, '_').replace(/[^A-Za-z0-9._+~^]/g, '') || '1.0';
+}
+
+export function pickKernels(trees: KernelTree[], wanted: string[] | undefined, extraDirs: string[]): KernelTree[] {
+  if (wanted && wanted.length) {
+    return wanted.map((release) => {
+      const tree = findKernel(trees, release);
+      if (!tree) {
+        throw new UserError(
+          `no build tree for kernel ${release} was found`,
+          `${installHint(release)}, or give its build tree with --kernel-dir DIR (run \`dudforge kernels\` to see what was found)`,
+        );
+      }
+      if (!tree.usable) throw new UserError(`the build tree for ${release} (${tree.path}) is not usable: ${tree.reason}`, installHint(release));
+      return tree;
+    });
+  }
+  const explicit = extraDirs.map((d) => resolve(d));
+  const usable = trees.filter((t) => t.usable);
+  const chosen = explicit.length ? usable.filter((t) => t.foundVia.some((v) => explicit.includes(resolve(v))) || explicit.includes(t.path)) : usable;
+  if (!chosen.length) {
+    const bad = trees.filter((t) => !t.usable).map((t) => `  ${t.path}: ${t.reason}`);
+    throw new UserError(
+      `no usable kernel build tree found${bad.length ? `:\n${bad.join('\n')}` : ''}`,
+      `${installHint()}; or give a build tree with --kernel-dir DIR`,
+    );
+  }
+  return chosen;
+}
+
+export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
+  const projectDir = resolve(opts.projectDir);
+  const trees = discoverKernels(opts.kernelDirs ?? []);
+  const kernels = pickKernels(trees, opts.kernels, opts.kernelDirs ?? []);
+
+  let source: SourceSpec = opts.source;
+  let infoDir: string;
+  let config = opts.config;
+  if (source.kind === 'dir' && !(opts.driverDirs && opts.driverDirs.length)) {
+    infoDir = resolve(source.path);
+    if (!existsSync(infoDir)) throw new UserError(`driver source directory ${infoDir} does not exist`, 'give --source dir:PATH with the module directory');
+    source = { kind: 'dir', path: storedPath(projectDir, infoDir) };
+  } else {
+    if (!opts.driverDirs || !opts.driverDirs.length) {
+      throw new UserError(`a ${source.kind === 'git' ? 'git repository' : source.kind === 'tar' ? 'tarball' : 'kernel tree'} source needs --driver-dir REL_PATH`, 'name the driver directory inside the tree, e.g. --driver-dir drivers/net/ethernet/intel/e1000');
+    }
+    const abs: SourceSpec =
+      source.kind === 'git' ? { ...source, repo: resolve(source.repo) } : source.kind === 'tar' ? { ...source, file: resolve(source.file) } : { ...source, path: resolve(source.path) };
+    const imported = await importSources({
+      source: abs,
+      driverDirs: opts.driverDirs,
+      patchSeries: opts.patchSeries ? resolve(opts.patchSeries) : undefined,
+      firmware: opts.firmware,
+      config: opts.config,
+      projectDir,
+      destDir: join(projectDir, 'sources'),
+      buildTrees: kernels.map((k) => k.path),
+    });
+    config = { ...imported.config, ...opts.config };
+    source =
+      abs.kind === 'git'
+        ? { kind: 'git', repo: storedPath(projectDir, abs.repo), rev: abs.rev, commit: imported.commit }
+        : abs.kind === 'tar'
+          ? { kind: 'tar', file: storedPath(projectDir, abs.file) }
+          : { kind: 'dir', path: storedPath(projectDir, abs.path) };
+    infoDir = join(projectDir, 'sources', opts.driverDirs[0]);
+  }
+
+  const info = readModuleInfoDefaults(infoDir);
+  const name = opts.name ?? info.name?.replace(/_/g, '-') ?? 'driver';
+  const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
+  const vendor = opts.vendor ?? 'Unknown vendor';
+  const answers: Answers = {
+    schemaVersion: ANSWERS_SCHEMA_VERSION,
+    project: { name: name, vendor: opts.vendor, author: opts.author ?? info.author, email: opts.email },
+    source,
+    ...(opts.driverDirs?.length ? { driverDirs: opts.driverDirs } : {}),
+    ...(config && Object.keys(config).length ? { config } : {}),
+    ...(opts.patchSeries ? { patchSeries: storedPath(projectDir, opts.patchSeries) } : {}),
+    ...(opts.firmware?.length ? { firmware: opts.firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedPath(projectDir, f) : f)) } : {}),
+    package: {
+      name,
+      version: opts.version ?? rpmSafeVersion(info.version ?? '1.0'),
+      release: opts.release ?? '1',
+      vendor,
+      license: opts.license ?? (info.license ? rpmLicense(info.license, info.spdx) : 'GPL-2.0-only'),
+      summary,
+      description: opts.description ?? info.description ?? summary,
+      ...(opts.url ? { url: opts.url } : {}),
+      ...(opts.requires?.length ? { requires: opts.requires } : {}),
+    },
+    kernels: kernels.map((k) => ({ release: k.release as string, buildTree: k.path })),
+    ...(opts.probes ? { probes: storedPath(projectDir, opts.probes) } : {}),
+    signing: opts.signing ? storeSigningPaths(projectDir, opts.signing) : { mode: 'none' },
+    packaging: { ...DEFAULT_PACKAGING, ...opts.packaging },
+    output: { dir: opts.outDir ? storedPath(projectDir, opts.outDir) : 'out', ...(opts.isoName ? { isoName: opts.isoName } : {}) },
+    buildTime: opts.buildTime ?? defaultBuildTime(),
+  };
+  if (answers.packaging.kabiStablelist) answers.packaging.kabiStablelist = storedPath(projectDir, answers.packaging.kabiStablelist);
+  const { problems } = validateAnswers(answers);
+  if (problems.length) throw new UserError(formatProblems('the new project', problems), 'give the values with the flags named above (see `dudforge new --help`)');
+  return answers;
+}
+
+function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswers {
+  if (s.mode === 'key') return { ...s, key: s.key.startsWith('pkcs11:') ? s.key : storedPath(projectDir, s.key), cert: storedPath(projectDir, s.cert) };
+  if (s.mode === 'generate') return { ...s, dir: storedPath(projectDir, s.dir) };
+  return s;
+}
+
+/** SOURCE_DATE_EPOCH when set, else now: recorded once so every later build is reproducible. */
+export function defaultBuildTime(env = process.env): number {
+  const sde = env.SOURCE_DATE_EPOCH;
+  return sde && /^\d+$/.test(sde) ? Number(sde) : Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,8 @@
+import type { Command } from '../command.js';
+import { buildCommand } from './build.js';
+import { demoCommand } from './demo.js';
+import { kernelsCommand } from './kernels.js';
+import { newCommand } from './new.js';
+import { verifyCommand } from './verify.js';
+
+export const commands: Command[] = [newCommand, buildCommand, demoCommand, kernelsCommand, verifyCommand];

@@ -1,0 +1,199 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { answersPath, saveAnswers } from '../../answers/io.js';
+import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
+import type { SigningAnswers, SourceSpec } from '../../answers/schema.js';
+import { UserError } from '../../errors.js';
+import { parseSourceFlag } from '../../import/index.js';
+import type { Command, ParsedCommandArgs } from '../command.js';
+import { boolOption, listOption, stringOption } from '../command.js';
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new UserError(`--${flag} ${value}: must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function parseConfigFlags(flags: string[]): Record<string, string> | undefined {
+  if (!flags.length) return undefined;
+  const config: Record<string, string> = {};
+  for (const f of flags) {
+    const m = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(f);
+    if (!m) throw new UserError(`--config ${f}: expected CONFIG_NAME=VALUE`, 'for example --config CONFIG_E1000=m');
+    config[m[1]] = m[2];
+  }
+  return config;
+}
+
+function signingFromFlags(values: ParsedCommandArgs['values']): SigningAnswers | undefined {
+  const key = stringOption(values, 'sign-key');
+  const cert = stringOption(values, 'sign-cert');
+  const generate = stringOption(values, 'sign-generate');
+  const shipCert = boolOption(values, 'ship-cert') || undefined;
+  if (generate && (key || cert)) throw new UserError('--sign-generate cannot be combined with --sign-key/--sign-cert', 'choose an existing pair or a new one');
+  if (generate) {
+    const bits = stringOption(values, 'sign-bits');
+    if (bits && bits !== '2048' && bits !== '4096') throw new UserError(`--sign-bits ${bits}: must be 2048 or 4096`);
+    return { mode: 'generate', dir: resolve(generate), ...(bits ? { bits: Number(bits) as 2048 | 4096 } : {}), ...(shipCert ? { shipCert } : {}) };
+  }
+  if (key || cert) {
+    if (!key || !cert) throw new UserError('--sign-key and --sign-cert go together', 'give both the private key and its X.509 certificate');
+    return { mode: 'key', key: key.startsWith('pkcs11:') ? key : resolve(key), cert: resolve(cert), ...(shipCert ? { shipCert } : {}) };
+  }
+  return undefined;
+}
+
+function parseBuildTime(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UserError(`--build-time ${v}: expected seconds since 1970`, 'for example --build-time 1700000000');
+  return Number(v);
+}
+
+/** The flags of `dudforge new`, turned into the engine's options (shared with the wizard's prefill). */
+export function newProjectOptionsFromFlags(projectDir: string, values: ParsedCommandArgs['values']): NewProjectOptions {
+  const sourceFlag = stringOption(values, 'source');
+  const source: SourceSpec = sourceFlag ? parseSourceFlag(sourceFlag) : { kind: 'dir', path: resolve('.') };
+  const match = oneOf('match', stringOption(values, 'match'), ['exact', 'minimum'] as const);
+  const compress = oneOf('compress', stringOption(values, 'compress'), ['gzip', 'xz'] as const);
+  const kabiRequires = oneOf('kabi-requires', stringOption(values, 'kabi-requires'), ['on', 'off', 'auto'] as const);
+  const stablelist = stringOption(values, 'kabi-stablelist');
+  return {
+    projectDir,
+    source: source.kind === 'dir' ? { kind: 'dir', path: resolve(source.path) } : source,
+    driverDirs: listOption(values, 'driver-dir'),
+    config: parseConfigFlags(listOption(values, 'config')),
+    patchSeries: stringOption(values, 'patches'),
+    firmware: listOption(values, 'firmware'),
+    name: stringOption(values, 'name'),
+    version: stringOption(values, 'version'),
+    release: stringOption(values, 'release'),
+    vendor: stringOption(values, 'vendor'),
+    license: stringOption(values, 'license'),
+    summary: stringOption(values, 'summary'),
+    description: stringOption(values, 'description'),
+    url: stringOption(values, 'url'),
+    requires: listOption(values, 'requires'),
+    kernels: listOption(values, 'kernel'),
+    kernelDirs: listOption(values, 'kernel-dir'),
+    probes: stringOption(values, 'probes') ? resolve(stringOption(values, 'probes') as string) : undefined,
+    signing: signingFromFlags(values),
+    packaging: {
+      ...(match ? { match } : {}),
+      ...(compress ? { compress } : {}),
+      ...(kabiRequires ? { kabiRequires } : {}),
+      ...(stablelist ? { kabiStablelist: resolve(stablelist) } : {}),
+      ...(boolOption(values, 'kabi-strict') ? { kabiStrict: true } : {}),
+      ...(boolOption(values, 'no-srpm') ? { srpm: false } : {}),
+      ...(boolOption(values, 'strip') ? { strip: true } : {}),
+      ...(stringOption(values, 'gpg-key') ? { gpgKey: stringOption(values, 'gpg-key') } : {}),
+    },
+    outDir: stringOption(values, 'out') ? resolve(stringOption(values, 'out') as string) : undefined,
+    isoName: stringOption(values, 'iso-name'),
+    buildTime: parseBuildTime(stringOption(values, 'build-time')),
+    author: stringOption(values, 'author'),
+    email: stringOption(values, 'email'),
+  };
+}
+
+export const NEW_OPTIONS = {
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  source: { type: 'string' },
+  'driver-dir': { type: 'string', multiple: true },
+  config: { type: 'string', multiple: true },
+  patches: { type: 'string' },
+  firmware: { type: 'string', multiple: true },
+  name: { type: 'string' },
+  version: { type: 'string' },
+  release: { type: 'string' },
+  vendor: { type: 'string' },
+  license: { type: 'string' },
+  summary: { type: 'string' },
+  description: { type: 'string' },
+  url: { type: 'string' },
+  author: { type: 'string' },
+  email: { type: 'string' },
+  requires: { type: 'string', multiple: true },
+  kernel: { type: 'string', multiple: true },
+  'kernel-dir': { type: 'string', multiple: true },
+  probes: { type: 'string' },
+  'sign-key': { type: 'string' },
+  'sign-cert': { type: 'string' },
+  'sign-generate': { type: 'string' },
+  'sign-bits': { type: 'string' },
+  'ship-cert': { type: 'boolean' },
+  'gpg-key': { type: 'string' },
+  match: { type: 'string' },
+  compress: { type: 'string' },
+  'kabi-requires': { type: 'string' },
+  'kabi-stablelist': { type: 'string' },
+  'kabi-strict': { type: 'boolean' },
+  'no-srpm': { type: 'boolean' },
+  strip: { type: 'boolean' },
+  out: { type: 'string' },
+  'iso-name': { type: 'string' },
+  'build-time': { type: 'string' },
+} as const;
+
+export const newCommand: Command = {
+  name: 'new',
+  summary: 'create a project: the wizard, or with --yes its scriptable twin',
+  usage: 'new [DIR] [--yes] [--source dir:PATH|git:REPO@REV|tar:FILE] [--name N] [--version V] [--release R] [--kernel RELEASE]... [more flags]',
+  help: [
+    '  DIR                      project directory (default: .); dudforge.json is written there',
+    '  -y, --yes                no questions: write dudforge.json from the flags and defaults',
+    '  --force                  replace an existing dudforge.json',
+    'sources (issue: import)',
+    '  --source KIND:WHERE      dir:PATH (module dir or kernel tree), git:REPO@REV, tar:FILE',
+    '  --driver-dir REL_PATH    driver directory inside a kernel tree (repeatable)',
+    '  --config CONFIG_X=m      Kconfig symbol for make (repeatable)',
+    '  --patches SERIES_FILE    quilt series of patches applied with -p1',
+    '  --firmware PATH          firmware file shipped under /lib/firmware (repeatable)',
+    'package (defaults read from MODULE_* in the sources)',
+    '  --name --version --release --vendor --license --summary --description --url',
+    '  --author --email         project author and e-mail',
+    '  --requires \'NAME [OP V]\'  extra Requires (repeatable)',
+    'kernels',
+    '  --kernel RELEASE         target kernel (repeatable; default: every usable build tree)',
+    '  --kernel-dir DIR         also look for build trees here (repeatable)',
+    '  --probes FILE            compatibility probe file',
+    'signing',
+    '  --sign-key FILE --sign-cert FILE   sign modules with this key pair (or pkcs11: URI)',
+    '  --sign-generate DIR      generate a key pair in DIR at the first build',
+    '  --sign-bits 2048|4096    size of a generated key',
+    '  --ship-cert              ship the DER certificate in the kmod under /etc/pki/<vendor>/',
+    '  --gpg-key ID             sign the RPMs with this GnuPG key',
+    'packaging',
+    '  --match exact|minimum    kernel-modules Provides policy (default exact)',
+    '  --compress gzip|xz       RPM payload compression (default gzip)',
+    '  --kabi-requires on|off   kernel()/ksym() Requires (default: on for RHEL kernels)',
+    '  --kabi-stablelist PATH   report symbols not on this kABI stablelist',
+    '  --kabi-strict            fail the build when a symbol is not on the stablelist',
+    '  --no-srpm                do not build a source RPM',
+    '  --strip                  strip debug info from modules (before signing)',
+    'output',
+    '  --out DIR                output directory (default: DIR/out)',
+    '  --iso-name NAME.iso      driver disk file name',
+    '  --build-time EPOCH       time stamped into every artifact (default: SOURCE_DATE_EPOCH or now)',
+  ].join('\n'),
+  options: NEW_OPTIONS,
+  maxPositionals: 1,
+  async run({ values, positionals }) {
+    const projectDir = resolve(positionals[0] ?? '.');
+    if (!boolOption(values, 'yes')) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new UserError('the wizard needs a terminal', 'give --yes with flags to create the project without questions (see `dudforge new --help`)');
+      }
+      const { runWizard } = await import('../../wizard/index.js');
+      return runWizard({ startDir: projectDir });
+    }
+    const file = answersPath(projectDir);
+    if (existsSync(file) && !boolOption(values, 'force')) {
+      throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it');
+    }
+    const answers = await createAnswers(newProjectOptionsFromFlags(projectDir, values));
+    const written = saveAnswers(projectDir, answers);
+    process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: dudforge build ${positionals[0] ?? '.'}\n`);
+    return 0;
+  },
+};

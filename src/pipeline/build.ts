@@ -1,0 +1,174 @@
+/**
+ * The build step: every kernel gets its own copy of the sources and its own `make`, run
+ * concurrently under one job budget. A kernel that fails does not stop the others.
+ * Compiled modules are cached by everything that can change them.
+ */
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { runKbuild } from '../kbuild/run.js';
+import { isBuildOutput } from './sources.js';
+import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
+import type { PipelineContext, ResolvedKernel } from './context.js';
+
+export interface BuiltModule {
+  /** Module name without .ko. */
+  name: string;
+  /** The built (and later stripped/signed) module file. */
+  file: string;
+}
+
+export interface KernelBuildResult {
+  release: string;
+  ok: boolean;
+  cancelled?: boolean;
+  cached: boolean;
+  modules: BuiltModule[];
+  firstError?: string;
+  logFile: string;
+}
+
+/**
+ * Split the job budget: with more kernels than jobs, run `jobs` kernels at a time with -j1 each;
+ * otherwise every kernel runs at once and the jobs are shared out (the first ones get the rest).
+ */
+export function shareJobs(jobs: number, kernels: number): { concurrent: number; perKernel: number[] } {
+  const concurrent = Math.max(1, Math.min(jobs, kernels));
+  const perKernel = Array.from({ length: kernels }, (_, i) => {
+    if (kernels >= jobs) return 1;
+    return Math.floor(jobs / kernels) + (i < jobs % kernels ? 1 : 0);
+  });
+  return { concurrent, perKernel };
+}
+
+export function kernelWorkDir(ctx: PipelineContext, release: string): string {
+  return join(ctx.workDir, 'build', release);
+}
+
+export function logFileFor(ctx: PipelineContext, release: string): string {
+  return join(ctx.workDir, 'logs', `${release}.log`);
+}
+
+async function buildOne(
+  ctx: PipelineContext,
+  kernel: ResolvedKernel,
+  jobs: number,
+  compatHeader: string | undefined,
+  toolchain: string,
+): Promise<KernelBuildResult> {
+  const { release, tree } = kernel;
+  const started = Date.now();
+  const dir = kernelWorkDir(ctx, release);
+  const srcCopy = join(dir, 'src');
+  const modulesDir = join(dir, 'modules');
+  const logFile = logFileFor(ctx, release);
+  mkdirSync(join(ctx.workDir, 'logs'), { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(modulesDir, { recursive: true });
+
+  const key = buildCacheKey({
+    sources: ctx.sources.contentHash,
+    makeArgs: ctx.sources.makeArgs,
+    wrapper: ctx.sources.wrapperKbuild ?? '',
+    compatHeader: compatHeader ?? '',
+    kernelIdentity: tree.identity,
+    toolchain,
+  });
+  const cache = new BuildCache(join(ctx.workDir, 'cache'));
+  const hit = cache.lookup(release, key);
+  if (hit) {
+    const modules = hit.map((f) => {
+      const target = join(modulesDir, basename(f));
+      copyFileSync(f, target);
+      return { name: basename(f, '.ko'), file: target };
+    });
+    writeFileSync(logFile, `cached build (key ${key}); nothing compiled\n`);
+    ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'cached' });
+    ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds: (Date.now() - started) / 1000, cached: true });
+    return { release, ok: true, cached: true, modules, logFile };
+  }
+
+  cpSync(ctx.sources.rootDir, srcCopy, { recursive: true, filter: (from) => !isBuildOutput(basename(from)) && basename(from) !== '.git' });
+  if (ctx.sources.wrapperKbuild) writeFileSync(join(srcCopy, 'Kbuild'), ctx.sources.wrapperKbuild);
+  const cflags = [
+    // Reproducible objects: no build directory in debug info or __FILE__.
+    `-ffile-prefix-map=${srcCopy}/=`,
+    ...ctx.sources.includeDirs.map((d) => `-I${join(srcCopy, d)}`),
+  ];
+  if (compatHeader !== undefined) {
+    const compatDir = join(dir, 'compat');
+    mkdirSync(compatDir, { recursive: true });
+    writeFileSync(join(compatDir, 'dudforge-compat.h'), compatHeader);
+    cflags.unshift(`-I${compatDir}`);
+  }
+
+  const result = await runKbuild({
+    buildTree: tree.path,
+    sourceDir: srcCopy,
+    release,
+    jobs,
+    makeArgs: ctx.sources.makeArgs,
+    env: { KCFLAGS: cflags.join(' ') },
+    logFile,
+    expectedObjects: ctx.sources.expectedObjects,
+    signal: ctx.signal,
+    onEvent: (e) => ctx.reporter.emit(e),
+  });
+  const seconds = (Date.now() - started) / 1000;
+  if (!result.ok) {
+    const firstError = result.cancelled ? 'cancelled' : result.firstError ?? 'make failed (see the log)';
+    ctx.reporter.emit({ type: 'kernel-phase', release, phase: result.cancelled ? 'cancelled' : 'failed' });
+    ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
+    return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile };
+  }
+  if (result.modules.length === 0) {
+    const firstError = 'make succeeded but produced no .ko (is obj-m set? are the CONFIG_ symbols given?)';
+    ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
+    return { release, ok: false, cached: false, modules: [], firstError, logFile };
+  }
+  const modules = result.modules
+    .slice()
+    .sort()
+    .map((ko) => {
+      const target = join(modulesDir, basename(ko));
+      copyFileSync(ko, target);
+      return { name: basename(ko, '.ko'), file: target };
+    });
+  cache.store(release, key, modules.map((m) => m.file));
+  ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds });
+  return { release, ok: true, cached: false, modules, logFile };
+}
+
+/** Build every kernel; results come back in the order of ctx.kernels. */
+export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<string, string>, toolchain: string): Promise<KernelBuildResult[]> {
+  const { concurrent, perKernel } = shareJobs(ctx.jobs, ctx.kernels.length);
+  for (const k of ctx.kernels) {
+    ctx.reporter.emit({ type: 'kernel-queued', release: k.release, objectsExpected: ctx.sources.expectedObjects });
+  }
+  const results: KernelBuildResult[] = new Array(ctx.kernels.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < ctx.kernels.length) {
+      const i = next++;
+      const kernel = ctx.kernels[i];
+      if (ctx.signal.aborted) {
+        results[i] = { release: kernel.release, ok: false, cancelled: true, cached: false, modules: [], firstError: 'cancelled', logFile: logFileFor(ctx, kernel.release) };
+        continue;
+      }
+      results[i] = await buildOne(ctx, kernel, perKernel[i], compatHeaders.get(kernel.release), toolchain);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrent }, worker));
+  return results;
+}
+
+/** Remove per-kernel source copies once modules are out (keeps the work dir small). */
+export function cleanBuildCopies(ctx: PipelineContext): void {
+  for (const k of ctx.kernels) {
+    const src = join(kernelWorkDir(ctx, k.release), 'src');
+    if (existsSync(src)) rmSync(src, { recursive: true, force: true });
+  }
+}
+
+export function listModules(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.ko'));
+}

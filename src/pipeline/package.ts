@@ -1,0 +1,110 @@
+/**
+ * The package step: one kmod RPM per driver per kernel (driver-disk.md §4), and one source RPM
+ * that rebuilds the same modules with rpmbuild.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { projectPath } from '../answers/io.js';
+import { UserError } from '../errors.js';
+import { buildRpm, rpmFileName } from '../rpm/index.js';
+import { readKernelModule } from '../elf/ko.js';
+import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, findStablelistFile } from '../kmod/index.js';
+import { writeTar } from '../archive/tar.js';
+import { gpgHeaderSigner } from '../sign/index.js';
+import { listSourceFiles } from './sources.js';
+import { isRhelFamily } from './resolve.js';
+import type { PipelineContext } from './context.js';
+import type { KernelBuildResult } from './build.js';
+import type { SigningSetup } from './signing.js';
+
+export interface PackagedRpm {
+  release: string;
+  arch: string;
+  fileName: string;
+  bytes: Buffer;
+  kabiNotOnList?: string[];
+}
+
+/** The build host stamped into every RPM: fixed, so that builds on two machines match. */
+export const BUILD_HOST = 'dudforge.localdomain';
+
+function headerSigner(ctx: PipelineContext) {
+  return ctx.answers.packaging.gpgKey ? { signHeader: gpgHeaderSigner({ keyId: ctx.answers.packaging.gpgKey }) } : {};
+}
+
+export function srpmFileName(ctx: PipelineContext): string {
+  const p = ctx.answers.package;
+  return rpmFileName({ name: p.name, version: p.version, release: p.release, arch: 'src', isSource: true });
+}
+
+export async function packageKernels(ctx: PipelineContext, built: KernelBuildResult[], signing: SigningSetup | undefined): Promise<PackagedRpm[]> {
+  const out: PackagedRpm[] = [];
+  const { answers } = ctx;
+  const firmware = ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) }));
+  const certDer = signing?.shipCert && signing.certDer ? { vendor: answers.package.vendor, bytes: readFileSync(signing.certDer) } : undefined;
+  for (const b of built) {
+    const kernel = ctx.kernels.find((k) => k.release === b.release)!;
+    ctx.reporter.emit({ type: 'kernel-phase', release: b.release, phase: 'package' });
+    const modules = b.modules.map((m) => {
+      const bytes = readFileSync(m.file);
+      return { name: m.name, bytes, info: readKernelModule(bytes) };
+    });
+    const symvers = kernel.tree.symversPath && existsSync(kernel.tree.symversPath) ? parseSymvers(readFileSync(kernel.tree.symversPath, 'utf8')) : undefined;
+    const kabiRequires = answers.packaging.kabiRequires === 'on' || (answers.packaging.kabiRequires === 'auto' && isRhelFamily(b.release));
+    const arch = kernel.tree.arch ?? 'x86_64';
+    let greylist: string[] | undefined;
+    if (answers.packaging.kabiStablelist) {
+      const list = projectPath(ctx.projectDir, answers.packaging.kabiStablelist);
+      const report = kabiReport({ stablelist: findStablelistFile(list, arch), arch, modules: modules.map((m) => ({ name: m.name, ...m.info })) } as never);
+      greylist = report.symbolsNotOnList;
+      if (greylist.length && answers.packaging.kabiStrict) {
+        throw new UserError(`${b.release}: ${greylist.length} symbol(s) used by the modules are not on the kABI stablelist: ${greylist.join(', ')}`, 'drop packaging.kabiStrict to only report them');
+      }
+    }
+    const spec = kmodPackageSpec({
+      answers,
+      kernel: { release: b.release, arch },
+      modules,
+      firmware,
+      symvers,
+      kabiRequires,
+      greylist,
+      certDer,
+      buildTime: ctx.buildTime,
+      buildHost: BUILD_HOST,
+      sourceRpm: answers.packaging.srpm ? srpmFileName(ctx) : undefined,
+    });
+    const bytes = await buildRpm(spec, headerSigner(ctx));
+    out.push({ release: b.release, arch, fileName: rpmFileName(spec), bytes, kabiNotOnList: greylist });
+  }
+  return out;
+}
+
+/** The source RPM: the generated spec, the sources as a tarball, the probe file and headers. */
+export async function packageSources(ctx: PipelineContext, compatHeaders: Map<string, string>): Promise<{ fileName: string; bytes: Buffer }> {
+  const { answers } = ctx;
+  const p = answers.package;
+  const top = `${p.name}-${p.version}`;
+  const files = listSourceFiles(ctx.sources.rootDir);
+  const entries = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
+  if (ctx.sources.wrapperKbuild) entries.push({ path: `${top}/Kbuild`, type: 'file', mode: 0o644, data: Buffer.from(ctx.sources.wrapperKbuild) });
+  for (const [release, header] of [...compatHeaders].sort()) {
+    entries.push({ path: `${top}/compat/${release}/dudforge-compat.h`, type: 'file', mode: 0o644, data: Buffer.from(header) });
+  }
+  const tarball = { name: `${top}.tar.gz`, bytes: writeTar(entries, { mtime: ctx.buildTime }) };
+  const extraSources = answers.probes ? [{ name: basename(answers.probes), bytes: readFileSync(projectPath(ctx.projectDir, answers.probes)) }] : [];
+  const specText = renderKmodSpec({
+    answers,
+    kernels: ctx.kernels.map((k) => k.release),
+    makeArgs: ctx.sources.makeArgs,
+    driverDirs: ctx.sources.driverDirs,
+    hasCompat: compatHeaders.size > 0,
+    includeDirs: ctx.sources.includeDirs,
+    tarballName: tarball.name,
+    topDir: top,
+    buildTime: ctx.buildTime,
+  } as never);
+  const spec = srpmSpec({ answers, specText, sourcesTarball: tarball, extraSources, buildTime: ctx.buildTime, buildHost: BUILD_HOST } as never);
+  const bytes = await buildRpm(spec, headerSigner(ctx));
+  return { fileName: rpmFileName(spec), bytes };
+}
