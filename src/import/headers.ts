@@ -1,0 +1,183 @@
+/**
+ * Headers a driver includes from outside its own directories. A driver backported from a newer
+ * kernel often includes `"../common/x.h"` or a `<linux/x.h>` that older kernels do not ship;
+ * those must come along, or the build fails on some of the target kernels. Headers every
+ * target build tree already has stay out: the kernel's own copy must win.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { stripComments } from './c-strings.js';
+import type { SourceTree } from './source-tree.js';
+
+export interface PulledHeader {
+  /** Tree-relative path of the header, as imported. */
+  path: string;
+  reason: string;
+}
+
+export interface HeaderPlan {
+  pulled: PulledHeader[];
+  /** Tree-relative include directories the build must add with -I (for `<…>` headers pulled in). */
+  includeDirs: string[];
+}
+
+const SOURCE_EXT = /\.(c|h|S)$/;
+
+/** `#include` lines of a source: the name and whether it was written with quotes. */
+export function includesOf(text: string): { name: string; quoted: boolean }[] {
+  const out: { name: string; quoted: boolean }[] = [];
+  for (const m of stripComments(text).matchAll(/^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)/gm)) {
+    out.push(m[1] !== undefined ? { name: m[1], quoted: true } : { name: m[2], quoted: false });
+  }
+  return out;
+}
+
+/** The kernel's ARCH directory name for a build tree, from its .config (x86 when unknown). */
+export function archOf(buildTree: string): string {
+  let config = '';
+  try {
+    config = fs.readFileSync(path.join(buildTree, '.config'), 'utf8');
+  } catch {
+    return 'x86';
+  }
+  const table: [string, string][] = [
+    ['CONFIG_X86', 'x86'],
+    ['CONFIG_ARM64', 'arm64'],
+    ['CONFIG_PPC', 'powerpc'],
+    ['CONFIG_S390', 's390'],
+    ['CONFIG_RISCV', 'riscv'],
+    ['CONFIG_ARM', 'arm'],
+  ];
+  return table.find(([sym]) => new RegExp(`^${sym}=y$`, 'm').test(config))?.[1] ?? 'x86';
+}
+
+/** Include roots of a kernel tree, in LINUXINCLUDE order (arch first, then generic, then uapi). */
+export function includeRoots(arch: string): string[] {
+  return [
+    `arch/${arch}/include`,
+    `arch/${arch}/include/generated`,
+    'include',
+    `arch/${arch}/include/uapi`,
+    `arch/${arch}/include/generated/uapi`,
+    'include/uapi',
+    'include/generated/uapi',
+  ];
+}
+
+/**
+ * The directories that make up a build tree: the tree itself plus the trees its Makefile
+ * includes (Debian splits headers into linux-headers-<rel> and linux-headers-<rel>-common,
+ * whose Makefile is `include /usr/src/linux-headers-…-common/Makefile`).
+ */
+export function buildTreeParts(buildTree: string): string[] {
+  const parts = [buildTree];
+  try {
+    const mk = fs.readFileSync(path.join(buildTree, 'Makefile'), 'utf8');
+    for (const m of mk.matchAll(/^\s*-?include\s+(\S+)\/Makefile\s*$/gm)) if (path.isAbsolute(m[1])) parts.push(m[1]);
+    for (const m of mk.matchAll(/^\s*MAKEARGS\s*:?=.*-C\s+(\S+)/gm)) parts.push(path.resolve(buildTree, m[1]));
+  } catch {
+    // A tree without a Makefile is not a build tree; the build will say so.
+  }
+  return parts;
+}
+
+/**
+ * The kernel release a build tree builds for, for messages: UTS_RELEASE from
+ * include/generated/utsrelease.h first (Debian's 6.1 trees say "6.1.192" in
+ * include/config/kernel.release but "6.1.0-56-amd64" there, which is what `uname -r` and
+ * vermagic show), then kernel.release, then the directory name.
+ */
+export function releaseOf(buildTree: string): string {
+  const read = (rel: string) => {
+    try {
+      return fs.readFileSync(path.join(buildTree, rel), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const uts = /#define\s+UTS_RELEASE\s+"([^"]+)"/.exec(read('include/generated/utsrelease.h'))?.[1];
+  if (uts) return uts;
+  const rel = read('include/config/kernel.release').trim();
+  if (rel) return rel;
+  const base = path.basename(buildTree);
+  return base === 'build' || base === 'source' ? path.basename(path.dirname(buildTree)) : base;
+}
+
+function inBuildTree(buildTree: string, header: string): boolean {
+  const arch = archOf(buildTree);
+  return buildTreeParts(buildTree).some((part) => includeRoots(arch).some((root) => fs.existsSync(path.join(part, root, header))));
+}
+
+/**
+ * Find the headers the staged files include from outside the staged tree and decide which to
+ * pull in. `staged` is the staging root (tree-relative layout); `tree` answers for the rest of
+ * the source tree. Pulled headers are extracted into `staged` and scanned in turn.
+ */
+export async function pullOutsideHeaders(tree: SourceTree, staged: string, buildTrees: string[]): Promise<HeaderPlan> {
+  const plan: HeaderPlan = { pulled: [], includeDirs: [] };
+  const arch = buildTrees.length > 0 ? archOf(buildTrees[0]) : 'x86';
+  const missingFrom = new Map<string, string[]>();
+  const lacking = (header: string) => {
+    if (!missingFrom.has(header)) missingFrom.set(header, buildTrees.filter((bt) => !inBuildTree(bt, header)).map(releaseOf));
+    return missingFrom.get(header)!;
+  };
+  const queue = listSources(staged);
+  const seen = new Set(queue);
+  while (queue.length > 0) {
+    const from = queue.shift()!;
+    const text = fs.readFileSync(path.join(staged, from), 'utf8');
+    for (const inc of includesOf(text)) {
+      let wanted: { path: string; reason: string; includeDir?: string } | undefined;
+      if (inc.quoted) {
+        const rel = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc.name));
+        if (rel.startsWith('../')) continue;
+        if (fs.existsSync(path.join(staged, rel))) continue;
+        if (await tree.isFile(rel)) wanted = { path: rel, reason: `"${inc.name}" is included by ${from} from outside the driver directories` };
+      }
+      if (!wanted && buildTrees.length > 0) {
+        // `<x.h>` (or a quoted name not found beside the file): the kernel's include roots.
+        for (const root of includeRoots(arch)) {
+          const rel = path.posix.join(root, inc.name);
+          if (!(await tree.isFile(rel))) continue;
+          if (fs.existsSync(path.join(staged, rel))) break;
+          const missing = lacking(inc.name);
+          if (missing.length > 0) {
+            wanted = {
+              path: rel,
+              includeDir: root,
+              reason: `<${inc.name}> is included by ${from} and is not in the build tree of ${missing.join(', ')}`,
+            };
+          }
+          break;
+        }
+      }
+      if (!wanted || seen.has(wanted.path)) continue;
+      await tree.extract([wanted.path], staged);
+      seen.add(wanted.path);
+      queue.push(wanted.path);
+      plan.pulled.push({ path: wanted.path, reason: wanted.reason });
+      if (wanted.includeDir && !plan.includeDirs.includes(wanted.includeDir)) plan.includeDirs.push(wanted.includeDir);
+    }
+  }
+  plan.pulled.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return plan;
+}
+
+function listSources(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(dir, e.name), r);
+      else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(r);
+    }
+  };
+  walk(root, '');
+  return out.sort();
+}
+
+/** Make arguments that let Kbuild find pulled `<…>` headers of a tree copied to `sourcesDir`. */
+export function includeMakeArgs(sourcesDir: string, includeDirs: string[]): string[] {
+  if (includeDirs.length === 0) return [];
+  return [`KCFLAGS=${includeDirs.map((d) => `-I${path.resolve(sourcesDir, d)}`).join(' ')}`];
+}

@@ -1,0 +1,214 @@
+/**
+ * Import driver sources into a project: read the chosen directories of a source tree (git
+ * revision, directory or tarball) without touching it, apply the patch series to the copy,
+ * pull in outside headers the target kernels lack, and replace `<project>/sources` (and the
+ * firmware beside it) in one step. The same inputs give the same files and hash, and leave an
+ * existing import alone.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SourceSpec } from '../answers/schema.js';
+import { UserError } from '../errors.js';
+import { scanKbuildDir } from '../kbuild/makefile.js';
+import { collectFirmware, type FirmwareFile } from './firmware.js';
+import { pullOutsideHeaders, type PulledHeader } from './headers.js';
+import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.js';
+import { applyPatches, patchSteps } from './patches.js';
+import { openSourceTree, type SourceTree } from './source-tree.js';
+import { checkSymlinks, compareTrees, dropBuildOutputs, listTree, treeHash, type TreeChanges } from './tree-files.js';
+
+export interface ImportOptions {
+  source: SourceSpec;
+  /** Tree-relative driver directories; none = the whole source is one module directory. */
+  driverDirs?: string[];
+  /** Patch files applied with -p1 after the series, in order (project-relative). */
+  patches?: string[];
+  /** A quilt series file (project-relative). */
+  patchSeries?: string;
+  /** Firmware entries (see firmware.ts for the `SRC[=DEST]` form). */
+  firmware?: string[];
+  /** User choices for CONFIG_ symbols; they override the defaults found in the Makefiles. */
+  config?: Record<string, string>;
+  /** Relative paths in the options resolve here. */
+  projectDir: string;
+  /** Where the imported tree goes, e.g. <projectDir>/sources; replaced as a whole. */
+  destDir: string;
+  /** Firmware destination (laid out as /lib/firmware); default: `firmware/` beside destDir. */
+  firmwareDir?: string;
+  /** The target kernels' build trees: decide which outside `<…>` headers must come along. */
+  buildTrees?: string[];
+}
+
+export interface ImportedModule {
+  name: string;
+  /** Tree-relative directory of the module (where `make M=` points). */
+  dir: string;
+  /** Objects linked into it, tree-relative. */
+  objects: string[];
+  configSymbol?: string;
+}
+
+export interface ImportResult {
+  commit?: string;
+  sourceHash: string;
+  /** Tree-relative files of destDir, sorted. */
+  files: string[];
+  pulledHeaders: PulledHeader[];
+  /** Include directories (relative to destDir) the build must add with -I (see includeMakeArgs). */
+  includeDirs: string[];
+  modules: ImportedModule[];
+  /** CONFIG_X=m for every symbol that switches on a module or subdirectory, then the user's. */
+  config: Record<string, string>;
+  /** Other CONFIG_ symbols the Makefiles test (features; unset unless the user sets them). */
+  optionalConfig: string[];
+  moduleInfo: ModuleInfoDefaults;
+  firmware: FirmwareFile[];
+  /** Differences from the import that was in destDir (absent when there was none). */
+  changes?: TreeChanges;
+  unchanged: boolean;
+}
+
+function normalizeDriverDir(input: string): string {
+  const n = path.posix.normalize(input.replace(/\\/g, '/')).replace(/^\.\/|\/$/g, '');
+  if (n === '.' || n === '') return '';
+  if (path.posix.isAbsolute(n) || n === '..' || n.startsWith('../')) {
+    throw new UserError(`driver directory ${input} is not a path inside the source tree`, 'give it tree-relative, e.g. drivers/net/ethernet/intel/e1000');
+  }
+  return n;
+}
+
+async function checkDriverDirs(tree: SourceTree, dirs: string[]): Promise<void> {
+  for (const d of dirs) {
+    if (d === '') continue;
+    if (!(await tree.isDir(d))) {
+      throw new UserError(`driver directory ${d} is not in ${tree.label}`, 'give a directory relative to the top of the source tree, e.g. drivers/net/ethernet/intel/e1000');
+    }
+  }
+}
+
+function checkKbuildFiles(staged: string, dirs: string[], label: string): void {
+  for (const d of dirs) {
+    if (!['Kbuild', 'Makefile'].some((f) => fs.existsSync(path.join(staged, d, f)))) {
+      throw new UserError(
+        `driver directory ${d || '.'} of ${label} has no Makefile or Kbuild`,
+        'choose the directory that holds the driver Makefile (the one with obj-m or obj-$(CONFIG_…) += x.o)',
+      );
+    }
+  }
+}
+
+function scanDir(staged: string, d: string, config?: Record<string, string>) {
+  try {
+    return scanKbuildDir(path.join(staged, d), config);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(err.message.split(staged + path.sep).join(''), err.hint);
+    throw err;
+  }
+}
+
+/**
+ * Modules and CONFIG_ symbols of the driver directories. Symbols that switch on a module or a
+ * subdirectory default to `m`; the rest (features like `foo-$(CONFIG_FOO_DEBUG) += x.o`) stay
+ * unset unless the user sets them. Objects are listed as the build with that config sees them.
+ */
+function scanModules(staged: string, dirs: string[], userConfig: Record<string, string>) {
+  const config: Record<string, string> = {};
+  const optional = new Set<string>();
+  for (const d of dirs) {
+    const everything = scanDir(staged, d);
+    const switches = new Set(everything.modules.map((m) => m.configSymbol).filter((s): s is string => !!s));
+    for (const s of everything.configSymbols) if (s.for.endsWith('/')) switches.add(s.name);
+    for (const s of switches) config[s] = 'm';
+    for (const s of everything.configSymbols) if (!switches.has(s.name)) optional.add(s.name);
+  }
+  const effective = { ...config, ...userConfig };
+  const modules: ImportedModule[] = [];
+  for (const d of dirs) {
+    for (const m of scanDir(staged, d, effective).modules) {
+      modules.push({
+        name: m.name,
+        dir: path.posix.join(d, m.dir).replace(/^\.$/, '') || '.',
+        objects: m.objects.map((o) => path.posix.join(d, o)),
+        ...(m.configSymbol ? { configSymbol: m.configSymbol } : {}),
+      });
+    }
+  }
+  return { modules, config: effective, optional: [...optional].filter((s) => !(s in effective)).sort() };
+}
+
+/** Replace `target` with `staged` (both in the same directory): old aside, new in, old gone. */
+function replaceDir(staged: string, target: string): void {
+  const aside = `${target}.old-${process.pid}-${Date.now()}`;
+  const had = fs.existsSync(target);
+  if (had) fs.renameSync(target, aside);
+  try {
+    fs.renameSync(staged, target);
+  } catch (err) {
+    if (had) fs.renameSync(aside, target);
+    throw err;
+  }
+  if (had) fs.rmSync(aside, { recursive: true, force: true });
+}
+
+export async function importSources(opts: ImportOptions): Promise<ImportResult> {
+  const projectDir = path.resolve(opts.projectDir);
+  const destDir = path.resolve(projectDir, opts.destDir);
+  const firmwareDir = path.resolve(projectDir, opts.firmwareDir ?? path.join(path.dirname(destDir), 'firmware'));
+  const driverDirs = [...new Set((opts.driverDirs ?? []).map(normalizeDriverDir))];
+  const dirs = driverDirs.length > 0 ? driverDirs : [''];
+  const steps = patchSteps(projectDir, opts.patches, opts.patchSeries);
+
+  const tree = await openSourceTree(opts.source, projectDir, driverDirs);
+  await checkDriverDirs(tree, dirs);
+
+  fs.mkdirSync(path.dirname(destDir), { recursive: true });
+  const work = fs.mkdtempSync(path.join(path.dirname(destDir), `.${path.basename(destDir)}.import-`));
+  try {
+    const staged = path.join(work, 'tree');
+    fs.mkdirSync(staged);
+    await tree.extract(dirs, staged);
+    dropBuildOutputs(staged);
+    checkSymlinks(staged, tree.label);
+    checkKbuildFiles(staged, dirs, tree.label);
+    await applyPatches(steps, staged);
+    const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? []);
+    checkSymlinks(staged, tree.label);
+    const { modules, config, optional } = scanModules(staged, dirs, opts.config ?? {});
+    const moduleInfo = readModuleInfoDefaults(path.join(staged, dirs[0]));
+
+    const fwStaged = path.join(work, 'firmware');
+    fs.mkdirSync(fwStaged);
+    const firmware = await collectFirmware(opts.firmware ?? [], tree, projectDir, path.join(work, 'firmware-scratch'), fwStaged);
+
+    const files = listTree(staged);
+    const fwFiles = listTree(fwStaged);
+    const sourceHash = treeHash(files, fwFiles);
+    const previous = fs.existsSync(destDir) ? listTree(destDir) : undefined;
+    const previousFw = listTree(firmwareDir);
+    const changes = previous ? compareTrees(previous, files) : undefined;
+    const fwChanged = treeHash([], previousFw) !== treeHash([], fwFiles);
+    const unchanged = !!previous && changes!.added.length + changes!.removed.length + changes!.modified.length === 0 && !fwChanged;
+
+    if (!unchanged) {
+      replaceDir(staged, destDir);
+      if (fwFiles.length > 0) replaceDir(fwStaged, firmwareDir);
+      else fs.rmSync(firmwareDir, { recursive: true, force: true });
+    }
+    return {
+      ...(tree.commit ? { commit: tree.commit } : {}),
+      sourceHash,
+      files: files.map((f) => f.path),
+      pulledHeaders: headers.pulled,
+      includeDirs: headers.includeDirs,
+      modules,
+      config,
+      optionalConfig: optional,
+      moduleInfo,
+      firmware,
+      ...(changes ? { changes } : {}),
+      unchanged,
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * A kernel (or module) source tree, read without changing it: a git repository at a commit, a
+ * directory, or a tarball. Import asks it whether tree-relative paths exist and extracts the
+ * parts it needs into a staging directory, keeping their tree-relative paths.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { SourceSpec } from '../answers/schema.js';
+import { UserError } from '../errors.js';
+import { formatSource } from './source-flag.js';
+
+export interface SourceTree {
+  /** How the user named it (`git:REPO@REV`, `dir:PATH`, `tar:FILE`), for messages. */
+  label: string;
+  /** The resolved commit hash (git only). */
+  commit?: string;
+  isFile(rel: string): Promise<boolean>;
+  isDir(rel: string): Promise<boolean>;
+  /** Copy the named files/directories ('' = the whole tree) to `dest`, tree-relative. */
+  extract(rels: string[], dest: string): Promise<void>;
+}
+
+// git reads the repository as-is: no index refresh, no lock files, no work-tree access.
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+
+async function git(repo: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8') {
+  return execa('git', ['-C', repo, ...args], { env: GIT_ENV, encoding, reject: false, maxBuffer: 1 << 30 });
+}
+
+function resolveAgainst(projectDir: string, p: string): string {
+  const expanded = p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;
+  return path.resolve(projectDir, expanded);
+}
+
+function underDir(entries: Iterable<string>, rel: string): boolean {
+  if (rel === '') return true;
+  const prefix = rel + '/';
+  for (const e of entries) if (e.startsWith(prefix)) return true;
+  return false;
+}
+
+async function openGit(repoArg: string, rev: string, projectDir: string, label: string): Promise<SourceTree> {
+  const repo = resolveAgainst(projectDir, repoArg);
+  if (!fs.existsSync(repo)) throw new UserError(`${label}: repository ${repo} does not exist`, 'check the path after git:');
+  const top = await git(repo, ['rev-parse', '--git-dir']);
+  if (top.exitCode !== 0) {
+    throw new UserError(`${label}: ${repo} is not a git repository`, String(top.stderr).trim() || 'use dir: for a plain directory');
+  }
+  const resolved = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  if (resolved.exitCode !== 0) {
+    throw new UserError(
+      `${label}: revision ${rev} does not exist in ${repo}`,
+      `list what exists with: git -C ${repo} tag --list; git -C ${repo} branch -a; git -C ${repo} log --oneline -5`,
+    );
+  }
+  const commit = String(resolved.stdout).trim();
+  const listing = await git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
+  if (listing.exitCode !== 0) throw new UserError(`${label}: cannot list commit ${commit}`, String(listing.stderr).trim());
+  const files = new Set<string>();
+  for (const rec of String(listing.stdout).split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab > 0 && !rec.startsWith('160000')) files.add(rec.slice(tab + 1));
+  }
+  return {
+    label,
+    commit,
+    isFile: async (rel) => files.has(rel),
+    isDir: async (rel) => underDir(files, rel),
+    async extract(rels, dest) {
+      const spec = rels.includes('') ? [] : ['--', ...rels.map((r) => `:(literal)${r}`)];
+      const archive = await git(repo, ['archive', '--format=tar', commit, ...spec], 'buffer');
+      if (archive.exitCode !== 0) throw new UserError(`${label}: git archive failed`, Buffer.from(archive.stderr).toString().trim());
+      fs.mkdirSync(dest, { recursive: true });
+      await execa('tar', ['-x', '-C', dest, '--no-same-owner', '-f', '-'], { input: archive.stdout as Uint8Array });
+    },
+  };
+}
+
+async function openDir(dirArg: string, projectDir: string, label: string): Promise<SourceTree> {
+  const root = resolveAgainst(projectDir, dirArg);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    throw new UserError(`${label}: ${root} is not a directory`, 'check the path after dir:');
+  }
+  const stat = (rel: string) => {
+    try {
+      return fs.lstatSync(path.join(root, rel));
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    label,
+    isFile: async (rel) => Boolean(stat(rel)?.isFile() || stat(rel)?.isSymbolicLink()),
+    isDir: async (rel) => Boolean(stat(rel)?.isDirectory()),
+    async extract(rels, dest) {
+      for (const rel of rels) {
+        fs.cpSync(path.join(root, rel), path.join(dest, rel), {
+          recursive: true,
+          verbatimSymlinks: true,
+          // A module directory is often a git checkout of its own; its history is not a source.
+          filter: (src) => path.basename(src) !== '.git',
+        });
+      }
+    },
+  };
+}
+
+async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string): Promise<SourceTree> {
+  const file = resolveAgainst(projectDir, fileArg);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UserError(`${label}: ${file} does not exist`, 'check the path after tar:');
+  // GNU tar recognises gzip, xz, bzip2 (and zstd) by content when reading a file.
+  const list = await execa('tar', ['-t', '-f', file], { env: { LC_ALL: 'C' }, reject: false, maxBuffer: 1 << 30 });
+  const raw = list.exitCode === 0 ? list.stdout.split('\n').filter(Boolean) : [];
+  if (raw.length === 0) {
+    throw new UserError(
+      `${label}: ${file} is not a tarball`,
+      `tar says: ${list.stderr.trim().split('\n')[0] || 'no members'}; give a .tar, .tar.gz, .tar.xz or .tar.bz2 file`,
+    );
+  }
+  // Kernel tarballs wrap the tree in one top directory (linux-source-6.1/): strip it, unless the
+  // driver directories themselves start with it (a tarball of drivers/ only).
+  const names = raw.map((n) => n.replace(/^\.\//, '')).filter(Boolean);
+  const tops = new Set(names.map((n) => n.split('/')[0]).filter(Boolean));
+  const [onlyTop] = tops;
+  const wrapped =
+    tops.size === 1 && names.every((n) => n === onlyTop || n.startsWith(onlyTop + '/')) && !driverDirs.some((d) => d.split('/')[0] === onlyTop);
+  const leadingDot = raw[0].startsWith('./') ? './' : '';
+  const prefix = wrapped ? `${onlyTop}/` : '';
+  const entries = new Set(names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length).replace(/\/$/, '')).filter(Boolean));
+  const dirs = new Set(names.filter((n) => n.endsWith('/')).map((n) => n.slice(prefix.length).replace(/\/$/, '')));
+  return {
+    label,
+    isFile: async (rel) => entries.has(rel) && !dirs.has(rel),
+    isDir: async (rel) => dirs.has(rel) || underDir(entries, rel),
+    async extract(rels, dest) {
+      fs.mkdirSync(dest, { recursive: true });
+      const strip = prefix ? ['--strip-components=' + prefix.split('/').filter(Boolean).length] : [];
+      const members = rels.includes('') ? [] : rels.map((r) => leadingDot + prefix + r);
+      const r = await execa('tar', ['-x', '-f', file, '-C', dest, '--no-same-owner', ...strip, '--', ...members], {
+        env: { LC_ALL: 'C' },
+        reject: false,
+      });
+      if (r.exitCode !== 0) throw new UserError(`${label}: extracting ${rels.join(', ')} failed`, r.stderr.trim());
+    },
+  };
+}
+
+/** Open the source a project names. Relative paths resolve against `projectDir`. */
+export async function openSourceTree(source: SourceSpec, projectDir: string, driverDirs: string[]): Promise<SourceTree> {
+  const label = formatSource(source);
+  if (source.kind === 'git') return openGit(source.repo, source.rev, projectDir, label);
+  if (source.kind === 'dir') return openDir(source.path, projectDir, label);
+  return openTar(source.file, projectDir, driverDirs, label);
+}
