@@ -12,3 +12,6 @@ export type { ModuleSignature } from './module-signature.js';
 export { verifyModuleSignature, readModuleBytes } from './verify-module.js';
 export type { ModuleVerification } from './verify-module.js';
 export { isPkcs11Uri } from './private-key.js';
+export { gpgHeaderSigner, exportGpgPublicKey, readSignaturePacket } from './gpg.js';
+export type { GpgKeyOptions } from './gpg.js';
+export { assertNoKeyLeak, keyNeedles } from './key-leak.js';
