@@ -1,0 +1,66 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runKbuild, type RunKbuildResult } from '../../src/kbuild/run.js';
+import type { PipelineEvent } from '../../src/pipeline/events.js';
+import { sampleDriverCopy, usableKernels } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'dudforge-kbuild-fail-'));
+const tree = usableKernels()[0];
+let dir: string;
+let result: RunKbuildResult;
+const events: PipelineEvent[] = [];
+
+before(async () => {
+  dir = sampleDriverCopy(tree, join(tmp, 'src'));
+  // An undeclared identifier in one file, and an unused variable (a warning) before it.
+  appendFileSync(join(dir, 'chrdev.c'), '\nint dudforge_broken(void)\n{\n\tint unused_here;\n\treturn not_declared_anywhere + 1;\n}\n');
+  result = await runKbuild({
+    buildTree: tree.path,
+    sourceDir: dir,
+    release: tree.release!,
+    jobs: 2,
+    logFile: join(tmp, 'build.log'),
+    expectedObjects: 2,
+    onEvent: (e) => events.push(e),
+  });
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('a compile error gives ok:false with the first error line', () => {
+  assert.equal(result.ok, false);
+  assert.equal(result.cancelled, false);
+  assert.deepEqual(result.modules, []);
+  assert.match(result.firstError!, new RegExp(`^${join(dir, 'chrdev.c').replace(/[.+]/g, '\\$&')}:\\d+:\\d+: error: .*not_declared_anywhere`));
+  assert.ok(result.errors >= 1);
+  assert.ok(!existsSync(join(dir, 'dudforge_dummy.ko')));
+});
+
+test('the error is an event and the log file has the compiler output', () => {
+  const errs = events.filter((e) => e.type === 'compiler-error');
+  assert.ok(errs.length >= 1);
+  assert.equal(errs[0].type === 'compiler-error' && errs[0].message, result.firstError);
+  const log = readFileSync(result.logFile, 'utf8');
+  assert.ok(log.includes(result.firstError!));
+  assert.match(log, /make(\[\d+\])?: \*\*\* .*Error \d/);
+  assert.match(log, /\*\*\* build failed: /);
+});
+
+test('a driver dir whose Makefile builds nothing is not ok', async () => {
+  const empty = join(tmp, 'empty');
+  sampleDriverCopy(tree, empty);
+  appendFileSync(join(empty, 'Kbuild'), 'obj-m :=\n');
+  const r = await runKbuild({
+    buildTree: tree.path,
+    sourceDir: empty,
+    release: tree.release!,
+    jobs: 1,
+    logFile: join(tmp, 'empty.log'),
+    expectedObjects: 0,
+    onEvent: () => {},
+  });
+  assert.equal(r.ok, false);
+  assert.ok(r.firstError && r.firstError.length > 0);
+});
