@@ -43,13 +43,14 @@ function tryCreate(bytes: Buffer, pem: boolean): KeyObject {
 export async function loadPrivateKey(path: string): Promise<LoadedPrivateKey> {
   const { bytes, stats } = await readInputFile(path, 'signing key');
   const format = looksLikePem(bytes) ? 'pem' : 'der';
+  const head = bytes.subarray(0, 64 * 1024).toString('latin1');
+  const encrypted = head.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || head.includes('Proc-Type: 4,ENCRYPTED');
   try {
     return { key: tryCreate(bytes, format === 'pem'), format, mode: stats.mode & 0o777, bytes };
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (code === 'ERR_MISSING_PASSPHRASE' || /bad decrypt|passphrase/i.test(String((err as Error).message))) {
+  } catch {
+    if (encrypted) {
       throw new UserError(
-        `signing key ${path} is encrypted and could not be opened`,
+        `signing key ${path} is encrypted and could not be opened${passphrase() === undefined ? '' : ' with the passphrase in KBUILD_SIGN_PIN'}`,
         'Set KBUILD_SIGN_PIN to its passphrase (the kernel\'s sign-file reads the same variable), or use an unencrypted key.',
       );
     }
