@@ -11,8 +11,10 @@ export const S_IFLNK = 0o120000;
 
 /** Length of a CE entry; reserved in a record whenever its entries spill into a continuation area. */
 export const CE_LENGTH = 28;
-/** Longest name or component chunk one NM/SL entry carries (255 minus headers). */
+/** Longest name chunk one NM entry carries (255 minus its 5-byte header). */
 const MAX_NM_CHUNK = 250;
+/** Longest component chunk in an SL entry (255 minus the 5-byte entry and 2-byte component headers). */
+const MAX_SL_CHUNK = 248;
 
 export const RRIP_ID = 'RRIP_1991A';
 export const RRIP_DESCRIPTOR = 'THE ROCK RIDGE INTERCHANGE PROTOCOL PROVIDES SUPPORT FOR POSIX FILE SYSTEM SEMANTICS';
@@ -101,9 +103,9 @@ export function slEntries(target: string): Buffer[] {
         components.push(Buffer.from([0, 0]));
         return;
       }
-      for (let at = 0; at < bytes.length; at += MAX_NM_CHUNK) {
-        const chunk = bytes.subarray(at, at + MAX_NM_CHUNK);
-        const more = at + MAX_NM_CHUNK < bytes.length;
+      for (let at = 0; at < bytes.length; at += MAX_SL_CHUNK) {
+        const chunk = bytes.subarray(at, at + MAX_SL_CHUNK);
+        const more = at + MAX_SL_CHUNK < bytes.length;
         components.push(Buffer.concat([Buffer.from([more ? 1 : 0, chunk.length]), chunk]));
       }
     }
