@@ -28,3 +28,15 @@ export function formatSource(source: SourceSpec): string {
   if (source.kind === 'tar') return `tar:${source.file}`;
   return `git:${source.repo}@${source.rev}`;
 }
+
+/**
+ * A `--config` flag: `CONFIG_X=m`, `X=y` (the prefix is added) or `CONFIG_X` (= m). Values
+ * are Kconfig's: y, m, n, a number or a string.
+ */
+export function parseConfigFlag(flag: string): [string, string] {
+  const m = /^(?:CONFIG_)?([A-Za-z0-9_]+)(?:=(.*))?$/.exec(flag.trim());
+  if (!m || (m[2] !== undefined && m[2] === '')) {
+    throw new UserError(`--config ${flag}: not a Kconfig setting`, 'write it as CONFIG_FOO=m (or =y for a bool symbol)');
+  }
+  return [`CONFIG_${m[1]}`, m[2] ?? 'm'];
+}
