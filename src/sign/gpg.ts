@@ -94,7 +94,7 @@ export function gpgHeaderSigner(opts: GpgKeyOptions): (header: Buffer) => Promis
     const run = await execa(
       'gpg',
       gpgArgs(opts, ['--no-armor', '--detach-sign', '--digest-algo', 'SHA256', '-u', opts.keyId, '--output', '-']),
-      { input: header, encoding: 'buffer', reject: false },
+      { input: header, encoding: 'buffer', stripFinalNewline: false, reject: false },
     );
     if (run.failed) {
       const why = lastLines(Buffer.from(run.stderr ?? '').toString('utf8') || run.message || '');

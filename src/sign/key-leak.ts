@@ -107,7 +107,7 @@ async function unpack(bytes: Buffer, at: number, kind: 'gzip' | 'xz' | 'zstd'): 
     return undefined;
   }
   const args = kind === 'xz' ? ['-dc', '--single-stream'] : ['-dc'];
-  const run = await execa(kind, args, { input: stream, encoding: 'buffer', reject: false, maxBuffer: MAX_UNPACKED });
+  const run = await execa(kind, args, { input: stream, encoding: 'buffer', stripFinalNewline: false, reject: false, maxBuffer: MAX_UNPACKED });
   const out = Buffer.from(run.stdout ?? []);
   return out.length > 0 ? out : undefined;
 }

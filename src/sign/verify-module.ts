@@ -26,7 +26,7 @@ export async function readModuleBytes(module: string | Buffer): Promise<Buffer> 
   if (!compression) return raw;
   if (compression === 'gzip') return gunzipSync(raw);
   const tool = compression === 'xz' ? 'xz' : 'zstd';
-  const run = await execa(tool, ['-dc'], { input: raw, encoding: 'buffer', reject: false });
+  const run = await execa(tool, ['-dc'], { input: raw, encoding: 'buffer', stripFinalNewline: false, reject: false });
   if (run.failed) throw new UserError(`cannot decompress ${typeof module === 'string' ? module : 'module'} with ${tool}`, `Install ${tool}.`);
   return Buffer.from(run.stdout);
 }
