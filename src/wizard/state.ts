@@ -125,6 +125,7 @@ export interface BuildOutcome {
   failed: { release: string; firstError: string; logFile: string }[];
   signedModules: boolean;
   certDer?: string;
+  cancelled?: boolean;
   /** The build could not run at all (bad answers, missing tools): the message to show. */
   error?: string;
 }

@@ -1,0 +1,55 @@
+/** Done: what was written, whether it verified, and how to use the disk. */
+import { Box, Text } from 'ink';
+import { basename } from 'node:path';
+import type { BuildOutcome } from '../src/wizard/state.js';
+import { formatBytes, Hints, StepHeader } from './common.js';
+
+export function DoneStep({ result }: { result: BuildOutcome }) {
+  return (
+    <Box flexDirection="column">
+      <StepHeader step={9} subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />
+      <Text bold>RPMs</Text>
+      {result.rpms.map((r) => (
+        <Text key={r.path}>{`  ✔ ${r.path}  ${formatBytes(r.bytes)}`}</Text>
+      ))}
+      {(result.srpms ?? []).map((r) => (
+        <Text key={r.path} dimColor>{`    ${r.path}  ${formatBytes(r.bytes)} (source)`}</Text>
+      ))}
+      {result.failed.map((f) => (
+        <Box key={f.release} flexDirection="column">
+          <Text color="red">{`  ✖ ${f.release}: ${f.firstError}`}</Text>
+          <Text dimColor>{`    full log: ${f.logFile}`}</Text>
+        </Box>
+      ))}
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>Driver disk</Text>
+        {result.iso ? <Text>{`  ${result.iso.path}  ${formatBytes(result.iso.bytes)}  (label OEMDRV)`}</Text> : <Text color="yellow">  No ISO was written (a kernel failed; `--allow-partial` writes one anyway).</Text>}
+      </Box>
+      {result.verify ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Verification</Text>
+          {result.verify.ok ? <Text color="green">  ✔ the disk and its RPMs passed every check</Text> : null}
+          {result.verify.problems.map((p, i) => (
+            <Text key={i} color="red">{`  ✖ ${p}`}</Text>
+          ))}
+        </Box>
+      ) : null}
+      {result.iso ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Using the disk</Text>
+          <Text>{`  Attach ${basename(result.iso.path)} (virtual CD or USB stick) while installing: the installer finds it by its OEMDRV label.`}</Text>
+          <Text>{'  Or name it on the kernel command line:  inst.dd=hd:LABEL=OEMDRV'}</Text>
+          <Text dimColor>{'  (or inst.dd=<URL of the ISO> over the network)'}</Text>
+        </Box>
+      ) : null}
+      {result.signedModules ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Secure Boot</Text>
+          <Text>{'  The modules are signed. Enrol the certificate once on each machine, then reboot and confirm in MokManager:'}</Text>
+          <Text color="green">{`  mokutil --import ${result.certDer ?? '<certificate.der>'}`}</Text>
+        </Box>
+      ) : null}
+      <Hints>Enter quit · Esc back to Review</Hints>
+    </Box>
+  );
+}

@@ -1,0 +1,20 @@
+/** The text fields of a form step, with the inline error under them. */
+import { Box } from 'ink';
+import { FIELD_LABELS, isChoice, stepFields } from '../src/wizard/form.js';
+import type { WizardState } from '../src/wizard/state.js';
+import { ErrorLine, TextInputView } from './common.js';
+
+export function FormFields({ state, placeholders = {} }: { state: WizardState; placeholders?: Partial<Record<string, string>> }) {
+  const fields = stepFields(state);
+  return (
+    <Box flexDirection="column">
+      {fields.map((key, i) =>
+        isChoice(key) ? null : (
+          <TextInputView key={key} label={FIELD_LABELS[key]} field={state.fields[key]} focused={state.focus === i} placeholder={placeholders[key]} />
+        ),
+      )}
+    </Box>
+  );
+}
+
+export { ErrorLine };

@@ -1,0 +1,43 @@
+/** Step 5: the detected kernel build trees (usable or why not), plus "add a build tree by path". */
+import { Box, Text } from 'ink';
+import type { WizardState } from '../src/wizard/state.js';
+import { ErrorLine, Hints, StepHeader, TextInputView } from './common.js';
+
+export function KernelsStep({ state }: { state: WizardState }) {
+  const kernels = state.kernels;
+  return (
+    <Box flexDirection="column">
+      <StepHeader step={5} />
+      {!kernels ? (
+        <Text dimColor>Looking for kernel build trees…</Text>
+      ) : (
+        <Box flexDirection="column">
+          {kernels.length === 0 ? <Text color="yellow">No kernel build tree found on this machine: add one by path.</Text> : null}
+          {kernels.map((k, i) => {
+            const focused = state.focus === i;
+            const selected = state.selectedKernels.includes(k.path);
+            const label = `${selected ? '[x]' : '[ ]'} ${(k.release ?? '(unknown release)').padEnd(28)} ${(k.arch ?? '').padEnd(8)} ${k.path}`;
+            return (
+              <Box key={k.path} flexDirection="column">
+                {k.usable ? (
+                  <Text color={focused ? 'cyan' : undefined} inverse={focused}>
+                    {label}
+                  </Text>
+                ) : (
+                  <Text dimColor inverse={focused}>{`${label}  ✖ ${k.reason ?? 'not usable'}`}</Text>
+                )}
+              </Box>
+            );
+          })}
+          <Text color={state.focus === kernels.length ? 'cyan' : undefined} inverse={state.focus === kernels.length && !state.addingKernel}>
+            {'  + Add a build tree by path…'}
+          </Text>
+          {state.addingKernel ? <TextInputView label="Build tree" field={state.fields['kernels.add']} focused placeholder="e.g. /usr/src/kernels/5.14.0-427.el9.x86_64" /> : null}
+          {state.kernelToAdd ? <Text dimColor>{`  Inspecting ${state.kernelToAdd}…`}</Text> : null}
+        </Box>
+      )}
+      <ErrorLine error={state.error} />
+      <Hints>{state.addingKernel ? 'type a path · Enter add · Esc cancel' : '↑/↓ move · space select · Enter next · Esc back'}</Hints>
+    </Box>
+  );
+}

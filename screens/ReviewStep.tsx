@@ -1,0 +1,57 @@
+/** Step 7: every answer on one screen, where the output goes, and the replay command. */
+import { Box, Text } from 'ink';
+import { join } from 'node:path';
+import { answersFromState } from '../src/wizard/answers-doc.js';
+import type { WizardState } from '../src/wizard/state.js';
+import { REVIEW_STEP } from '../src/wizard/steps.js';
+import { projectDirOf } from '../src/wizard/validate-step.js';
+import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <Text>
+      <Text dimColor>{`  ${label.padEnd(18)}`}</Text>
+      {value}
+    </Text>
+  );
+}
+
+export function replayCommand(projectDir: string): string {
+  return `dudforge build ${shellQuote(projectDir)}`;
+}
+
+export function ReviewStep({ state }: { state: WizardState }) {
+  const doc = answersFromState(state, REVIEW_STEP);
+  const projectDir = projectDirOf(state);
+  const p = doc.package;
+  const outDir = join(projectDir, doc.output?.dir ?? 'out');
+  const source = doc.source;
+  const sourceText = !source ? '' : source.kind === 'dir' ? source.path : source.kind === 'tar' ? `tarball ${source.file}` : `git ${source.repo} @ ${source.rev}`;
+  const signing = doc.signing;
+  const signingText = !signing || signing.mode === 'none' ? 'not signed' : signing.mode === 'key' ? `key ${signing.key}, certificate ${signing.cert}` : `generate a new pair in ${signing.dir}`;
+  return (
+    <Box flexDirection="column">
+      <StepHeader step={REVIEW_STEP} />
+      <Row label="Project" value={`${doc.project?.name ?? ''}  (${projectDir})`} />
+      <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
+      <Row label="Source" value={sourceText} />
+      <Row label="Driver directories" value={doc.driverDirs?.join(', ') ?? '(the source directory itself)'} />
+      <Row label="Package" value={p ? `kmod-${p.name} ${p.version}-${p.release}  ${p.license}` : ''} />
+      <Row label="Summary" value={p?.summary ?? ''} />
+      <Row label="Kernels" value={(doc.kernels ?? []).map((k) => k.release).join(', ')} />
+      <Row label="Signing" value={signingText} />
+      <Box marginTop={1} flexDirection="column">
+        <Row label="Answers" value={join(projectDir, 'dudforge.json')} />
+        <Row label="RPMs" value={`${outDir}/`} />
+        <Row label="Driver disk" value={p ? join(outDir, `dd-${p.name}-${p.version}-${p.release}.iso`) : ''} />
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text>Replay these answers without the wizard:</Text>
+        <Text color="green">{`  ${replayCommand(projectDir)}`}</Text>
+      </Box>
+      {state.lastResult ? <Text dimColor>{`  Last build: ${state.lastResult}`}</Text> : null}
+      <ErrorLine error={state.error} />
+      <Hints>Enter build · Esc back</Hints>
+    </Box>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The start screen: saved projects (most recent first, with their step and last result),
+ * "New project", and "Try the bundled sample driver".
+ */
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import type { ProjectEntry } from '../src/projects/registry.js';
+import { stepHeader } from '../src/wizard/steps.js';
+import { Hints } from './common.js';
+
+export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };
+
+const MAX_PROJECTS = 10;
+
+export function StartScreen({ projects, onChoose, isActive = true, notice }: { projects: ProjectEntry[]; onChoose: (choice: StartChoice) => void; isActive?: boolean; notice?: string }) {
+  const shown = projects.slice(0, MAX_PROJECTS);
+  const items: StartChoice[] = [...shown.map((project) => ({ kind: 'resume' as const, project })), { kind: 'new' }, { kind: 'sample' }];
+  const [cursor, setCursor] = useState(0);
+  useInput(
+    (input, key) => {
+      if (key.upArrow) setCursor((c) => (c - 1 + items.length) % items.length);
+      else if (key.downArrow || key.tab) setCursor((c) => (c + 1) % items.length);
+      else if (key.return) onChoose(items[cursor]);
+      else if (key.escape || input === 'q') onChoose({ kind: 'quit' });
+    },
+    { isActive },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan">
+        dudforge — kernel driver sources to kmod RPMs and a driver update disk
+      </Text>
+      {notice ? <Text color="yellow">{notice}</Text> : null}
+      <Box marginTop={1} flexDirection="column">
+        {shown.length ? <Text bold>Saved projects</Text> : <Text dimColor>No saved projects yet.</Text>}
+        {shown.map((p, i) => (
+          <Text key={p.dir} inverse={cursor === i} color={cursor === i ? 'cyan' : undefined}>
+            {`  ${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${p.lastResult}` : 'not built yet').padEnd(20)} ${p.dir}`}
+          </Text>
+        ))}
+        {projects.length > MAX_PROJECTS ? <Text dimColor>{`  …and ${projects.length - MAX_PROJECTS} more (dudforge projects)`}</Text> : null}
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text inverse={cursor === shown.length} color={cursor === shown.length ? 'cyan' : undefined}>
+          {'  + New project'}
+        </Text>
+        <Text inverse={cursor === shown.length + 1} color={cursor === shown.length + 1 ? 'cyan' : undefined}>
+          {'  ▶ Try the bundled sample driver'}
+        </Text>
+      </Box>
+      <Hints>↑/↓ move · Enter open · q quit</Hints>
+    </Box>
+  );
+}

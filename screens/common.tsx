@@ -1,0 +1,74 @@
+/** Small pieces every screen uses: the step header, a text field, the inline error, key hints. */
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { stepHeader } from '../src/wizard/steps.js';
+import type { TextField } from '../src/wizard/text-field.js';
+
+export function StepHeader({ step, subtitle }: { step: number; subtitle?: string }) {
+  return (
+    <Box marginBottom={1}>
+      <Text bold color="cyan">
+        {stepHeader(step)}
+      </Text>
+      {subtitle ? <Text dimColor>{`  ${subtitle}`}</Text> : null}
+    </Box>
+  );
+}
+
+/** A text field: the cursor is an inverse cell while focused. */
+export function TextInputView({ label, field, focused, width = 16, placeholder }: { label: string; field: TextField; focused: boolean; width?: number; placeholder?: string }) {
+  const { value, cursor } = field;
+  const marker = focused ? '›' : ' ';
+  let body: ReactNode;
+  if (!focused) body = value ? <Text>{value}</Text> : <Text dimColor>{placeholder ?? ''}</Text>;
+  else if (!value && placeholder) body = (
+    <Text>
+      <Text inverse> </Text>
+      <Text dimColor>{placeholder}</Text>
+    </Text>
+  );
+  else {
+    const at = Math.min(cursor, value.length);
+    body = (
+      <Text>
+        {value.slice(0, at)}
+        <Text inverse>{value[at] ?? ' '}</Text>
+        {value.slice(at + 1)}
+      </Text>
+    );
+  }
+  return (
+    <Box>
+      <Text color={focused ? 'cyan' : undefined}>{`${marker} ${label.padEnd(width)}`}</Text>
+      {body}
+    </Box>
+  );
+}
+
+export function ErrorLine({ error }: { error?: { field?: string; message: string } }) {
+  if (!error) return null;
+  return (
+    <Box marginTop={1}>
+      <Text color="red">{`✖ ${error.message}`}</Text>
+    </Box>
+  );
+}
+
+export function Hints({ children }: { children: string }) {
+  return (
+    <Box marginTop={1}>
+      <Text dimColor>{children}</Text>
+    </Box>
+  );
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Quote a path for a shell command line shown to the user. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:+@%=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

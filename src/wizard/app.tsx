@@ -1,0 +1,320 @@
+/**
+ * The wizard's root: start screen, problem screens, the steps, the board and Done. It owns the
+ * only `exit()`, performs the reads and writes the reducer asks for (tree, kernels, defaults,
+ * certificate, saving every answered step, the build), and maps keys to reducer actions.
+ */
+import { Box, useApp, useInput, useStdin } from 'ink';
+import { join } from 'node:path';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import { BuildBoard } from '../../screens/BuildBoard.js';
+import { DoneStep } from '../../screens/DoneStep.js';
+import { DriverDirsStep } from '../../screens/DriverDirsStep.js';
+import { KernelsStep } from '../../screens/KernelsStep.js';
+import { PackageStep } from '../../screens/PackageStep.js';
+import { ProblemScreen } from '../../screens/ProblemScreen.js';
+import { ProjectStep } from '../../screens/ProjectStep.js';
+import { ReviewStep } from '../../screens/ReviewStep.js';
+import { SigningStep } from '../../screens/SigningStep.js';
+import { SourceStep } from '../../screens/SourceStep.js';
+import { StartScreen, type StartChoice } from '../../screens/StartScreen.js';
+import { StepHeader } from '../../screens/common.js';
+import { ProjectStoreError, projectStorePath, startFreshStore, type ProjectStore } from '../projects/registry.js';
+import type { Answers } from '../answers/schema.js';
+import { createBoardStore, type BoardStore } from './board-store.js';
+import type { WizardDeps } from './deps.js';
+import { keyToActions } from './keys.js';
+import { wizardReducer } from './reducer.js';
+import { initialState, type WizardState } from './state.js';
+import { stateFromAnswers } from './answers-doc.js';
+import { BUILD_STEP } from './steps.js';
+import { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
+
+export type AppStart =
+  | { screen: 'start' }
+  | { screen: 'new'; projectDir?: string; prefill?: Partial<Answers> }
+  | { screen: 'resume'; projectDir: string };
+
+type Mode =
+  | { kind: 'start'; notice?: string }
+  | { kind: 'store-problem'; path: string; problem: string }
+  | { kind: 'answers-problem'; path: string; problem: string; projectDir: string }
+  | { kind: 'wizard'; state: WizardState };
+
+export interface WizardAppProps {
+  deps: WizardDeps;
+  start: AppStart;
+  /** The directory the wizard was started in (relative paths resolve against it). */
+  baseDir: string;
+  onExit(code: number): void;
+}
+
+function openStore(deps: WizardDeps): { store?: ProjectStore; problem?: { path: string; problem: string } } {
+  try {
+    return { store: deps.openStore() };
+  } catch (err) {
+    if (err instanceof ProjectStoreError) return { problem: { path: err.path, problem: err.problem } };
+    throw err;
+  }
+}
+
+export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
+  const { exit } = useApp();
+  const storeRef = useRef<ProjectStore | undefined>(undefined);
+  const finish = (code: number) => {
+    onExit(code);
+    exit();
+  };
+
+  const newState = (projectDir?: string, prefill?: Partial<Answers>): WizardState => {
+    const profile = storeRef.current?.profile() ?? {};
+    const opts = { baseDir, projectDir, profile, sourceKinds: deps.sourceKinds, now: deps.buildTime() };
+    if (!prefill) return initialState(opts);
+    const s = stateFromAnswers({ ...prefill, wizard: { step: 1 } }, { ...opts, projectDir: projectDir ?? baseDir });
+    for (const key of ['vendor', 'author', 'email'] as const) {
+      if (!prefill.project?.[key] && profile[key]) s.fields[`project.${key}`] = { value: profile[key]!, cursor: profile[key]!.length };
+    }
+    return { ...s, step: 1 };
+  };
+
+  const enter = (s: AppStart): Mode => {
+    if (s.screen === 'start') return { kind: 'start' };
+    if (s.screen === 'new') return { kind: 'wizard', state: newState(s.projectDir, s.prefill) };
+    const saved = deps.readSaved(s.projectDir);
+    if ('problem' in saved) return { kind: 'answers-problem', path: saved.path, problem: saved.problem, projectDir: s.projectDir };
+    const profile = storeRef.current?.profile() ?? {};
+    return { kind: 'wizard', state: stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds, now: deps.buildTime() }) };
+  };
+
+  const [mode, setMode] = useState<Mode>(() => {
+    const opened = openStore(deps);
+    if (opened.problem) return { kind: 'store-problem', ...opened.problem };
+    storeRef.current = opened.store;
+    return enter(start);
+  });
+
+  const onStart = (choice: StartChoice) => {
+    if (choice.kind === 'quit') return finish(0);
+    if (choice.kind === 'new') return setMode({ kind: 'wizard', state: newState() });
+    if (choice.kind === 'sample') {
+      const prefill: Partial<Answers> = { project: { name: 'dudforge-sample' }, source: { kind: 'dir', path: deps.sampleDir } };
+      return setMode({ kind: 'wizard', state: newState(join(baseDir, 'dudforge-sample'), prefill) });
+    }
+    setMode(enter({ screen: 'resume', projectDir: choice.project.dir }));
+  };
+
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      // Ctrl-C outside the build leaves at once: every answered step is already saved.
+      if (key.ctrl && input === 'c' && !(mode.kind === 'wizard' && mode.state.step === BUILD_STEP)) finish(130);
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  switch (mode.kind) {
+    case 'start':
+      return <StartScreen projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
+    case 'store-problem':
+      return (
+        <ProblemScreen
+          path={mode.path}
+          problem={mode.problem}
+          onAnswer={(fresh) => {
+            if (!fresh) return finish(2);
+            const backup = startFreshStore(mode.path);
+            const opened = openStore(deps);
+            if (opened.problem) return setMode({ kind: 'store-problem', ...opened.problem });
+            storeRef.current = opened.store;
+            const next = enter(start);
+            setMode(next.kind === 'start' ? { kind: 'start', notice: backup ? `The old project list was kept as ${backup}.` : undefined } : next);
+          }}
+        />
+      );
+    case 'answers-problem':
+      return (
+        <ProblemScreen
+          path={mode.path}
+          problem={mode.problem}
+          onAnswer={(fresh) => {
+            if (!fresh) return finish(2);
+            deps.backupAnswers(mode.projectDir);
+            setMode({ kind: 'wizard', state: newState(mode.projectDir) });
+          }}
+        />
+      );
+    case 'wizard':
+      return (
+        <WizardFlow
+          key={mode.state.fields['project.dir'].value + mode.state.buildTime}
+          deps={deps}
+          initial={mode.state}
+          store={storeRef.current}
+          onLeave={(code) => (code === undefined ? setMode({ kind: 'start' }) : finish(code))}
+        />
+      );
+  }
+}
+
+/** The nine steps on the reducer, with the effects each step needs. */
+export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number): void }) {
+  const [state, dispatch] = useReducer(wizardReducer, initial);
+  const [saveError, setSaveError] = useState<string | undefined>();
+  const [board, setBoard] = useState<BoardStore | undefined>(undefined);
+  const abortRef = useRef<AbortController | undefined>(undefined);
+  const { isRawModeSupported } = useStdin();
+
+  // Save every answered step at once, and register the project with its step.
+  const savedSeq = useRef(0);
+  useEffect(() => {
+    const save = state.save;
+    if (!save || save.seq <= savedSeq.current) return;
+    savedSeq.current = save.seq;
+    try {
+      deps.saveAnswers(save.projectDir, save.doc);
+      store?.register({ name: save.name || 'project', dir: save.projectDir, step: save.step, lastResult: save.doc.wizard?.lastResult });
+      if (save.step === 2 && save.doc.project) store?.saveProfile(save.doc.project);
+      setSaveError(undefined);
+    } catch (err) {
+      setSaveError(`could not save ${join(save.projectDir, 'dudforge.json')}: ${(err as Error).message}`);
+    }
+  }, [state.save, deps, store]);
+
+  // Step 3: read the source tree once per source directory (after the "Reading…" frame).
+  const root = state.step === 3 ? sourceRootOf(state) : undefined;
+  useEffect(() => {
+    if (!root || state.tree?.root === root) return;
+    const timer = setTimeout(() => {
+      try {
+        dispatch({ type: 'tree-loaded', tree: deps.loadDirTree(root) });
+      } catch (err) {
+        dispatch({ type: 'tree-failed', message: `cannot read ${root}: ${(err as Error).message}` });
+      }
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [root, state.tree?.root, deps]);
+
+  // Step 4: package defaults from the first driver directory's sources, once per directory.
+  const mainDir = state.step === 4 && state.tree ? join(state.tree.root, state.selectedDirs.find((d) => d !== '.') ?? '.') : undefined;
+  useEffect(() => {
+    if (!mainDir || state.defaultsFrom === mainDir || state.defaultsFrom === '(saved answers)') return;
+    dispatch({ type: 'defaults-loaded', from: mainDir, defaults: deps.packageDefaults(mainDir) });
+  }, [mainDir, state.defaultsFrom, deps]);
+
+  // Step 5: detect kernels (saved trees included), and inspect a tree added by path.
+  const needKernels = state.step === 5 && !state.kernels;
+  useEffect(() => {
+    if (!needKernels) return;
+    const timer = setTimeout(() => dispatch({ type: 'kernels-loaded', kernels: deps.discoverKernels(state.selectedKernels) }), 0);
+    return () => clearTimeout(timer);
+  }, [needKernels]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (!state.kernelToAdd) return;
+    const path = state.kernelToAdd;
+    try {
+      dispatch({ type: 'kernel-added', kernel: deps.inspectKernel(path) });
+    } catch (err) {
+      dispatch({ type: 'kernel-add-failed', message: `${path}: ${(err as Error).message}` });
+    }
+  }, [state.kernelToAdd, deps]);
+
+  // Step 6: show the certificate's subject and fingerprint.
+  const certValue = state.fields['signing.cert'].value.trim();
+  const cert = state.step === 6 && state.signingMode === 'key' && certValue ? absolutePath(state, certValue) : undefined;
+  useEffect(() => {
+    if (!cert || state.certInfo?.cert === cert) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      void deps.certificateDetails(cert).then((info) => live && dispatch({ type: 'cert-info', info }));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [cert, state.certInfo?.cert, deps]);
+
+  // Step 8: one pipeline run per runId; q (confirmed) aborts it.
+  const runId = state.build.runId;
+  const runDoc = state.step === BUILD_STEP ? state.save?.doc : undefined;
+  useEffect(() => {
+    if (!runId || !state.build.running || !runDoc) return;
+    const board = createBoardStore();
+    const controller = new AbortController();
+    setBoard(board);
+    abortRef.current = controller;
+    let live = true;
+    deps
+      .runBuild({ answers: runDoc, projectDir: projectDirOf(state), reporter: board.reporter, signal: controller.signal })
+      .catch((err: unknown) => ({ ok: false, exitCode: 1, rpms: [], failed: [], signedModules: false, error: `the build stopped: ${(err as Error).stack ?? err}` }))
+      .then((result) => {
+        board.flush();
+        if (live) dispatch({ type: 'build-finished', result });
+      });
+    return () => {
+      live = false;
+    };
+  }, [runId]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (state.build.cancelling) abortRef.current?.abort();
+  }, [state.build.cancelling]);
+
+  useEffect(() => {
+    if (state.exitCode !== undefined) onLeave(state.exitCode);
+    else if (state.leftToStart) onLeave(undefined);
+  }, [state.exitCode, state.leftToStart]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') return; // handled by the root
+      for (const action of keyToActions(input, key, state)) dispatch(action);
+    },
+    { isActive: isRawModeSupported === true && state.step !== BUILD_STEP },
+  );
+
+  const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
+  switch (state.step) {
+    case 1:
+      return <Screen extra={error}><ProjectStep state={state} /></Screen>;
+    case 2:
+      return <Screen extra={error}><SourceStep state={state} /></Screen>;
+    case 3:
+      return <Screen extra={error}><DriverDirsStep state={state} /></Screen>;
+    case 4:
+      return <Screen extra={error}><PackageStep state={state} /></Screen>;
+    case 5:
+      return <Screen extra={error}><KernelsStep state={state} /></Screen>;
+    case 6:
+      return <Screen extra={error}><SigningStep state={state} /></Screen>;
+    case 7:
+      return <Screen extra={error}><ReviewStep state={state} /></Screen>;
+    case 8:
+      return (
+        <Box flexDirection="column">
+          <StepHeader step={BUILD_STEP} subtitle={projectDirOf(state)} />
+          {board ? (
+            <BuildBoard
+              store={board}
+              keys={{
+                confirmCancel: state.build.confirmCancel,
+                cancelling: state.build.cancelling,
+                onCancelRequest: () => dispatch({ type: 'cancel-request' }),
+                onCancelAnswer: (yes) => dispatch({ type: 'cancel-answer', yes }),
+              }}
+            />
+          ) : null}
+        </Box>
+      );
+    default:
+      return state.result ? <DoneStep result={state.result} /> : null;
+  }
+}
+
+function Screen({ children, extra }: { children: React.ReactNode; extra: React.ReactNode }) {
+  return (
+    <Box flexDirection="column">
+      {extra}
+      {children}
+    </Box>
+  );
+}
+
+export { projectStorePath };

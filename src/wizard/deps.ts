@@ -1,0 +1,122 @@
+/**
+ * What the wizard needs from the engine and the disk, gathered in one object so the app root
+ * is wired to the real functions here and tests can point parts elsewhere (a temp conf store).
+ */
+import { existsSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readJsonFile, saveAnswers } from '../answers/io.js';
+import { defaultBuildTime, rpmSafeVersion } from '../answers/create.js';
+import { ANSWERS_SCHEMA_VERSION, type Answers } from '../answers/schema.js';
+import { validateAnswers } from '../answers/validate.js';
+import { isUserError } from '../errors.js';
+import { discoverKernels } from '../kernel/discover.js';
+import { inspectTree, type KernelTree } from '../kernel/tree.js';
+import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
+import { assetsDir } from '../paths.js';
+import type { Reporter } from '../pipeline/events.js';
+import { runPipeline } from '../pipeline/run.js';
+import { ProjectStore } from '../projects/registry.js';
+import { certificateInfo } from '../sign/certificate.js';
+import { loadDirTree, type DirTree } from './dir-tree.js';
+import type { PackageDefaults } from './reducer.js';
+import { DEFAULT_SOURCE_KINDS, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
+
+export interface WizardDeps {
+  /** Opens the saved-project store (throws ProjectStoreError for a bad file). */
+  openStore(): ProjectStore;
+  discoverKernels(extraDirs: string[]): KernelChoice[];
+  inspectKernel(path: string): KernelChoice;
+  loadDirTree(root: string): DirTree;
+  packageDefaults(dir: string): PackageDefaults;
+  certificateDetails(cert: string): Promise<CertDetails>;
+  runBuild(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome>;
+  saveAnswers(projectDir: string, doc: Partial<Answers>): void;
+  /** A saved project's document, or why it cannot be used. */
+  readSaved(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string };
+  /** Moves a bad dudforge.json aside; returns the backup path. */
+  backupAnswers(projectDir: string): string | undefined;
+  sampleDir: string;
+  sourceKinds: SourceKindOption[];
+  /** Seconds since the epoch for a new project's build time. */
+  buildTime(): number;
+}
+
+/** The path a tree is listed under: the one saved before, else the first one it was found through. */
+export function kernelChoice(tree: KernelTree, preferred: string[] = []): KernelChoice {
+  const path = tree.foundVia.find((p) => preferred.includes(p)) ?? tree.path;
+  return { path, release: tree.release, arch: tree.arch, usable: tree.usable, reason: tree.reason, hasSymvers: tree.hasSymvers, signFile: tree.signFile };
+}
+
+export function packageDefaultsOf(dir: string): PackageDefaults {
+  const info = readModuleInfoDefaults(dir);
+  const description = info.description?.trim();
+  return {
+    name: info.name?.replace(/_/g, '-'),
+    version: info.version ? rpmSafeVersion(info.version) : undefined,
+    license: info.license ? rpmLicense(info.license, info.spdx) : undefined,
+    summary: description?.split('\n')[0],
+    description,
+  };
+}
+
+export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string } {
+  const file = join(projectDir, 'dudforge.json');
+  if (!existsSync(file)) return { doc: {} };
+  let doc: unknown;
+  try {
+    doc = readJsonFile(file);
+  } catch (err) {
+    return { path: file, problem: isUserError(err) ? err.message : String(err) };
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { path: file, problem: 'it does not hold a JSON object' };
+  const version = (doc as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version === 'number' && version > ANSWERS_SCHEMA_VERSION) {
+    return { path: file, problem: `it was written by a newer dudforge (schema version ${version}, this one reads ${ANSWERS_SCHEMA_VERSION})` };
+  }
+  if (version !== ANSWERS_SCHEMA_VERSION) return { path: file, problem: `schemaVersion must be ${ANSWERS_SCHEMA_VERSION}` };
+  return { doc: doc as Partial<Answers> };
+}
+
+export function backupFile(file: string, now = new Date()): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const backup = `${file}.bak-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, backup);
+  return backup;
+}
+
+export async function runBuildOutcome(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome> {
+  const { answers, problems } = validateAnswers(opts.answers);
+  if (!answers) return { ok: false, exitCode: 2, rpms: [], failed: [], signedModules: false, error: `the answers are incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}` };
+  try {
+    const r = await runPipeline({ answers, projectDir: opts.projectDir, reporter: opts.reporter, signal: opts.signal });
+    return { ok: r.ok, exitCode: r.exitCode, rpms: r.rpms, srpms: r.srpms, iso: r.iso, verify: r.verify ? { ok: r.verify.ok, problems: r.verify.problems } : undefined, failed: r.failed, signedModules: r.signedModules, certDer: r.certDer, cancelled: r.cancelled };
+  } catch (err) {
+    if (isUserError(err)) return { ok: false, exitCode: err.exitCode, rpms: [], failed: [], signedModules: false, error: err.hint ? `${err.message} — ${err.hint}` : err.message };
+    throw err;
+  }
+}
+
+export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
+  return {
+    openStore: () => new ProjectStore({ cwd: opts.confCwd }),
+    discoverKernels: (extra) => discoverKernels(extra).map((t) => kernelChoice(t, extra)),
+    inspectKernel: (path) => kernelChoice(inspectTree(resolve(path)), [resolve(path)]),
+    loadDirTree,
+    packageDefaults: packageDefaultsOf,
+    certificateDetails: async (cert) => {
+      try {
+        const info = await certificateInfo(cert);
+        return { cert, subject: info.subject, fingerprint: info.sha256Fingerprint };
+      } catch (err) {
+        return { cert, error: `${cert}: ${(err as Error).message}` };
+      }
+    },
+    runBuild: runBuildOutcome,
+    saveAnswers: (dir, doc) => void saveAnswers(dir, doc),
+    readSaved: readSavedAnswers,
+    backupAnswers: (dir) => backupFile(join(dir, 'dudforge.json')),
+    sampleDir: join(assetsDir, 'sample-driver'),
+    sourceKinds: DEFAULT_SOURCE_KINDS,
+    buildTime: () => defaultBuildTime(),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The wizard's public face for the command line: `runWizard` (the interactive session),
+ * `listProjects` and `findProject` (for `dudforge projects` and `dudforge resume`).
+ */
+import { render } from 'ink';
+import { createElement } from 'react';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Answers } from '../answers/schema.js';
+import { UserError } from '../errors.js';
+import { ProjectStore, type ProjectEntry } from '../projects/registry.js';
+import { WizardApp, type AppStart } from './app.js';
+import { defaultDeps, type WizardDeps } from './deps.js';
+
+export interface RunWizardOptions {
+  /** `dudforge new DIR`: the project directory of a new project (the wizard starts at step 1). */
+  startDir?: string;
+  /** `dudforge resume [NAME|DIR]`: a saved project's name or directory ('' = the most recent). */
+  resume?: string;
+  /** Answers given as flags to `dudforge new` pre-fill their steps. */
+  prefill?: Partial<Answers>;
+  /** The conf store's directory (tests); default: the user's config directory. */
+  confCwd?: string;
+  /** Where relative paths typed into the wizard resolve; default: the current directory. */
+  baseDir?: string;
+  /** Replace parts of the engine (tests). */
+  deps?: Partial<WizardDeps>;
+}
+
+function requireTerminal(): void {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError(
+      'the wizard needs a terminal (stdin and stdout must be a TTY)',
+      'run `dudforge build [PROJECT_DIR]` to build saved answers, or `dudforge new DIR --yes …` to create them without prompts',
+    );
+  }
+}
+
+/** Where the wizard begins for these options (resolving `resume` through the project store). */
+export function wizardStart(opts: RunWizardOptions): AppStart {
+  if (opts.resume !== undefined) {
+    const project = findProject(opts.resume, { confCwd: opts.confCwd });
+    if (!project) {
+      throw new UserError(
+        opts.resume ? `no saved project named or at "${opts.resume}"` : 'there is no saved project to resume',
+        'list them with `dudforge projects`, or start one with `dudforge new DIR`',
+      );
+    }
+    return { screen: 'resume', projectDir: project.dir };
+  }
+  if (opts.startDir !== undefined || opts.prefill) return { screen: 'new', projectDir: opts.startDir ? resolve(opts.startDir) : undefined, prefill: opts.prefill };
+  return { screen: 'start' };
+}
+
+/** Runs the interactive wizard; resolves with the exit code. Refuses to start without a TTY. */
+export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
+  requireTerminal();
+  const start = wizardStart(opts);
+  const deps = { ...defaultDeps({ confCwd: opts.confCwd }), ...opts.deps };
+  let code = 0;
+  const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit: (c: number) => (code = c) }), {
+    exitOnCtrlC: false,
+  });
+  await instance.waitUntilExit();
+  return code;
+}
+
+/** Saved projects, most recent first (`dudforge projects [--json]`). Throws for a bad store. */
+export function listProjects(opts: { confCwd?: string } = {}): ProjectEntry[] {
+  return new ProjectStore({ cwd: opts.confCwd }).list();
+}
+
+/**
+ * A saved project by name (exact, then unique prefix) or directory; '' gives the most recent.
+ * A directory holding a dudforge.json that the store does not know is found too.
+ */
+export function findProject(nameOrDir: string, opts: { confCwd?: string } = {}): ProjectEntry | undefined {
+  const store = new ProjectStore({ cwd: opts.confCwd });
+  if (nameOrDir === '') return store.list()[0];
+  const found = store.find(nameOrDir);
+  if (found) return found;
+  const dir = resolve(nameOrDir);
+  if (existsSync(join(dir, 'dudforge.json'))) return { name: nameOrDir, dir, step: 1, updatedAt: new Date(0).toISOString() };
+  return undefined;
+}
+
+export type { ProjectEntry } from '../projects/registry.js';
+export { ProjectStoreError } from '../projects/registry.js';
