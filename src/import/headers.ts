@@ -121,46 +121,63 @@ export async function pullOutsideHeaders(tree: SourceTree, staged: string, build
     if (!missingFrom.has(header)) missingFrom.set(header, buildTrees.filter((bt) => !inBuildTree(bt, header)).map(releaseOf));
     return missingFrom.get(header)!;
   };
-  const queue = listSources(staged);
-  const seen = new Set(queue);
-  while (queue.length > 0) {
-    const from = queue.shift()!;
-    const text = fs.readFileSync(path.join(staged, from), 'utf8');
-    for (const inc of includesOf(text)) {
-      let wanted: { path: string; reason: string; includeDir?: string } | undefined;
-      if (inc.quoted) {
-        const rel = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc.name));
-        if (rel.startsWith('../')) continue;
-        if (fs.existsSync(path.join(staged, rel))) continue;
-        if (await tree.isFile(rel)) wanted = { path: rel, reason: `"${inc.name}" is included by ${from} from outside the driver directories` };
+  // Breadth-first in rounds, one extraction per round: each extraction from a compressed
+  // tarball decompresses the whole archive again.
+  let round = listSources(staged);
+  const seen = new Set(round);
+  while (round.length > 0) {
+    const batch: { path: string; reason: string; includeDir?: string }[] = [];
+    for (const from of round) {
+      // A pulled symlink is judged by checkSymlinks, never followed here.
+      if (fs.lstatSync(path.join(staged, from)).isSymbolicLink()) continue;
+      const text = fs.readFileSync(path.join(staged, from), 'utf8');
+      for (const inc of includesOf(text)) {
+        const wanted = await decide(tree, staged, from, inc, buildTrees.length > 0 ? arch : undefined, lacking);
+        if (!wanted || seen.has(wanted.path)) continue;
+        seen.add(wanted.path);
+        batch.push(wanted);
       }
-      if (!wanted && buildTrees.length > 0) {
-        // `<x.h>` (or a quoted name not found beside the file): the kernel's include roots.
-        for (const root of includeRoots(arch)) {
-          const rel = path.posix.join(root, inc.name);
-          if (!(await tree.isFile(rel))) continue;
-          if (fs.existsSync(path.join(staged, rel))) break;
-          const missing = lacking(inc.name);
-          if (missing.length > 0) {
-            wanted = {
-              path: rel,
-              includeDir: root,
-              reason: `<${inc.name}> is included by ${from} and is not in the build tree of ${missing.join(', ')}`,
-            };
-          }
-          break;
-        }
-      }
-      if (!wanted || seen.has(wanted.path)) continue;
-      await tree.extract([wanted.path], staged);
-      seen.add(wanted.path);
-      queue.push(wanted.path);
+    }
+    if (batch.length > 0) await tree.extract(batch.map((b) => b.path), staged);
+    for (const wanted of batch) {
       plan.pulled.push({ path: wanted.path, reason: wanted.reason });
       if (wanted.includeDir && !plan.includeDirs.includes(wanted.includeDir)) plan.includeDirs.push(wanted.includeDir);
     }
+    round = batch.map((b) => b.path).filter((p) => SOURCE_EXT.test(p));
   }
   plan.pulled.sort((a, b) => (a.path < b.path ? -1 : 1));
   return plan;
+}
+
+/**
+ * Whether one include of `from` must be pulled in: a quoted name found beside the file is
+ * local; one found elsewhere in the tree comes along. `<…>` names (and quoted ones not found
+ * beside the file) are looked up in the tree's include roots and come along only when some
+ * target build tree lacks them. Without build trees (`arch` undefined) nothing `<…>` is pulled.
+ */
+async function decide(
+  tree: SourceTree,
+  staged: string,
+  from: string,
+  inc: { name: string; quoted: boolean },
+  arch: string | undefined,
+  lacking: (header: string) => string[],
+): Promise<{ path: string; reason: string; includeDir?: string } | undefined> {
+  if (inc.quoted) {
+    const rel = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc.name));
+    if (rel.startsWith('../') || fs.existsSync(path.join(staged, rel))) return undefined;
+    if (await tree.isFile(rel)) return { path: rel, reason: `"${inc.name}" is included by ${from} from outside the driver directories` };
+  }
+  if (arch === undefined) return undefined;
+  for (const root of includeRoots(arch)) {
+    const rel = path.posix.join(root, inc.name);
+    if (!(await tree.isFile(rel))) continue;
+    if (fs.existsSync(path.join(staged, rel))) return undefined;
+    const missing = lacking(inc.name);
+    if (missing.length === 0) return undefined;
+    return { path: rel, includeDir: root, reason: `<${inc.name}> is included by ${from} and is not in the build tree of ${missing.join(', ')}` };
+  }
+  return undefined;
 }
 
 function listSources(root: string): string[] {
