@@ -135,6 +135,31 @@ function filterRequires(requires: Raw[], provides: Raw[], ownFiles: Set<string>)
   return out;
 }
 
+/**
+ * Changelog as createrepo_c writes it: the newest CHANGELOG_LIMIT entries (the header lists
+ * newest first), oldest first, author trailing spaces trimmed, and entries sharing a time made
+ * distinct by bumping the newer ones by one second each (its "ugly but works" ordering hack).
+ */
+export function changelogEntries(times: number[], names: string[], texts: string[]): RepoChangelog[] {
+  const list: RepoChangelog[] = []; // newest last, like createrepo_c's prepended list read backwards
+  let lastTime: number | undefined;
+  for (let i = 0; i < Math.min(times.length, CHANGELOG_LIMIT); i++) {
+    const time = times[i];
+    const author = (names[i] ?? '').replace(/(?<=.) +$/, '');
+    list.unshift({ author, date: time, text: texts[i] ?? '' });
+    if (lastTime === time) {
+      let bump = time;
+      for (let k = 1; k < list.length && list[k].date === bump; k++) {
+        list[k].date++;
+        bump++;
+      }
+    } else {
+      lastTime = time;
+    }
+  }
+  return list;
+}
+
 /** Read one package for the repository. `fileTime` stands in for the file's mtime. */
 export function packageInfo(href: string, bytes: Buffer, fileTime: number): RepoPackage {
   const rpm = readRpm(bytes);
@@ -149,8 +174,7 @@ export function packageInfo(href: string, bytes: Buffer, fileTime: number): Repo
   const times = h.numbers(RPMTAG.CHANGELOGTIME);
   const names = h.strings(RPMTAG.CHANGELOGNAME);
   const texts = h.strings(RPMTAG.CHANGELOGTEXT);
-  // createrepo_c keeps the newest entries (the header lists newest first) and writes them oldest first.
-  const changelog = times.slice(0, CHANGELOG_LIMIT).map((date, i) => ({ author: names[i] ?? '', date, text: texts[i] ?? '' })).reverse();
+  const changelog = changelogEntries(times, names, texts);
 
   return {
     pkgid: createHash('sha256').update(bytes).digest('hex'),
