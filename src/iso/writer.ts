@@ -4,6 +4,7 @@
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { UserError } from '../errors.js';
 import { SECTOR_SIZE } from './fields.js';
 import { BufferSink, FileSink, type ImageSink } from './image-sink.js';
 import { layoutImage, type Layout } from './layout.js';
@@ -52,7 +53,9 @@ export async function buildIsoBuffer(entries: IsoEntry[], opts: IsoOptions): Pro
 export async function writeIso(outPath: string, entries: IsoEntry[], opts: IsoOptions): Promise<{ bytes: number }> {
   const { layout, ids } = prepare(entries, opts);
   const tmp = join(dirname(outPath), `${basename(outPath)}.tmp-${process.pid}`);
-  const out = await open(tmp, 'w');
+  const out = await open(tmp, 'w').catch((err: Error) => {
+    throw new UserError(`cannot write ${outPath}: ${err.message}`, 'Check that the output directory exists and is writable.');
+  });
   try {
     const sink = new FileSink(out);
     await emit(layout, ids, sink);

@@ -133,6 +133,8 @@ describe('writeIso / buildIsoBuffer', () => {
     await assert.rejects(buildIsoBuffer([{ path: 'x', type: 'file', source: { file: join(work, 'nope') } }], opts), (e: unknown) => e instanceof UserError && e.message.includes(join(work, 'nope')));
     await assert.rejects(buildIsoBuffer([{ path: 'l', type: 'symlink' }], opts), /no target/);
     await assert.rejects(buildIsoBuffer([file], { ...opts, applicationId: 'lower case' }), UserError);
+    const nowhere = join(work, 'no-such-dir', 'disk.iso');
+    await assert.rejects(writeIso(nowhere, [file], opts), (e: unknown) => e instanceof UserError && e.message.includes(nowhere));
   });
 
   test('explicit directory modes and file modes reach Rock Ridge', async () => {
