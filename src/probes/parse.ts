@@ -79,7 +79,7 @@ export function splitCall(subject: string): { name: string; args: number } | und
 /** `struct net_device min_mtu` → type `struct net_device`, member `min_mtu`. */
 export function splitMember(subject: string): { type: string; member: string } | undefined {
   const m = /^(.+?)\s+([A-Za-z_][\w.]*)$/.exec(subject.trim());
-  if (!m || !TYPE_NAME.test(m[1]) || !MEMBER_PATH.test(m[2])) return undefined;
+  if (!m || !TYPE_NAME.test(m[1]) || !MEMBER_PATH.test(m[2]) || /^(struct|union|enum)$/.test(m[1])) return undefined;
   return { type: m[1], member: m[2] };
 }
 
@@ -87,7 +87,7 @@ export function splitMember(subject: string): { type: string; member: string } |
 export function defaultDefine(kind: ProbeKind, subject: string): string | undefined {
   switch (kind) {
     case 'symbol':
-      return `HAVE_${macroPart(subject)}`;
+      return `HAVE_${subject.toUpperCase()}`;
     case 'header':
       return `HAVE_${macroPart(subject)}`;
     case 'member':
@@ -95,10 +95,10 @@ export function defaultDefine(kind: ProbeKind, subject: string): string | undefi
       return `HAVE_${macroPart(subject)}`;
     case 'call': {
       const call = splitCall(subject);
-      return call ? `HAVE_${call.args}_ARG_${macroPart(call.name)}` : undefined;
+      return call ? `HAVE_${call.args}_ARG_${call.name.toUpperCase()}` : undefined;
     }
     case 'export':
-      return `HAVE_EXPORTED_${macroPart(subject)}`;
+      return `HAVE_EXPORTED_${subject.toUpperCase()}`;
     case 'code':
       return DEFINE.test(subject) ? subject : undefined;
   }
