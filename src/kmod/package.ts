@@ -66,7 +66,13 @@ export function changelogTime(buildTime: number): number {
   return Math.floor(buildTime / 86400) * 86400 + 43200;
 }
 
-export function changelogEntry(answers: Answers, version: string, release: string, buildTime: number, kernelRelease?: string): RpmChangelogEntry {
+/**
+ * The project's changelog entry. It names the project's version-release (not the per-kernel kmod
+ * release): it describes the sources, and the spec's %changelog says the same, so kmods built
+ * natively and by `rpmbuild --rebuild` carry the same entry.
+ */
+export function changelogEntry(answers: Answers, buildTime: number): RpmChangelogEntry {
+  const { version, release } = answers.package;
   const who = answers.project.author ?? answers.package.packager ?? answers.package.vendor;
   const email = answers.project.email ? ` <${answers.project.email}>` : '';
   const text = answers.package.changelog?.trim()
@@ -75,7 +81,7 @@ export function changelogEntry(answers: Answers, version: string, release: strin
         .split('\n')
         .map((l) => (l.startsWith('-') || l.startsWith(' ') || l === '' ? l : `- ${l}`))
         .join('\n')
-    : `- Built by dudforge${kernelRelease ? ` for kernel ${kernelRelease}` : ''}`;
+    : `- Built by dudforge`;
   return { time: changelogTime(buildTime), name: `${who}${email} - ${version}-${release}`, text };
 }
 
@@ -181,7 +187,7 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     provides,
     requires,
     scripts: { post: { body: scripts.post }, postun: { body: scripts.postun } },
-    changelog: [changelogEntry(opts.answers, pkg.version, release, opts.buildTime, opts.kernel.release)],
+    changelog: [changelogEntry(opts.answers, opts.buildTime)],
     files,
     compression: opts.answers.packaging.compress,
   };

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Answers } from '../answers/schema.js';
+import { packageVersion, templatesDir } from '../paths.js';
+import { depmodConf } from './depmod.js';
+import { checkDescription } from './description.js';
+import { changelogEntry } from './package.js';
+import { parseRequirement } from './requires.js';
+import { kmodScriptlets } from './scriptlets.js';
+
+export interface KmodSpecOptions {
+  answers: Answers;
+  /** Target kernel releases; the first is the default `kernel_version`. */
+  kernels: string[];
+  /** Module file names the build produces (`foo.ko`), installed flat into extra/<name>/. */
+  modules: string[];
+  /** Source0, e.g. `foo-1.0.tar.gz`. */
+  tarballName: string;
+  /** The directory the tarball unpacks to (Kbuild runs there with M=$PWD). */
+  topDir: string;
+  /** make arguments, e.g. CONFIG_FOO=m; default: answers.config as KEY=VALUE. */
+  makeArgs?: string[];
+  /** Include directories relative to topDir, passed as -I in KCFLAGS. */
+  includeDirs?: string[];
+  /** The tarball holds compat/<release>/dudforge-compat.h for each probed kernel. */
+  hasCompat?: boolean;
+  /** Firmware paths relative to /lib/firmware; the tarball holds them at firmware/<path>. */
+  firmware?: string[];
+  /** More files shipped in the SRPM (Source2, Source3, …), e.g. the probe file. */
+  extraSources?: string[];
+  buildTime: number;
+}
+
+/** Text inserted into a spec: rpm expands %-macros everywhere, so a literal % is written %%. */
+export function specEscape(text: string): string {
+  return text.replace(/%/g, '%%');
+}
+
+/** `Fri Nov 27 2026`: the date form of a %changelog line, in UTC. */
+export function specDate(time: number): string {
+  const d = new Date(time * 1000);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  return `${day} ${month} ${String(d.getUTCDate()).padStart(2, '0')} ${d.getUTCFullYear()}`;
+}
+
+/** Replace every {{key}}; a placeholder without a value is a bug in the template or here. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  const out = template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    if (!(key in values)) throw new Error(`template placeholder {{${key}}} has no value`);
+    return values[key];
+  });
+  return out;
+}
+
+/** What `kabiRequires` means inside the spec: on, off, or decided from kernel_version (auto). */
+function kabiRequiresMacro(mode: Answers['packaging']['kabiRequires']): string {
+  if (mode !== 'auto') return mode;
+  // Same rule as the native build: RHEL-family kernels (".el<N>" in the release).
+  return '%{lua: print(rpm.expand("%{kernel_version}"):match("%.el%d") and "on" or "off")}';
+}
+
+const KVER_TOKEN = 'DUDFORGEKERNELRELEASE';
+
+/**
+ * The kmod spec (templates/kmod.spec): `rpmbuild --rebuild` of the SRPM builds the same modules
+ * on a machine with kernel-devel, with the same Provides, Requires, scriptlets, depmod.d file and
+ * changelog as the kmods dudforge writes natively.
+ *
+ * Compatibility probes: the spec does not re-run them. The tarball carries the header dudforge
+ * generated for each target kernel (compat/<release>/dudforge-compat.h) and the probe file; %build
+ * picks the one for %{kernel_version} and stops with a clear message for a kernel outside the set
+ * (run `dudforge probe`/`dudforge build` for it). Re-implementing the probe compiler in sh would
+ * be a second implementation to keep in step; shipping the answers keeps the rebuild exact.
+ */
+export function renderKmodSpec(opts: KmodSpecOptions): string {
+  const { answers } = opts;
+  const pkg = answers.package;
+  checkDescription(pkg.description);
+  if (opts.kernels.length === 0) throw new Error('renderKmodSpec: no kernels');
+  if (opts.modules.length === 0) throw new Error('renderKmodSpec: no modules');
+  const modules = [...new Set(opts.modules)].sort();
+  const moduleDir = `/lib/modules/${KVER_TOKEN}/extra/${pkg.name}`;
+  const scripts = kmodScriptlets({ kernelRelease: KVER_TOKEN, moduleFiles: modules.map((m) => `${moduleDir}/${m}`) });
+  const inSpec = (text: string) => specEscape(text).split(KVER_TOKEN).join('%{kernel_version}');
+
+  const makeArgs = opts.makeArgs ?? Object.entries(answers.config ?? {}).map(([k, v]) => `${k}=${v}`);
+  const kcflags = [
+    ...(opts.hasCompat ? ['-I$PWD/compat/%{kernel_version}'] : []),
+    '-ffile-prefix-map=$PWD/=',
+    ...(opts.includeDirs ?? []).map((d) => `-I$PWD/${d}`),
+  ];
+  const firmware = [...(opts.firmware ?? [])].sort();
+  const firmwareDirs = new Set<string>();
+  for (const f of firmware) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) firmwareDirs.add(parts.slice(0, i).join('/'));
+  }
+  const extraSources = opts.extraSources ?? [];
+  const log = changelogEntry(answers, opts.buildTime);
+  const srpmFile = `${pkg.name}-${pkg.version}-${pkg.release}.src.rpm`;
+  const compat = opts.hasCompat
+    ? [
+        `if [ ! -f "compat/%{kernel_version}/dudforge-compat.h" ]; then`,
+        `    echo "error: this source package has no dudforge-compat.h for kernel %{kernel_version}; it has: $(ls compat | tr '\\n' ' ')" >&2`,
+        `    echo "run 'dudforge probe' (or 'dudforge build') for that kernel, or rebuild with --define 'kernel_version <one of them>'" >&2`,
+        `    exit 1`,
+        `fi`,
+        '',
+      ].join('\n')
+    : '';
+
+  const values: Record<string, string> = {
+    name: pkg.name,
+    version: pkg.version,
+    release: pkg.release,
+    dudforgeVersion: packageVersion,
+    defaultKernel: opts.kernels[0],
+    srpmFile,
+    compatComment: opts.hasCompat
+      ? `# Compatibility probes: compat/<kernel release>/dudforge-compat.h holds what dudforge's probes\n` +
+        `# answered for each kernel it was generated for (${opts.kernels.join(', ')}); %build uses\n` +
+        `# the one for %%{kernel_version}. Another kernel needs 'dudforge probe' first.`
+      : '',
+    kabiRequires: kabiRequiresMacro(answers.packaging.kabiRequires),
+    epochLine: pkg.epoch !== undefined ? `Epoch: ${pkg.epoch}\n` : '',
+    summary: specEscape(pkg.summary),
+    license: specEscape(pkg.license),
+    vendor: specEscape(pkg.vendor),
+    urlLine: pkg.url ? `URL: ${specEscape(pkg.url)}\n` : '',
+    packagerLine: pkg.packager ? `Packager: ${specEscape(pkg.packager)}\n` : '',
+    tarballName: opts.tarballName,
+    extraSourceLines: extraSources.map((s, i) => `Source${i + 2}: ${s}\n`).join(''),
+    kernelModulesOp: answers.packaging.match === 'exact' ? '=' : '>=',
+    firmwareProvides: firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
+    extraRequires: (pkg.requires ?? [])
+      .map((r) => {
+        parseRequirement(r);
+        return `Requires: ${r.trim()}\n`;
+      })
+      .join(''),
+    description: specEscape(pkg.description.trim()),
+    topDir: opts.topDir,
+    compatCheck: compat,
+    kcflags: kcflags.join(' '),
+    makeArgs: makeArgs.map((a) => `${specEscape(a)} `).join(''),
+    depmodConf: depmodConf({ pkgName: pkg.name, modules, kernelRelease: opts.kernels[0] }),
+    firmwareInstall: firmware
+      .map((f) => `install -D -m 0644 "firmware/${f}" "%{buildroot}/lib/firmware/${f}"\n`)
+      .join(''),
+    post: inSpec(scripts.post),
+    postun: inSpec(scripts.postun),
+    firmwareFiles: [
+      ...[...firmwareDirs].sort().map((d) => `%dir /lib/firmware/${d}\n`),
+      ...firmware.map((f) => `/lib/firmware/${f}\n`),
+    ].join(''),
+    moduleFiles: modules.map((m) => `/lib/modules/%{kernel_version}/extra/${pkg.name}/${m}\n`).join(''),
+    changelog: `* ${specDate(log.time)} ${specEscape(log.name)}\n${specEscape(log.text)}\n`,
+  };
+  return fillTemplate(readFileSync(join(templatesDir, 'kmod.spec'), 'utf8'), values);
+}
+
+/** The dependency generator the spec runs (Source1). */
+export function ksymsScript(): Buffer {
+  return readFileSync(join(templatesDir, 'kmod-ksyms.sh'));
+}
