@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
@@ -128,7 +128,9 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
     const e = parseKbuildLine(line);
     switch (e.kind) {
       case 'compile': {
-        const object = relative(opts.sourceDir, e.object);
+        // Kbuild prints absolute paths for M= builds up to 6.12; newer ones print them relative
+        // to the module directory already.
+        const object = isAbsolute(e.object) ? relative(opts.sourceDir, e.object) : e.object;
         if (!compiled.has(object)) {
           compiled.add(object);
           onEvent({ type: 'object-compiled', release, object, compiled: compiled.size, expected: opts.expectedObjects });
