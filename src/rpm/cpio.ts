@@ -13,7 +13,7 @@ export type CpioInput = Omit<CpioEntry, 'path'>;
 
 function hex8(n: number): string {
   if (n < 0 || n > 0xffffffff || !Number.isInteger(n)) throw new Error(`cpio field out of range: ${n}`);
-  return n.toString(16).toUpperCase().padStart(8, '0');
+  return n.toString(16).padStart(8, '0'); // lowercase, as rpm writes it
 }
 
 function pad4(n: number): number {

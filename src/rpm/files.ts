@@ -96,10 +96,10 @@ export function cpioEntries(rows: FileRow[], isSource: boolean): CpioInput[] {
     mode: r.mode,
     uid: 0,
     gid: 0,
-    nlink: (r.mode & 0o170000) === S_IFDIR ? 2 : 1,
+    nlink: 1, // rpmbuild writes 1 for directories too (no hard links in a payload)
     mtime: r.mtime,
     devMajor: 0,
-    devMinor: 1,
+    devMinor: 0,
     rdevMajor: 0,
     rdevMinor: 0,
     data: (r.mode & 0o170000) === S_IFDIR ? Buffer.alloc(0) : r.content,

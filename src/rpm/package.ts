@@ -88,7 +88,8 @@ function mainHeaderTags(spec: RpmPackageSpec, rows: FileRow[], payload: Payload)
     const script = spec.scripts?.[kind];
     if (!script) continue;
     tags.push({ tag: bodyTag, type: T.STRING, value: script.body });
-    tags.push({ tag: progTag, type: T.STRING_ARRAY, value: [script.prog ?? '/bin/sh'] });
+    // rpmbuild stores a lone interpreter as STRING (an array only when it has arguments).
+    tags.push({ tag: progTag, type: T.STRING, value: script.prog ?? '/bin/sh' });
   }
 
   if (rows.length > 0) {
