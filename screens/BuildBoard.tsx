@@ -100,7 +100,7 @@ export interface BoardKeys {
 }
 
 /** The board connected to its store; with `keys`, it answers ↑/↓, l, q and Ctrl-C. */
-export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?: BoardKeys; maxRows?: number }) {
+export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?: BoardKeys; maxRows?: number; final?: boolean }) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [now, setNow] = useState(store.now());
   const [selected, setSelected] = useState(0);
@@ -159,6 +159,8 @@ export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}):
     if (closed) return;
     closed = true;
     store.flush();
+    // Render the last snapshot synchronously (Ink's legacy root) before the board goes away.
+    instance.rerender(<BuildBoard store={store} final />);
     instance.unmount();
     store.dispose();
   };

@@ -10,7 +10,7 @@ import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
 function Row({ label, value }: { label: string; value: string }) {
   return (
     <Text>
-      <Text dimColor>{`  ${label.padEnd(18)}`}</Text>
+      <Text dimColor>{`  ${label.padEnd(20)}`}</Text>
       {value}
     </Text>
   );

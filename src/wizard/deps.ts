@@ -5,7 +5,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonFile, saveAnswers } from '../answers/io.js';
-import { defaultBuildTime, rpmSafeVersion } from '../answers/create.js';
 import { ANSWERS_SCHEMA_VERSION, type Answers } from '../answers/schema.js';
 import { validateAnswers } from '../answers/validate.js';
 import { isUserError } from '../errors.js';
@@ -14,7 +13,6 @@ import { inspectTree, type KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { assetsDir } from '../paths.js';
 import type { Reporter } from '../pipeline/events.js';
-import { runPipeline } from '../pipeline/run.js';
 import { ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
@@ -45,6 +43,19 @@ export interface WizardDeps {
 export function kernelChoice(tree: KernelTree, preferred: string[] = []): KernelChoice {
   const path = tree.foundVia.find((p) => preferred.includes(p)) ?? tree.path;
   return { path, release: tree.release, arch: tree.arch, usable: tree.usable, reason: tree.reason, hasSymvers: tree.hasSymvers, signFile: tree.signFile };
+}
+
+/**
+ * The same rules as `dudforge new` (src/answers/create.ts), repeated here so the wizard's steps
+ * do not load the import engine: "1.0-rc1" → "1.0_rc1"; build time from SOURCE_DATE_EPOCH or now.
+ */
+export function rpmSafeVersion(v: string): string {
+  return v.trim().replace(/[-\s]+/g, '_').replace(/[^A-Za-z0-9._+~^]/g, '') || '1.0';
+}
+
+export function defaultBuildTime(env = process.env): number {
+  const sde = env.SOURCE_DATE_EPOCH;
+  return sde && /^\d+$/.test(sde) ? Number(sde) : Math.floor(Date.now() / 1000);
 }
 
 export function packageDefaultsOf(dir: string): PackageDefaults {
@@ -88,6 +99,8 @@ export async function runBuildOutcome(opts: { answers: Partial<Answers>; project
   const { answers, problems } = validateAnswers(opts.answers);
   if (!answers) return { ok: false, exitCode: 2, rpms: [], failed: [], signedModules: false, error: `the answers are incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}` };
   try {
+    // Loaded on first build: the pipeline pulls in the whole engine, which the steps do not need.
+    const { runPipeline } = await import('../pipeline/run.js');
     const r = await runPipeline({ answers, projectDir: opts.projectDir, reporter: opts.reporter, signal: opts.signal });
     return { ok: r.ok, exitCode: r.exitCode, rpms: r.rpms, srpms: r.srpms, iso: r.iso, verify: r.verify ? { ok: r.verify.ok, problems: r.verify.problems } : undefined, failed: r.failed, signedModules: r.signedModules, certDer: r.certDer, cancelled: r.cancelled };
   } catch (err) {

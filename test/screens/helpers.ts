@@ -1,0 +1,51 @@
+/** Driving Ink screens in tests: one key per write, yielding between them (see docs/tui.md). */
+import { setTimeout as delay } from 'node:timers/promises';
+
+export const KEY = { up: '\u001B[A', down: '\u001B[B', left: '\u001B[D', right: '\u001B[C', enter: '\r', esc: '\u001B', ctrlC: '\u0003', backspace: '\x7f', space: ' ', tab: '\t' };
+
+interface Driven {
+  stdin: { write(data: string): void };
+  lastFrame(): string | undefined;
+  frames: string[];
+}
+
+export async function settle(): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  await delay(5);
+  await new Promise((r) => setImmediate(r));
+}
+
+/** Press one key (or type one string), then let Ink deliver it (a lone Esc needs a further setImmediate). */
+export async function press(app: Driven, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    app.stdin.write(key);
+    await settle();
+    if (key === KEY.esc) await settle();
+  }
+}
+
+/** Type text one character at a time. */
+export async function type(app: Driven, text: string): Promise<void> {
+  for (const ch of text) await press(app, ch);
+}
+
+/** The last frame that is not empty (CI-independent). */
+export function frame(app: Driven): string {
+  for (let i = app.frames.length - 1; i >= 0; i--) if (app.frames[i].trim()) return app.frames[i];
+  return app.lastFrame() ?? '';
+}
+
+export async function waitFor(app: Driven, test: (frame: string) => boolean, what: string, timeoutMs = 10000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const f = frame(app);
+    if (test(f)) return f;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
+    await delay(20);
+  }
+}
+
+/** Everything written so far (static lines included). */
+export function allOutput(app: Driven): string {
+  return app.frames.join('\n');
+}
