@@ -4,9 +4,15 @@
  */
 import type { ProbeResult } from './types.js';
 
-/** One line of a C comment: no comment terminator, no line breaks. */
+/**
+ * One line of a C comment: the compiler's words without their location (which names the probe
+ * file's path and line, and would make the header differ between checkouts), no comment
+ * terminator, no line breaks.
+ */
 function commentText(text: string): string {
-  return text.split('\n')[0].replace(/\*\//g, '* /').replace(/\s+/g, ' ').trim();
+  const first = text.split('\n')[0];
+  const at = first.indexOf('error: ');
+  return (at >= 0 ? first.slice(at + 'error: '.length) : first).replace(/\*\//g, '* /').replace(/\s+/g, ' ').trim();
 }
 
 export function renderCompatHeader(results: ProbeResult[]): string {
@@ -21,8 +27,8 @@ export function renderCompatHeader(results: ProbeResult[]): string {
     if (r.value === true) {
       lines.push(`#define ${r.define} 1`);
     } else {
-      const why = r.value === 'broken' ? `the probe is broken: ${r.message ?? 'no compiler message'}` : (r.message ?? 'the kernel does not have it');
-      lines.push(`/* ${r.define} is not set: ${commentText(why)} */`);
+      const why = commentText(r.message ?? (r.value === 'broken' ? 'no compiler message' : 'the kernel does not have it'));
+      lines.push(`/* ${r.define} is not set: ${r.value === 'broken' ? `the probe is broken: ${why}` : why} */`);
     }
   }
   lines.push('', '#endif /* DUDFORGE_COMPAT_H */', '');
