@@ -81,45 +81,69 @@ export function nmEntries(name: string): Buffer[] {
   return out;
 }
 
-/**
- * RRIP §4.1.3 SL: a symlink target as components ("/" → ROOT, "." → CURRENT, ".." → PARENT).
- * A component longer than 255 bytes is split with the component CONTINUE flag; when the
- * components outgrow one entry, further SL entries follow with the entry CONTINUE flag.
- */
-export function slEntries(target: string): Buffer[] {
-  const components: Buffer[] = [];
+type LinkComponent = { special: number } | { text: Buffer };
+
+function linkComponents(target: string): LinkComponent[] {
+  const ROOT = 8;
+  const CURRENT = 2;
+  const PARENT = 4;
+  const out: LinkComponent[] = [];
   const parts = target.split('/');
   if (target.startsWith('/')) {
-    components.push(Buffer.from([8, 0]));
+    out.push({ special: ROOT });
     parts.shift();
   }
   parts.forEach((part, i) => {
     if (part === '' && i === parts.length - 1 && parts.length > 1) return; // trailing slash
-    if (part === '.') components.push(Buffer.from([2, 0]));
-    else if (part === '..') components.push(Buffer.from([4, 0]));
-    else {
-      const bytes = Buffer.from(part, 'utf8');
-      if (bytes.length === 0) {
-        components.push(Buffer.from([0, 0]));
-        return;
-      }
-      for (let at = 0; at < bytes.length; at += MAX_SL_CHUNK) {
-        const chunk = bytes.subarray(at, at + MAX_SL_CHUNK);
-        const more = at + MAX_SL_CHUNK < bytes.length;
-        components.push(Buffer.concat([Buffer.from([more ? 1 : 0, chunk.length]), chunk]));
-      }
-    }
+    if (part === '.') out.push({ special: CURRENT });
+    else if (part === '..') out.push({ special: PARENT });
+    else out.push({ text: Buffer.from(part, 'utf8') });
   });
-  const MAX_COMPONENT_BYTES = 255 - 5;
+  return out;
+}
+
+/**
+ * RRIP §4.1.3 SL: a symlink target as components ("/" → ROOT, "." → CURRENT, ".." → PARENT).
+ * A long target needs several SL entries (entry flag CONTINUE). libarchive restarts its "/"
+ * separator at each SL entry, so entries are cut inside a text component (component flag
+ * CONTINUE) rather than between two components: both libarchive and Linux then agree.
+ */
+export function slEntries(target: string): Buffer[] {
+  const CONTINUE = 1;
+  const ROOM = 255 - 5; // component bytes per entry
   const groups: Buffer[][] = [[]];
   let used = 0;
-  for (const c of components) {
-    if (used + c.length > MAX_COMPONENT_BYTES) {
-      groups.push([]);
-      used = 0;
+  const flush = (): void => {
+    groups.push([]);
+    used = 0;
+  };
+  const components = linkComponents(target);
+  components.forEach((c, i) => {
+    const next = components[i + 1];
+    // Bytes the next component needs to start in this entry (2 header bytes, + 1 of text).
+    const nextStart = next === undefined ? 0 : 'special' in next ? 2 : 3;
+    if ('special' in c) {
+      if (used + 2 > ROOM) flush();
+      groups[groups.length - 1].push(Buffer.from([c.special, 0]));
+      used += 2;
+      return;
     }
-    groups[groups.length - 1].push(c);
-    used += c.length;
-  }
-  return groups.map((g, i) => entry('SL', Buffer.concat([Buffer.from([i < groups.length - 1 ? 1 : 0]), ...g])));
+    let rest = c.text;
+    for (;;) {
+      if (ROOM - used < 3) flush();
+      const room = Math.min(ROOM - used - 2, MAX_SL_CHUNK);
+      let take = Math.min(rest.length, room);
+      const last = take === rest.length;
+      // The whole component fits but the next one would not start here: leave a byte behind so
+      // that the entry boundary falls inside this component.
+      if (last && next !== undefined && ROOM - (used + 2 + take) < nextStart && take >= 2) take -= 1;
+      const done = take === rest.length;
+      groups[groups.length - 1].push(Buffer.concat([Buffer.from([done ? 0 : CONTINUE, take]), rest.subarray(0, take)]));
+      used += 2 + take;
+      rest = rest.subarray(take);
+      if (done) break;
+      flush();
+    }
+  });
+  return groups.map((g, i) => entry('SL', Buffer.concat([Buffer.from([i < groups.length - 1 ? CONTINUE : 0]), ...g])));
 }

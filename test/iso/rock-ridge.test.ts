@@ -41,6 +41,22 @@ test('SL encodes root, current, parent and long components, and reads back', () 
     for (const e of entries) assert.ok(e.length <= 255);
     assert.equal(parseSystemUse(Buffer.concat(entries), noArea).target, target);
   }
+  // Entries are cut inside a component (libarchive drops the "/" between entries otherwise).
+  for (const target of [Array.from({ length: 30 }, (_, i) => `c${i}-${'y'.repeat(60)}`).join('/'), Array.from({ length: 30 }, () => 'z'.repeat(123)).join('/')]) {
+    const entries = slEntries(target);
+    assert.ok(entries.length > 2);
+    entries.slice(0, -1).forEach((e) => {
+      assert.equal(e[4], 1, 'entry CONTINUE');
+      let at = 5;
+      let lastFlags = -1;
+      while (at < e.length) {
+        lastFlags = e[at];
+        at += 2 + e[at + 1];
+      }
+      assert.equal(lastFlags & 1, 1, 'last component of a continued entry continues');
+    });
+    assert.equal(parseSystemUse(Buffer.concat(entries), noArea).target, target);
+  }
   const root = slEntries('/usr');
   assert.deepEqual([...root[0].subarray(5, 7)], [8, 0], 'ROOT component');
   const up = slEntries('../x');

@@ -4,10 +4,11 @@
  * atomic output, and UserErrors for bad input.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
 import { UserError } from '../../src/errors.js';
 import { decodePathTable } from '../../src/iso/path-table.js';
 import { buildIsoBuffer, readIso, writeIso, type IsoEntry } from '../../src/iso/index.js';
@@ -135,6 +136,20 @@ describe('writeIso / buildIsoBuffer', () => {
     await assert.rejects(buildIsoBuffer([file], { ...opts, applicationId: 'lower case' }), UserError);
     const nowhere = join(work, 'no-such-dir', 'disk.iso');
     await assert.rejects(writeIso(nowhere, [file], opts), (e: unknown) => e instanceof UserError && e.message.includes(nowhere));
+  });
+
+  test('a symlink target too long for one continuation area is chained over several (bsdtar agrees)', async () => {
+    // About 3.8 kB: over one 2048-byte area, under Linux's 4095-byte symlink limit.
+    const target = Array.from({ length: 36 }, (_, i) => `component-${i}-${'x'.repeat(90)}`).join('/');
+    const file = join(work, 'long-link.iso');
+    await writeIso(file, [{ path: 'deep/link', type: 'symlink', target }], opts);
+    const link = readIso(file).entries.find((e) => e.path === 'deep/link');
+    assert.equal(link?.type, 'symlink');
+    assert.equal(link?.target, target);
+    const out = join(work, 'long-link');
+    mkdirSync(out);
+    await execa('bsdtar', ['-xf', file, '-C', out]);
+    assert.equal(readlinkSync(join(out, 'deep/link')), target);
   });
 
   test('explicit directory modes and file modes reach Rock Ridge', async () => {
