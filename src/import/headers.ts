@@ -15,6 +15,37 @@ export interface PulledHeader {
   reason: string;
 }
 
+/** An include directory a driver Makefile adds with `-I` (ccflags-y), tree-relative. */
+export interface MakefileInclude {
+  dir: string;
+  /** `-I$(srctree)/…`: points into the kernel tree, so the build needs our copy's -I instead. */
+  needsFlag: boolean;
+}
+
+/**
+ * `-I` directories in a driver directory's ccflags that point into the source tree:
+ * `$(srctree)/X` (tree-relative X) and `$(src)/X` / `$(obj)/X` (relative to the driver dir).
+ */
+export function makefileIncludes(driverDir: string, ccflags: string[]): MakefileInclude[] {
+  const out: MakefileInclude[] = [];
+  const words = ccflags.flatMap((f) => f.split(/\s+/)).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    let arg: string | undefined;
+    if (words[i] === '-I') arg = words[++i];
+    else if (words[i].startsWith('-I')) arg = words[i].slice(2);
+    if (!arg) continue;
+    const srctree = /^\$[({]srctree[)}]\/(.+)$/.exec(arg);
+    const local = /^\$[({](src|obj)[)}]\/?(.*)$/.exec(arg);
+    let dir: string | undefined;
+    if (srctree && !srctree[1].includes('$')) dir = path.posix.normalize(srctree[1]);
+    else if (local && !local[2].includes('$')) dir = path.posix.normalize(path.posix.join(driverDir, local[2]));
+    if (!dir || dir.startsWith('../') || dir === '..' || path.posix.isAbsolute(dir)) continue;
+    dir = dir.replace(/\/$/, '');
+    if (!out.some((o) => o.dir === dir)) out.push({ dir, needsFlag: !!srctree });
+  }
+  return out;
+}
+
 export interface HeaderPlan {
   pulled: PulledHeader[];
   /** Tree-relative include directories the build must add with -I (for `<…>` headers pulled in). */
@@ -113,7 +144,12 @@ function inBuildTree(buildTree: string, header: string): boolean {
  * pull in. `staged` is the staging root (tree-relative layout); `tree` answers for the rest of
  * the source tree. Pulled headers are extracted into `staged` and scanned in turn.
  */
-export async function pullOutsideHeaders(tree: SourceTree, staged: string, buildTrees: string[]): Promise<HeaderPlan> {
+export async function pullOutsideHeaders(
+  tree: SourceTree,
+  staged: string,
+  buildTrees: string[],
+  makefileDirs: MakefileInclude[] = [],
+): Promise<HeaderPlan> {
   const plan: HeaderPlan = { pulled: [], includeDirs: [] };
   const arch = buildTrees.length > 0 ? archOf(buildTrees[0]) : 'x86';
   const missingFrom = new Map<string, string[]>();
@@ -132,7 +168,7 @@ export async function pullOutsideHeaders(tree: SourceTree, staged: string, build
       if (fs.lstatSync(path.join(staged, from)).isSymbolicLink()) continue;
       const text = fs.readFileSync(path.join(staged, from), 'utf8');
       for (const inc of includesOf(text)) {
-        const wanted = await decide(tree, staged, from, inc, buildTrees.length > 0 ? arch : undefined, lacking);
+        const wanted = await decide(tree, staged, from, inc, makefileDirs, buildTrees.length > 0 ? arch : undefined, lacking);
         if (!wanted || seen.has(wanted.path)) continue;
         seen.add(wanted.path);
         batch.push(wanted);
@@ -160,6 +196,7 @@ async function decide(
   staged: string,
   from: string,
   inc: { name: string; quoted: boolean },
+  makefileDirs: MakefileInclude[],
   arch: string | undefined,
   lacking: (header: string) => string[],
 ): Promise<{ path: string; reason: string; includeDir?: string } | undefined> {
@@ -167,6 +204,17 @@ async function decide(
     const rel = path.posix.normalize(path.posix.join(path.posix.dirname(from), inc.name));
     if (rel.startsWith('../') || fs.existsSync(path.join(staged, rel))) return undefined;
     if (await tree.isFile(rel)) return { path: rel, reason: `"${inc.name}" is included by ${from} from outside the driver directories` };
+  }
+  for (const m of makefileDirs) {
+    const rel = path.posix.join(m.dir, inc.name);
+    if (fs.existsSync(path.join(staged, rel))) return undefined;
+    if (await tree.isFile(rel)) {
+      return {
+        path: rel,
+        reason: `${inc.quoted ? `"${inc.name}"` : `<${inc.name}>`} is included by ${from} from ${m.dir}, which the driver Makefile adds with -I`,
+        ...(m.needsFlag ? { includeDir: m.dir } : {}),
+      };
+    }
   }
   if (arch === undefined) return undefined;
   for (const root of includeRoots(arch)) {

@@ -11,7 +11,7 @@ import type { SourceSpec } from '../answers/schema.js';
 import { UserError } from '../errors.js';
 import { scanKbuildDir } from '../kbuild/makefile.js';
 import { collectFirmware, type FirmwareFile } from './firmware.js';
-import { pullOutsideHeaders, type PulledHeader } from './headers.js';
+import { makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
 import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.js';
 import { applyPatches, patchSteps } from './patches.js';
 import { openSourceTree, type SourceTree } from './source-tree.js';
@@ -114,8 +114,10 @@ function scanDir(staged: string, d: string, config?: Record<string, string>) {
 function scanModules(staged: string, dirs: string[], userConfig: Record<string, string>) {
   const config: Record<string, string> = {};
   const optional = new Set<string>();
+  const includes: MakefileInclude[] = [];
   for (const d of dirs) {
     const everything = scanDir(staged, d);
+    includes.push(...makefileIncludes(d, everything.ccflags));
     const switches = new Set(everything.modules.map((m) => m.configSymbol).filter((s): s is string => !!s));
     for (const s of everything.configSymbols) if (s.for.endsWith('/')) switches.add(s.name);
     for (const s of switches) config[s] = 'm';
@@ -133,7 +135,7 @@ function scanModules(staged: string, dirs: string[], userConfig: Record<string, 
       });
     }
   }
-  return { modules, config: effective, optional: [...optional].filter((s) => !(s in effective)).sort() };
+  return { modules, config: effective, optional: [...optional].filter((s) => !(s in effective)).sort(), includes };
 }
 
 /** Replace `target` with `staged` (both in the same directory): old aside, new in, old gone. */
@@ -171,9 +173,9 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     checkSymlinks(staged, tree.label);
     checkKbuildFiles(staged, dirs, tree.label);
     await applyPatches(steps, staged);
-    const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? []);
+    const { modules, config, optional, includes } = scanModules(staged, dirs, opts.config ?? {});
+    const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? [], includes);
     checkSymlinks(staged, tree.label);
-    const { modules, config, optional } = scanModules(staged, dirs, opts.config ?? {});
     const moduleInfo = readModuleInfoDefaults(path.join(staged, dirs[0]));
 
     const fwStaged = path.join(work, 'firmware');

@@ -3,8 +3,9 @@
  * the modules a directory produces, the objects each is linked from, the CONFIG_ symbol that
  * switches it on and the subdirectories Kbuild descends into.
  *
- * The full scanner is src/kbuild/makefile.ts (`scanKbuildDir`); this one exists so that import
- * can find the main module without it and so that the import can stay within its own folder.
+ * The full scanner is src/kbuild/makefile.ts (`scanKbuildDir`, which evaluates conditionals and
+ * variables; import uses it). This one is a quick, never-throwing glance used where many
+ * directories are listed at once (the wizard's directory browser).
  */
 import fs from 'node:fs';
 import path from 'node:path';

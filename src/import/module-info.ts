@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { collectDefines, evalCString, macroArguments, stripComments } from './c-strings.js';
-import { mainModuleOf, readKbuildDir } from './kbuild-lines.js';
+import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
 
 export interface ModuleInfoDefaults {
   /** Main module name as Kbuild names it (`_` kept). */
@@ -30,6 +30,24 @@ const FIELDS = [
   ['version', 'MODULE_VERSION'],
   ['author', 'MODULE_AUTHOR'],
 ] as const;
+
+/** The modules a directory builds; none when it has no Makefile/Kbuild (a bare source dir). */
+function modulesOf(dir: string): KbuildModule[] {
+  try {
+    return scanKbuildDir(dir).modules;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The module a directory is "about": the one named like the directory when there is one (a
+ * directory `e1000` with `obj-… += e1000.o`), else the first one at the top of the directory.
+ */
+export function mainModuleOf(dir: string, modules: KbuildModule[]): KbuildModule | undefined {
+  const base = path.basename(path.resolve(dir)).replace(/-/g, '_');
+  return modules.find((m) => m.name.replace(/-/g, '_') === base) ?? modules.find((m) => m.dir === '') ?? modules[0];
+}
 
 /** C sources directly in `dir` (sorted, so results do not depend on readdir order). */
 function filesWithExt(dir: string, exts: string[]): string[] {
@@ -70,8 +88,8 @@ function spdxOf(file: string): string | undefined {
  */
 export function readModuleInfoDefaults(dir: string): ModuleInfoDefaults {
   const result: ModuleInfoDefaults = {};
-  const kbuild = readKbuildDir(dir);
-  const main = kbuild ? mainModuleOf(dir, kbuild.modules) : undefined;
+  const modules = modulesOf(dir);
+  const main = mainModuleOf(dir, modules);
 
   // The main module's own sources first; all of the directory's .c files when they say nothing
   // (a module whose MODULE_* lines sit in a file we could not map from the object list).
@@ -110,7 +128,7 @@ export function readModuleInfoDefaults(dir: string): ModuleInfoDefaults {
   let found = fromFiles(candidates);
   // Only fall back to the whole directory when it holds one module: otherwise another
   // module's MODULE_LICENSE would be taken for the main one's.
-  if (candidates !== dirSources && Object.keys(found).length === 0 && (kbuild?.modules.length ?? 0) <= 1) {
+  if (candidates !== dirSources && Object.keys(found).length === 0 && modules.length <= 1) {
     found = fromFiles(dirSources);
   }
   for (const [field] of FIELDS) {

@@ -33,17 +33,23 @@ function mtimes(dir: string): Record<string, number> {
 }
 
 /** Build the imported driver against one build tree in its own copy; returns the .ko path. */
-async function buildFoo(sources: string, result: ImportResult, buildTree: string, copyDir: string): Promise<string> {
+async function makeFoo(sources: string, result: ImportResult, buildTree: string, copyDir: string, includeArgs: boolean) {
   fs.cpSync(sources, copyDir, { recursive: true, verbatimSymlinks: true });
   const mod = result.modules.find((m) => m.name === 'foo')!;
   const configArgs = Object.entries(result.config).map(([k, v]) => `${k}=${v}`);
-  const r = await execa(
-    'make',
-    ['-C', buildTree, `M=${path.join(copyDir, mod.dir)}`, ...configArgs, ...includeMakeArgs(copyDir, result.includeDirs), '-j2', 'modules'],
-    { reject: false, all: true, detached: true },
-  );
+  const includes = includeArgs ? includeMakeArgs(copyDir, result.includeDirs) : [];
+  const r = await execa('make', ['-C', buildTree, `M=${path.join(copyDir, mod.dir)}`, ...configArgs, ...includes, '-j2', 'modules'], {
+    reject: false,
+    all: true,
+    detached: true,
+  });
+  return { r, ko: path.join(copyDir, mod.dir, 'foo.ko') };
+}
+
+async function buildFoo(sources: string, result: ImportResult, buildTree: string, copyDir: string): Promise<string> {
+  const { r, ko } = await makeFoo(sources, result, buildTree, copyDir, true);
   assert.equal(r.exitCode, 0, `build against ${buildTree} failed:\n${r.all}`);
-  return path.join(copyDir, mod.dir, 'foo.ko');
+  return ko;
 }
 
 describe('import from a git repository at two revisions, then build with the real Kbuild', () => {
@@ -61,6 +67,7 @@ describe('import from a git repository at two revisions, then build with the rea
   let mtimesV1Again: Record<string, number>;
   const trees = installedBuildTrees();
   const built: { release: string; ko: string; rev: string }[] = [];
+  let withoutIncludes: Awaited<ReturnType<typeof makeFoo>>;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dudforge-import-git-'));
@@ -89,6 +96,7 @@ describe('import from a git repository at two revisions, then build with the rea
     mtimesV1Again = mtimes(destDir);
     atMain = await importSources({ ...common, source: { kind: 'git', repo: '../linux', rev: 'main' } });
     for (const t of trees) built.push({ release: t.release, rev: 'main', ko: await buildFoo(destDir, atMain, t.buildTree, path.join(tmp, `build-main-${t.release}`)) });
+    withoutIncludes = await makeFoo(destDir, atMain, trees[0].buildTree, path.join(tmp, 'build-no-includes'), false);
     stateAfter = await repoState(fx.repo);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -117,17 +125,19 @@ describe('import from a git repository at two revisions, then build with the rea
       'drivers/net/foo/foo_debug.c',
       'drivers/net/foo/foo_hw.c',
       'drivers/net/foo/foo_main.c',
+      'drivers/net/shared/shared_defs.h',
       'include/linux/foo_hw.h',
       'include/linux/foo_regs.h',
     ]);
     assert.deepEqual(
       atV1.pulledHeaders.map((h) => h.path),
-      ['drivers/net/common/netcommon.h', 'include/linux/foo_hw.h', 'include/linux/foo_regs.h'],
+      ['drivers/net/common/netcommon.h', 'drivers/net/shared/shared_defs.h', 'include/linux/foo_hw.h', 'include/linux/foo_regs.h'],
     );
+    assert.match(atV1.pulledHeaders[1].reason, /-I/);
     const hw = atV1.pulledHeaders.find((h) => h.path === 'include/linux/foo_hw.h')!;
     assert.match(hw.reason, /foo_main\.c/);
     for (const t of trees) assert.match(hw.reason, new RegExp(t.release.replace(/[.+]/g, '\\$&')));
-    assert.deepEqual(atV1.includeDirs, ['include']);
+    assert.deepEqual([...atV1.includeDirs].sort(), ['drivers/net/shared', 'include']);
     // The committed file, not the work-tree edit.
     assert.match(fs.readFileSync(path.join(destDir, 'drivers/net/foo/foo_main.c'), 'utf8'), /module_init/);
   });
@@ -171,6 +181,12 @@ describe('import from a git repository at two revisions, then build with the rea
     assert.deepEqual(atMain.files, fs.readdirSync(destDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(destDir, path.join(e.parentPath, e.name))).sort());
     // No staging directories left beside the project's sources.
     assert.deepEqual(fs.readdirSync(projectDir).sort(), ['patches', 'sources']);
+  });
+
+  test('without the reported include directories the build fails: the pulled headers are needed', () => {
+    assert.notEqual(withoutIncludes.r.exitCode, 0);
+    assert.match(withoutIncludes.r.all ?? '', /foo_hw\.h|shared_defs\.h/);
+    assert.ok(!fs.existsSync(withoutIncludes.ko));
   });
 
   test('the imported, patched sources build against every installed kernel', async () => {

@@ -116,3 +116,17 @@ describe('evalCString', () => {
     assert.equal(evalCString('"// not a comment"', defs), '// not a comment');
   });
 });
+
+describe('makefileIncludes', () => {
+  test('-I into the source tree from ccflags', async () => {
+    const { makefileIncludes } = await import('../../src/import/headers.js');
+    assert.deepEqual(
+      makefileIncludes('drivers/net/foo', ['-I$(srctree)/drivers/net/shared', '-I $(src)/../inc', '-I$(obj)', '-DFOO=1', '-I/usr/include', '-I$(srctree)/$(src)/x']),
+      [
+        { dir: 'drivers/net/shared', needsFlag: true },
+        { dir: 'drivers/net/inc', needsFlag: false },
+        { dir: 'drivers/net/foo', needsFlag: false },
+      ],
+    );
+  });
+});
