@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKbuild, type RunKbuildResult } from '../../src/kbuild/run.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
+import { UserError } from '../../src/errors.js';
 import { sampleDriverCopy, usableKernels } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dudforge-kbuild-fail-'));
@@ -63,4 +64,37 @@ test('a driver dir whose Makefile builds nothing is not ok', async () => {
   });
   assert.equal(r.ok, false);
   assert.ok(r.firstError && r.firstError.length > 0);
+});
+
+test('without make on PATH: a UserError saying what to install', async () => {
+  await assert.rejects(
+    runKbuild({
+      buildTree: tree.path,
+      sourceDir: dir,
+      release: tree.release!,
+      jobs: 1,
+      logFile: join(tmp, 'nomake.log'),
+      expectedObjects: 2,
+      env: { PATH: join(tmp, 'no-such-bin') },
+      onEvent: () => {},
+    }),
+    (e: unknown) => e instanceof UserError && /make was not found/.test(e.message) && /build-essential/.test(e.hint ?? ''),
+  );
+});
+
+test('an already aborted signal starts nothing', async () => {
+  const events: unknown[] = [];
+  const r = await runKbuild({
+    buildTree: tree.path,
+    sourceDir: dir,
+    release: tree.release!,
+    jobs: 1,
+    logFile: join(tmp, 'pre-aborted.log'),
+    expectedObjects: 2,
+    signal: AbortSignal.abort(),
+    onEvent: (e) => events.push(e),
+  });
+  assert.equal(r.cancelled, true);
+  assert.equal(r.ok, false);
+  assert.deepEqual(events, []);
 });
