@@ -62,7 +62,7 @@ export async function generateSigningKey(opts: SigningKeyOptions): Promise<Gener
     certPem: join(opts.dir, CERT_PEM_FILE),
     certDer: join(opts.dir, CERT_DER_FILE),
   };
-  const present = [];
+  const present: string[] = [];
   for (const path of Object.values(out)) if (await exists(path)) present.push(path);
   if (present.length > 0) {
     throw new UserError(

@@ -188,10 +188,18 @@ describe('module signing with each kernel\'s scripts/sign-file', () => {
   test('no byte of the private key in the build and output trees; a planted copy is found', async () => {
     const roots = [join(dir, 'build'), join(dir, 'out'), join(dir, 'keys-a')];
     assert.deepEqual(await assertNoKeyLeak({ key: a.key, roots }), [], 'only the key file itself holds the key');
+    // The same with plain grep, independent of our scanner: no line of the key's PEM body
+    // appears anywhere but in the key file.
+    const patterns = join(dir, 'key-lines.txt');
+    writeFileSync(patterns, readFileSync(a.key, 'utf8').split('\n').filter((l) => l.length === 64).join('\n') + '\n');
+    const grep = await execa('grep', ['-rlF', '-f', patterns, ...roots], { reject: false });
+    assert.deepEqual(grep.stdout.split('\n').filter(Boolean), [a.key]);
     // The scan can fail: a copy of the key in the build tree is reported.
     const planted = join(dir, 'build', built[0].release, 'oops.pem');
     copyFileSync(a.key, planted);
     assert.deepEqual(await assertNoKeyLeak({ key: a.key, roots }), [planted]);
+    const grepAgain = await execa('grep', ['-rlF', '-f', patterns, ...roots], { reject: false });
+    assert.deepEqual(grepAgain.stdout.split('\n').filter(Boolean).sort(), [a.key, planted].sort());
     // …and so is the DER form of the same key (made by the DER-key test above).
     assert.deepEqual(await assertNoKeyLeak({ key: a.key, roots: [join(dir, 'keys-der')] }), [join(dir, 'keys-der', 'key.der')]);
     // Key B's files do not hold key A.
