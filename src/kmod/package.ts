@@ -33,8 +33,11 @@ export interface KmodPackageOptions {
   /** The kernel's Module.symvers; required when kabiRequires is on. */
   symvers?: Symvers;
   kabiRequires: boolean;
-  /** Symbols not on the kABI stablelist, shipped as a doc file. */
-  greylist?: { listName: string; symbols: string[] };
+  /**
+   * Symbols not on the kABI stablelist (kabiReport().symbolsNotOnList), shipped as a doc file;
+   * with the list's name the file gets the `[rhel9_x86_64_greylist]` header ddiskit writes.
+   */
+  greylist?: string[] | { listName: string; symbols: string[] };
   /** The signing certificate to ship (DER), for MOK enrollment. */
   certDer?: { vendor: string; bytes: Buffer };
   buildTime: number;
@@ -149,7 +152,11 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
       type: 'file',
       mode: 0o644,
       flags: RPMFILE.DOC,
-      data: Buffer.from(greylistText(opts.greylist.listName, opts.greylist.symbols)),
+      data: Buffer.from(
+        Array.isArray(opts.greylist)
+          ? greylistText(`${opts.kernel.arch}_stablelist`, opts.greylist)
+          : greylistText(opts.greylist.listName, opts.greylist.symbols),
+      ),
     });
   }
   if (opts.certDer) {

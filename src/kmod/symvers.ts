@@ -41,3 +41,21 @@ export function parseSymvers(text: string): Symvers {
 export function crcHex(crc: number): string {
   return `0x${(crc >>> 0).toString(16).padStart(8, '0')}`;
 }
+
+/**
+ * The symbols each module of an out-of-tree build exports, from the Module.symvers that Kbuild
+ * writes into the M= directory (module column: the module path without `.ko`). Keyed by module
+ * name (`dir/foo` → `foo`); feeds `exportedSymbols` so that symbols one module of a package
+ * provides to another are not turned into Requires.
+ */
+export function exportsByModule(buildSymvers: Symvers): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [symbol, e] of buildSymvers) {
+    const name = (e.module.split('/').pop() ?? e.module).replace(/\.ko$/, '');
+    const list = out.get(name) ?? [];
+    list.push(symbol);
+    out.set(name, list);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+}

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { buildRpm } from '../../src/rpm/package.js';
 import { kmodPackageSpec } from '../../src/kmod/package.js';
 import { kmodRelease } from '../../src/kmod/release.js';
-import { parseSymvers, crcHex } from '../../src/kmod/symvers.js';
+import { parseSymvers, crcHex, exportsByModule } from '../../src/kmod/symvers.js';
+import { readKernelModule } from '../../src/elf/ko.js';
 import { kabiReport } from '../../src/kmod/kabi.js';
 import { isUserError } from '../../src/errors.js';
 import { installedKernels, buildDriver, readModules, makeAnswers, type InstalledKernel } from './fixture.js';
@@ -50,10 +51,18 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
       const dir = join(work, `build-${kernel.release}`);
       buildDriver(dir, kernel.build);
       const modules = readModules(dir);
+      // What the pipeline feeds: the project's ELF reader plus the exports Kbuild lists in the
+      // M= directory's Module.symvers. The assertions below use modprobe/nm (readModules) instead.
+      const exports = exportsByModule(parseSymvers(readFileSync(join(dir, 'Module.symvers'), 'utf8')));
+      const fromReader = modules.map((m) => ({
+        name: m.name,
+        bytes: m.bytes,
+        info: { ...readKernelModule(m.bytes, m.name), exportedSymbols: exports.get(m.name.replace(/\.ko$/, '')) ?? [] },
+      }));
       const spec = kmodPackageSpec({
         answers,
         kernel: { release: kernel.release, arch: 'x86_64' },
-        modules,
+        modules: fromReader,
         firmware: [FIRMWARE],
         symvers: parseSymvers(readFileSync(kernel.symvers, 'utf8')),
         kabiRequires: true,

@@ -43,3 +43,11 @@ test('parseSymvers: namespaces and the 5.4–5.7 column order', () => {
   assert.equal(crcHex(0xabcd), '0x0000abcd');
   assert.equal(crcHex(0xdeadbeef), '0xdeadbeef');
 });
+
+test('exportsByModule groups an M= build Module.symvers by module name', async () => {
+  const { exportsByModule } = await import('../../src/kmod/symvers.js');
+  const m = exportsByModule(
+    parseSymvers('0x1\tb_sym\t/tmp/x/sub/dfk_helper\tEXPORT_SYMBOL_GPL\t\n0x2\ta_sym\t/tmp/x/sub/dfk_helper\tEXPORT_SYMBOL\t\n0x3\tc\t/tmp/x/other\tEXPORT_SYMBOL\t\n'),
+  );
+  assert.deepEqual(Object.fromEntries(m), { dfk_helper: ['a_sym', 'b_sym'], other: ['c'] });
+});
