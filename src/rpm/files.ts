@@ -9,6 +9,7 @@ import type { RpmFileEntry } from './types.js';
 export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
+const RPMFILE_GHOST = 1 << 6;
 
 /** One row of the header's parallel file arrays. */
 export interface FileRow {
@@ -88,9 +89,12 @@ export function splitDirnames(rows: FileRow[]): { dirnames: string[]; dirindexes
   return { dirnames, dirindexes };
 }
 
-/** The payload entries. Binary packages name files `./abs/path`; source packages flat names. */
+/**
+ * The payload entries. Binary packages name files `./abs/path`; source packages flat names.
+ * %ghost files are listed in the header only, never carried in the payload.
+ */
 export function cpioEntries(rows: FileRow[], isSource: boolean): CpioInput[] {
-  return rows.map((r) => ({
+  return rows.filter((r) => (r.flags & RPMFILE_GHOST) === 0).map((r) => ({
     name: isSource ? r.path : '.' + r.path,
     ino: r.inode,
     mode: r.mode,

@@ -203,3 +203,22 @@ describe('builder input checks', () => {
     assert.ok(run('rpm', ['-qp', '--provides', p]).includes('kmod-epoch = 2:1.2.3-4.el9'));
   });
 });
+
+describe('%ghost files', () => {
+  test('are listed in the header, left out of the payload, and verify clean once installed', async () => {
+    const ghost = { path: '/var/lib/kmod-ghost/state', type: 'file' as const, mode: 0o644, flags: RPMFILE.GHOST };
+    const spec = sampleSpec({ name: 'kmod-ghost', files: [...sampleSpec().files, ghost] });
+    const bytes = await buildRpm(spec);
+    const p = writeTemp(bytes);
+    assert.ok(run('rpm', ['-qlp', p]).split('\n').includes(ghost.path));
+    assert.ok(!(await readRpmPayload(bytes)).some((e) => e.path === ghost.path));
+    assert.deepEqual(await verifyRpmDigests(bytes), []);
+    const root = join(work, 'ghost-root');
+    mkdirSync(root);
+    run('rpm', ['--root', root, '--initdb']);
+    assert.equal(runStatus('rpm', ['--root', root, '-i', '--nodeps', '--noscripts', p]).status, 0);
+    const v = runStatus('rpm', ['--root', root, '-V', '--nodeps', 'kmod-ghost']);
+    assert.equal(v.status, 0, v.stdout);
+    assert.equal(v.stdout.trim(), '');
+  });
+});

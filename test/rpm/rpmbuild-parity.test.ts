@@ -119,6 +119,10 @@ describe('parity with rpmbuild', () => {
     for (const tag of a.keys()) assert.ok(b.has(tag), `tag ${tag} not written by rpmbuild`);
   });
 
+  test('the lead is byte-identical', () => {
+    assert.deepEqual(readFileSync(ours).subarray(0, 96), readFileSync(theirs).subarray(0, 96));
+  });
+
   test('the payload holds the same files with the same bytes', () => {
     const list = (f: string) => run('sh', ['-c', `rpm2cpio '${f}' | cpio -itv --quiet`]).replace(/ +/g, ' ');
     assert.equal(list(ours), list(theirs));
