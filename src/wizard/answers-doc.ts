@@ -146,7 +146,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     }
   }
   if (doc.driverDirs && doc.driverDirs.length) state.selectedDirs = [...doc.driverDirs];
-  else if (doc.package && doc.source?.kind === 'dir') state.selectedDirs = ['.'];
+  else if (doc.source?.kind === 'dir' && (doc.package || (doc.wizard?.step ?? 1) > 3)) state.selectedDirs = ['.'];
   if (doc.package) {
     set('project.vendor', doc.project?.vendor ?? doc.package.vendor);
     for (const key of ['name', 'version', 'release', 'license', 'summary', 'description'] as const) set(`package.${key}`, doc.package[key]);

@@ -194,7 +194,8 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
   }, [root, state.tree?.root, deps]);
 
   // Step 4: package defaults from the first driver directory's sources, once per directory.
-  const mainDir = state.step === 4 && state.tree ? join(state.tree.root, state.selectedDirs.find((d) => d !== '.') ?? '.') : undefined;
+  const sourceRoot = state.tree?.root ?? sourceRootOf(state);
+  const mainDir = state.step === 4 && sourceRoot ? join(sourceRoot, state.selectedDirs.find((d) => d !== '.') ?? '.') : undefined;
   useEffect(() => {
     if (!mainDir || state.defaultsFrom === mainDir || state.defaultsFrom === '(saved answers)') return;
     dispatch({ type: 'defaults-loaded', from: mainDir, defaults: deps.packageDefaults(mainDir) });
