@@ -9,7 +9,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, link, lstat, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
@@ -70,8 +70,16 @@ export async function generateSigningKey(opts: SigningKeyOptions): Promise<Gener
       'Use the existing pair with --sign-key/--sign-cert, pick another directory, or move these files away first.',
     );
   }
-  await mkdir(opts.dir, { recursive: true, mode: 0o700 });
-  const work = await mkdtemp(join(opts.dir, '.keygen-'));
+  let work: string;
+  try {
+    await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+    work = await mkdtemp(join(opts.dir, '.keygen-'));
+  } catch (err) {
+    throw new UserError(
+      `cannot write a signing key into ${opts.dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Pick a directory you can write to with --sign-generate DIR.',
+    );
+  }
   try {
     await chmod(work, 0o700);
     const keyTmp = join(work, KEY_FILE);
@@ -93,7 +101,7 @@ export async function generateSigningKey(opts: SigningKeyOptions): Promise<Gener
     ];
     const run = await execa('openssl', args, { reject: false, stdin: 'ignore', encoding: 'utf8' });
     if (run.failed) {
-      const why = run.code === 'ENOENT' ? 'openssl is not installed' : (run.stderr || run.message || "").trim().split('\n').slice(-3).join('\n');
+      const why = run.code === 'ENOENT' ? 'openssl is not installed' : (run.stderr || run.message || '').trim().split('\n').slice(-3).join('\n');
       throw new UserError(`could not generate a signing key in ${opts.dir}: ${why}`, 'Install openssl (Debian: apt install openssl; RHEL: dnf install openssl).', 1);
     }
     await chmod(keyTmp, 0o600);
@@ -111,7 +119,7 @@ export async function generateSigningKey(opts: SigningKeyOptions): Promise<Gener
     const linked: string[] = [];
     try {
       for (const [tmp, final] of [[keyTmp, out.key], [pemTmp, out.certPem], [derTmp, out.certDer]] as const) {
-        await link(tmp, final);
+        await placeNoClobber(tmp, final);
         linked.push(final);
       }
     } catch (err) {
@@ -124,5 +132,20 @@ export async function generateSigningKey(opts: SigningKeyOptions): Promise<Gener
     return out;
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Move `tmp` to `final` unless `final` exists. link() is atomic about that; on file systems
+ * without hard links (vfat, some FUSE mounts) fall back to a check and a rename.
+ */
+async function placeNoClobber(tmp: string, final: string): Promise<void> {
+  try {
+    await link(tmp, final);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    if (await exists(final)) throw Object.assign(new Error(`${final} exists`), { code: 'EEXIST' });
+    await rename(tmp, final);
   }
 }

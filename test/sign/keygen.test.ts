@@ -78,6 +78,15 @@ describe('generateSigningKey', () => {
     assert.deepEqual(readdirSync(target), ['signing_cert.der']);
   });
 
+  test('a target that is a file, not a directory, is a UserError naming it', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    await assert.rejects(
+      generateSigningKey({ dir: join(file, 'keys'), subject: { commonName: 'x' } }),
+      (err: unknown) => err instanceof UserError && err.message.includes(join(file, 'keys')),
+    );
+  });
+
   test('an empty common name is a UserError', async () => {
     await assert.rejects(generateSigningKey({ dir: join(dir, 'nocn'), subject: { commonName: '  ' } }), UserError);
   });
