@@ -131,12 +131,10 @@ describe('repodata', () => {
   });
 
   describe('dnf reads it', () => {
-    const dnf = (...args: string[]) => {
-      const root = join(work, 'dnfroot');
-      return runStatus('dnf', ['-q', `--installroot=${root}`, '--releasever=9', '--forcearch=x86_64',
-        `--repofrompath=t,file://${ours}`, '--repo=t', '--setopt=reposdir=/dev/null', '--setopt=gpgcheck=0',
-        `--setopt=cachedir=${join(work, 'dnfcache')}`, '--setopt=keepcache=0', ...args]);
-    };
+    const dnfIn = (repo: string, root: string, ...args: string[]) => runStatus('dnf', ['-q', `--installroot=${root}`, '--releasever=9',
+      '--forcearch=x86_64', `--repofrompath=t,file://${repo}`, '--repo=t', '--setopt=reposdir=/dev/null', '--setopt=gpgcheck=0',
+      `--setopt=cachedir=${join(root, 'cache')}`, '--setopt=keepcache=0', ...args]);
+    const dnf = (...args: string[]) => dnfIn(ours, join(work, 'dnfroot'), ...args);
 
     test('repoquery --provides lists the package provides from our metadata', () => {
       const r = dnf('repoquery', '--provides', 'kmod-sample');
@@ -161,6 +159,17 @@ describe('repodata', () => {
       const root = join(work, 'dnfroot');
       assert.equal(readFileSync(join(root, 'usr/share/kmod-third/data.txt'), 'utf8'), 'third\n');
       assert.equal(run('rpm', ['--root', root, '-q', 'kmod-third']).trim(), 'kmod-third-1.2.3-1.x86_64');
+    });
+
+    test('and refuses the same package once it no longer matches the metadata (so the install above checked it)', async () => {
+      const bad = join(work, 'bad');
+      mkdirSync(join(bad, 'repodata'), { recursive: true });
+      for (const f of files) writeFileSync(join(bad, f.path), f.data);
+      const third = specs()[2];
+      writeFileSync(join(bad, rpmFileName(third)), await buildRpm({ ...third, description: 'changed after the metadata was written' }));
+      const r = dnfIn(bad, join(work, 'badroot'), 'install', '-y', '--nogpgcheck', 'kmod-third');
+      assert.notEqual(r.status, 0);
+      assert.match(r.stdout + r.stderr, /incorrect checksum/);
     });
   });
 });
