@@ -1,0 +1,97 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderKmodSpec, specDate, specEscape, fillTemplate } from '../../src/kmod/spec-template.js';
+import { isUserError } from '../../src/errors.js';
+import { makeAnswers } from './fixture.js';
+
+const KERNELS = ['5.14.0-570.12.1.el9_6.x86_64', '5.14.0-427.13.1.el9_4.x86_64'];
+
+/** `rpmspec -P` (rpm's own spec parser) with the given --define pairs; returns the parsed text. */
+function rpmspecParse(dir: string, text: string, defines: string[] = []): { ok: boolean; out: string; err: string } {
+  const file = join(dir, `t${Math.random().toString(36).slice(2)}.spec`);
+  writeFileSync(file, text);
+  const r = spawnSync('rpmspec', ['-P', ...defines.flatMap((d) => ['--define', d]), file], { encoding: 'utf8' });
+  return { ok: r.status === 0, out: r.stdout, err: r.stderr };
+}
+
+/** The spec's dependency-generator command line, expanded by rpm with the given defines. */
+function findRequires(spec: string, defines: string[]): string {
+  const line = spec.split('\n').find((l) => l.startsWith('%global __find_requires '));
+  assert.ok(line);
+  const value = line.slice('%global __find_requires '.length);
+  const r = spawnSync('rpm', [...[...defines, 'SOURCE1 /s/dudforge-ksyms.sh'].flatMap((d) => ['--define', d]), '--eval', value], { encoding: 'utf8' });
+  return r.stdout.trim();
+}
+
+describe('kmod spec text, parsed by rpmspec', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dudforge-spec-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const base = (over: Parameters<typeof makeAnswers>[2] = {}) => {
+    const a = makeAnswers('/src', KERNELS, { description: 'Uses 100% of %{name} literally.\nSecond line.', summary: 'A 50% driver', ...over });
+    a.packaging.kabiRequires = 'auto';
+    a.config = { CONFIG_DFK: 'm' };
+    return a;
+  };
+  const render = (answers = base()) =>
+    renderKmodSpec({ answers, kernels: KERNELS, modules: ['b.ko', 'a.ko'], tarballName: 'dftest-1.0.tar.gz', topDir: 'dftest-1.0', firmware: ['v/fw.bin'], buildTime: 1767225600 });
+
+  test('default kernel: the first target; per-kernel release; literal % kept', () => {
+    const p = rpmspecParse(dir, render());
+    assert.ok(p.ok, p.err);
+    assert.match(p.out, /^Release: 1\.k5\.14\.0_570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^Provides: kernel-modules = 5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^Uses 100% of %\{name\} literally\.$/m);
+    assert.match(p.out, /^Summary: A 50% driver$/m);
+    assert.match(p.out, /^BuildRequires: kernel-devel-uname-r = 5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /-C \/usr\/src\/kernels\/5\.14\.0-570\.12\.1\.el9_6\.x86_64 /);
+    assert.match(p.out, /CONFIG_DFK=m modules/);
+    assert.equal(
+      findRequires(render(), ['kernel_version 5.14.0-570.12.1.el9_6.x86_64', 'kernel_source /usr/src/kernels/5.14.0-570.12.1.el9_6.x86_64']),
+      '/bin/sh /s/dudforge-ksyms.sh --requires /usr/src/kernels/5.14.0-570.12.1.el9_6.x86_64/Module.symvers on',
+    );
+    assert.match(p.out, /^\/lib\/modules\/5\.14\.0-570\.12\.1\.el9_6\.x86_64\/extra\/dftest\/a\.ko$/m);
+    assert.match(p.out, /^Provides: firmware\(v\/fw\.bin\)$/m);
+    assert.match(p.out, /^%dir \/lib\/firmware\/v$/m);
+    assert.match(p.out, /printf '%s\\n' "\$m"/);
+    assert.match(p.out, /^\* Thu Jan 01 2026 Test Author <test@example\.org> - 1\.0-1$/m);
+  });
+
+  test('--define kernel_version and kernel_source: no kernel-devel BuildRequires, auto kABI off for non-RHEL', () => {
+    const p = rpmspecParse(dir, render(), ['kernel_version 6.1.0-56-amd64', 'kernel_source /lib/modules/6.1.0-56-amd64/build']);
+    assert.ok(p.ok, p.err);
+    assert.match(p.out, /^Release: 1\.k6\.1\.0_56_amd64$/m);
+    assert.match(p.out, /^Provides: kernel-modules = 6\.1\.0-56-amd64$/m);
+    assert.doesNotMatch(p.out, /kernel-devel-uname-r/);
+    assert.match(p.out, /-C \/lib\/modules\/6\.1\.0-56-amd64\/build /);
+    assert.match(findRequires(render(), ['kernel_version 6.1.0-56-amd64', 'kernel_source /k']), /\/k\/Module\.symvers off$/);
+    assert.match(p.out, /depmod" -a 6\.1\.0-56-amd64/);
+  });
+
+  test('minimum policy writes >=; extra Requires are copied', () => {
+    const a = base({ requires: ['kernel-core >= 5.14.0'] });
+    a.packaging.match = 'minimum';
+    const p = rpmspecParse(dir, render(a));
+    assert.ok(p.ok, p.err);
+    assert.match(p.out, /^Provides: kernel-modules >= 5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^Requires: kernel-core >= 5\.14\.0$/m);
+  });
+
+  test('a --- description line is refused', () => {
+    assert.throws(() => render(base({ description: 'a\n---\nb' })), isUserError);
+  });
+
+  test('helpers', () => {
+    assert.equal(specDate(1767225600), 'Thu Jan 01 2026');
+    assert.equal(specEscape('100%'), '100%%');
+    assert.throws(() => fillTemplate('{{missing}}', {}));
+    assert.equal(fillTemplate('a{{x}}b', { x: '1' }), 'a1b');
+  });
+});
