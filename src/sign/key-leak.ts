@@ -12,6 +12,7 @@ import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
+import { UserError } from '../errors.js';
 import { loadPrivateKey, isPkcs11Uri } from './private-key.js';
 
 const WINDOW = 24;
@@ -108,6 +109,8 @@ async function unpack(bytes: Buffer, at: number, kind: 'gzip' | 'xz' | 'zstd'): 
   }
   const args = kind === 'xz' ? ['-dc', '--single-stream'] : ['-dc'];
   const run = await execa(kind, args, { input: stream, encoding: 'buffer', stripFinalNewline: false, reject: false, maxBuffer: MAX_UNPACKED });
+  // A scan that silently skips what it cannot open would report "no leak" for the wrong reason.
+  if (run.code === 'ENOENT') throw new UserError(`${kind} is not installed, so ${kind}-compressed data cannot be checked for the signing key`, `Install ${kind}.`);
   const out = Buffer.from(run.stdout ?? []);
   return out.length > 0 ? out : undefined;
 }

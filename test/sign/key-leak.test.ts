@@ -70,7 +70,7 @@ describe('assertNoKeyLeak', () => {
     assert.deepEqual((await scan(leaks)).sort(), Object.values(files).sort());
   });
 
-  test('inside compressed archives: tar.gz, xz, and RPM payloads (gzip and xz) inside an ISO', async () => {
+  test('inside compressed archives: tar.gz, xz, zstd, and RPM payloads (gzip and xz) inside an ISO', async () => {
     const src = join(dir, 'src');
     mkdirSync(join(src, 'keys'), { recursive: true });
     copyFileSync(pair.key, join(src, 'keys', 'signing_key.pem'));
@@ -79,7 +79,9 @@ describe('assertNoKeyLeak', () => {
     mkdirSync(out);
     await execa('tar', ['-czf', join(out, 'sources.tar.gz'), '-C', src, '.']);
     writeFileSync(join(out, 'key.xz'), (await execa('xz', ['-c', join(src, 'keys', 'signing_key.pem')], { encoding: 'buffer', stripFinalNewline: false })).stdout);
-    assert.deepEqual((await scan(out)).sort(), [join(out, 'key.xz'), join(out, 'sources.tar.gz')]);
+    writeFileSync(join(out, 'key.zst'), (await execa('zstd', ['-q', '-c', join(src, 'keys', 'signing_key.pem')], { encoding: 'buffer', stripFinalNewline: false })).stdout);
+    writeFileSync(join(out, 'driver.c.zst'), (await execa('zstd', ['-q', '-c', join(src, 'driver.c')], { encoding: 'buffer', stripFinalNewline: false })).stdout);
+    assert.deepEqual((await scan(out)).sort(), [join(out, 'key.xz'), join(out, 'key.zst'), join(out, 'sources.tar.gz')]);
 
     const disk = join(dir, 'disk');
     mkdirSync(join(disk, 'rpms'), { recursive: true });
