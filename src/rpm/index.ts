@@ -1,4 +1,10 @@
-/** RPM v4 writer and reader; see docs in each file. */
+/**
+ * RPM v4 writer and reader, one concern per file (after google/rpmpack):
+ * tags.ts tag numbers · sense.ts RPMSENSE/RPMFILE flags and `NAME OP VER` parsing ·
+ * header.ts index/data store with the immutable region · cpio.ts newc payload · lead.ts ·
+ * files.ts file table · deps.ts the dependencies rpmbuild adds · compress.ts gzip/xz ·
+ * package.ts buildRpm · reader.ts readRpm/readRpmPayload · verify.ts digests · vercmp.ts.
+ */
 export * from './types.js';
 export * from './tags.js';
 export * from './sense.js';
