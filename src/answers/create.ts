@@ -10,7 +10,7 @@ import { discoverKernels, findKernel } from '../kernel/discover.js';
 import { installHint } from '../kernel/install-hint.js';
 import type { KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
-import { importSources } from '../import/index.js';
+import { importSources } from '../import/import.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 

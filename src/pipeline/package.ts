@@ -8,7 +8,7 @@ import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { buildRpm, rpmFileName } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
-import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, findStablelistFile } from '../kmod/index.js';
+import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport } from '../kmod/index.js';
 import { writeTar } from '../archive/tar.js';
 import { gpgHeaderSigner } from '../sign/index.js';
 import { listSourceFiles } from './sources.js';
@@ -47,18 +47,20 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
     ctx.reporter.emit({ type: 'kernel-phase', release: b.release, phase: 'package' });
     const modules = b.modules.map((m) => {
       const bytes = readFileSync(m.file);
-      return { name: m.name, bytes, info: readKernelModule(bytes) };
+      return { name: `${m.name}.ko`, bytes, info: readKernelModule(bytes, m.file) };
     });
     const symvers = kernel.tree.symversPath && existsSync(kernel.tree.symversPath) ? parseSymvers(readFileSync(kernel.tree.symversPath, 'utf8')) : undefined;
     const kabiRequires = answers.packaging.kabiRequires === 'on' || (answers.packaging.kabiRequires === 'auto' && isRhelFamily(b.release));
     const arch = kernel.tree.arch ?? 'x86_64';
-    let greylist: string[] | undefined;
+    let greylist: { listName: string; symbols: string[] } | undefined;
     if (answers.packaging.kabiStablelist) {
-      const list = projectPath(ctx.projectDir, answers.packaging.kabiStablelist);
-      const report = kabiReport({ stablelist: findStablelistFile(list, arch), arch, modules: modules.map((m) => ({ name: m.name, ...m.info })) } as never);
-      greylist = report.symbolsNotOnList;
-      if (greylist.length && answers.packaging.kabiStrict) {
-        throw new UserError(`${b.release}: ${greylist.length} symbol(s) used by the modules are not on the kABI stablelist: ${greylist.join(', ')}`, 'drop packaging.kabiStrict to only report them');
+      const report = kabiReport({ stablelist: projectPath(ctx.projectDir, answers.packaging.kabiStablelist), arch, modules: modules.map((m) => m.info) });
+      greylist = { listName: report.listName, symbols: report.symbolsNotOnList };
+      if (greylist.symbols.length && answers.packaging.kabiStrict) {
+        throw new UserError(
+          `${b.release}: ${greylist.symbols.length} symbol(s) used by the modules are not on the kABI stablelist: ${greylist.symbols.join(', ')}`,
+          'drop packaging.kabiStrict to only report them',
+        );
       }
     }
     const spec = kmodPackageSpec({
@@ -75,19 +77,22 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
       sourceRpm: answers.packaging.srpm ? srpmFileName(ctx) : undefined,
     });
     const bytes = await buildRpm(spec, headerSigner(ctx));
-    out.push({ release: b.release, arch, fileName: rpmFileName(spec), bytes, kabiNotOnList: greylist });
+    out.push({ release: b.release, arch, fileName: rpmFileName(spec), bytes, kabiNotOnList: greylist?.symbols });
   }
   return out;
 }
 
 /** The source RPM: the generated spec, the sources as a tarball, the probe file and headers. */
-export async function packageSources(ctx: PipelineContext, compatHeaders: Map<string, string>): Promise<{ fileName: string; bytes: Buffer }> {
+export async function packageSources(ctx: PipelineContext, compatHeaders: Map<string, string>, moduleFiles: string[]): Promise<{ fileName: string; bytes: Buffer }> {
   const { answers } = ctx;
   const p = answers.package;
   const top = `${p.name}-${p.version}`;
   const files = listSourceFiles(ctx.sources.rootDir);
   const entries = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
   if (ctx.sources.wrapperKbuild) entries.push({ path: `${top}/Kbuild`, type: 'file', mode: 0o644, data: Buffer.from(ctx.sources.wrapperKbuild) });
+  for (const f of ctx.sources.firmware) {
+    entries.push({ path: `${top}/firmware/${f.path}`, type: 'file', mode: 0o644, data: readFileSync(f.from) });
+  }
   for (const [release, header] of [...compatHeaders].sort()) {
     entries.push({ path: `${top}/compat/${release}/dudforge-compat.h`, type: 'file', mode: 0o644, data: Buffer.from(header) });
   }
@@ -96,15 +101,17 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   const specText = renderKmodSpec({
     answers,
     kernels: ctx.kernels.map((k) => k.release),
+    modules: moduleFiles,
     makeArgs: ctx.sources.makeArgs,
-    driverDirs: ctx.sources.driverDirs,
     hasCompat: compatHeaders.size > 0,
     includeDirs: ctx.sources.includeDirs,
+    firmware: ctx.sources.firmware.map((f) => f.path),
+    extraSources: extraSources.map((e) => e.name),
     tarballName: tarball.name,
     topDir: top,
     buildTime: ctx.buildTime,
-  } as never);
-  const spec = srpmSpec({ answers, specText, sourcesTarball: tarball, extraSources, buildTime: ctx.buildTime, buildHost: BUILD_HOST } as never);
+  });
+  const spec = srpmSpec({ answers, specText, sourcesTarball: tarball, extraSources, buildTime: ctx.buildTime, buildHost: BUILD_HOST, arch: ctx.kernels[0]?.tree.arch });
   const bytes = await buildRpm(spec, headerSigner(ctx));
   return { fileName: rpmFileName(spec), bytes };
 }

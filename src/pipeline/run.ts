@@ -110,7 +110,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     checkCancelled(signal, result);
 
     const packaged: PackagedRpm[] = await step('package', () => packageKernels(ctx, good, signing));
-    const srpm = answers.packaging.srpm ? await packageSources(ctx, probe.headers) : undefined;
+    const moduleFiles = [...new Set(good.flatMap((g) => g.modules.map((m) => `${m.name}.ko`)))].sort();
+    const srpm = answers.packaging.srpm && good.length ? await packageSources(ctx, probe.headers, moduleFiles) : undefined;
     result.kabi = packaged.filter((p) => p.kabiNotOnList).map((p) => ({ release: p.release, symbolsNotOnList: p.kabiNotOnList ?? [] }));
     for (const p of packaged) {
       const path = output.write(p.fileName, p.bytes);

@@ -10,7 +10,7 @@ import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { scanKbuildDir } from '../kbuild/makefile.js';
-import { importSources } from '../import/index.js';
+import { importSources } from '../import/import.js';
 import type { ResolvedSources } from './context.js';
 
 /** Build outputs that never belong to the sources (and must not change the content hash). */

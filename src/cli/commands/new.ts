@@ -4,7 +4,7 @@ import { answersPath, saveAnswers } from '../../answers/io.js';
 import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
 import type { SigningAnswers, SourceSpec } from '../../answers/schema.js';
 import { UserError } from '../../errors.js';
-import { parseSourceFlag } from '../../import/index.js';
+import { parseSourceFlag } from '../../import/source-flag.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
 import { boolOption, listOption, stringOption } from '../command.js';
 
