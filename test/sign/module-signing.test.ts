@@ -183,6 +183,13 @@ describe('module signing with each kernel\'s scripts/sign-file', () => {
     await check({ ...base, cert: a.key }, /not an X\.509 certificate/);
     await check({ ...base, signFile: join(work, 'no-sign-file') }, new RegExp(`${module.replace(/[.+]/g, '\\$&')}.*${m.release.replace(/[.+]/g, '\\$&')}`));
     await check({ ...base, dest: join(work, 'out.ko'), hashAlgo: 'nosuchhash' }, new RegExp(`sign-file could not sign module .*${m.release.replace(/[.+]/g, '\\$&')}`));
+    // A pkcs11: URI goes to sign-file untouched; without a PKCS#11 engine/provider here, sign-file
+    // itself fails trying to load it, and the error says so.
+    await assert.rejects(
+      signModule({ ...base, key: 'pkcs11:token=dudforge;object=signing' }),
+      (err: unknown) => err instanceof UserError && /sign-file could not sign/.test(err.message) && /pkcs11/i.test(err.message) && /pkcs11/.test(err.hint ?? ''),
+    );
+    assert.deepEqual(readdirSync(work), ['dudsign.ko']);
   });
 
   test('no byte of the private key in the build and output trees; a planted copy is found', async () => {
