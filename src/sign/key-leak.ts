@@ -39,7 +39,12 @@ function secretPemLines(pem: string, secretFrom: number): string[] {
 
 /** The byte strings whose presence anywhere means the key leaked. */
 export function keyNeedles(key: KeyObject, fileBytes?: Buffer): Buffer[] {
-  const jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+  let jwk: Record<string, unknown> = {};
+  try {
+    jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+  } catch {
+    // DSA and other types have no JWK form; their DER and PEM encodings still give needles.
+  }
   // d, p and q for RSA; d for EC and EdDSA keys. The CRT values add nothing a leak would lack.
   const secrets = ['d', 'p', 'q']
     .map((name) => jwk[name])
