@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
@@ -99,8 +99,12 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   const { release, onEvent } = opts;
+  if (!existsSync(opts.sourceDir)) {
+    throw new UserError(`the sources to build for ${release} are missing: ${opts.sourceDir}`, 'this is a dudforge bug if it happens during a pipeline run; please report it');
+  }
   mkdirSync(dirname(opts.logFile), { recursive: true });
-  const log = createWriteStream(opts.logFile);
+  // Opened synchronously so that an unwritable log fails here, not as a stream 'error' event later.
+  const log = createWriteStream('', { fd: openSync(opts.logFile, 'w') });
   const args = kbuildArgs({ ...opts, llvm: opts.llvm ?? treeUsesClang(opts.buildTree) });
   log.write(`$ make ${args.join(' ')}\n`);
 

@@ -59,12 +59,16 @@ test('abort after the first object: resolves within 2 s, nothing survives, no .k
     onEvent: (e) => {
       if (e.type === 'object-compiled' && !scheduled) {
         scheduled = true;
-        // give cc1 a moment to start, so there is a compiler to kill
-        setTimeout(() => {
+        // Abort once a compiler runs (polling: on a loaded machine cc1 may take a while to
+        // appear), so that there is a compiler to kill.
+        const poll = () => {
           sawProcessesAtAbort = survivors(dir);
+          if (!sawProcessesAtAbort.some((l) => /cc1/.test(l)) && Date.now() - firstObjectAt < 5000) return void setTimeout(poll, 100);
           abortedAt = Date.now();
           controller.abort();
-        }, 300);
+        };
+        const firstObjectAt = Date.now();
+        setTimeout(poll, 100);
       }
     },
   });
@@ -74,7 +78,7 @@ test('abort after the first object: resolves within 2 s, nothing survives, no .k
   assert.equal(result.cancelled, true);
   assert.equal(result.ok, false);
   assert.ok(took < 2000, `took ${took} ms`);
-  assert.deepEqual(survivors(dir), []);
+  assert.deepEqual(survivors(dir), [], `still running ${took} ms after the abort`);
   assert.deepEqual(kos(dir), []);
 });
 
@@ -92,7 +96,10 @@ test('killAllBuilds stops a running build', async () => {
       if (e.type === 'object-compiled' && !started) started = Date.now();
     },
   });
-  while (!started) await new Promise((r) => setTimeout(r, 50));
+  let finished = false;
+  void running.then(() => (finished = true));
+  while (!started && !finished) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(started, 'the build ended before compiling anything');
   const t0 = Date.now();
   await killAllBuilds();
   const result = await running;
