@@ -17,3 +17,9 @@ export function moduleNameOf(file: string): string {
   const base = file.split('/').pop() ?? file;
   return base.replace(/\.ko(\.(gz|xz|zst|bz2))?$/, '');
 }
+
+/** `foo` or `foo.ko` → `foo.ko` (the file name installed under extra/<name>/). */
+export function moduleFileName(nameOrFile: string): string {
+  const base = nameOrFile.split('/').pop() ?? nameOrFile;
+  return /\.ko$/.test(base) ? base : `${base}.ko`;
+}

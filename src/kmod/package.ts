@@ -6,14 +6,14 @@ import { depmodConf } from './depmod.js';
 import { checkDescription } from './description.js';
 import { greylistText } from './kabi.js';
 import type { ModuleImports } from './module-imports.js';
-import { moduleNameOf } from './module-imports.js';
+import { moduleFileName, moduleNameOf } from './module-imports.js';
 import { evrString, kmodRelease } from './release.js';
 import { kernelModulesProvide, moduleRequires } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import type { Symvers } from './symvers.js';
 
 export interface KmodModule {
-  /** File name, e.g. `foo.ko`. */
+  /** File name, e.g. `foo.ko` (a bare module name `foo` is read as `foo.ko`). */
   name: string;
   bytes: Buffer;
   info: ModuleImports;
@@ -120,13 +120,20 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     throw new Error('kmodPackageSpec: kabiRequires needs the kernel Module.symvers (turn it off for trees without one)');
   }
   const name = `kmod-${pkg.name}`;
+  const modules = opts.modules.map((m) => ({ ...m, name: moduleFileName(m.name) }));
+  const seen = new Set<string>();
+  for (const m of modules) {
+    // Modules install flat into extra/<name>/: two with one file name would overwrite each other.
+    if (seen.has(m.name)) throw new UserError(`two modules are named ${m.name}`, 'rename one of them in its Kbuild/Makefile (obj-m)');
+    seen.add(m.name);
+  }
   const release = kmodRelease(pkg.release, opts.kernel.release);
   const evr = evrString(pkg.version, release, pkg.epoch);
   const paths = kmodPaths(pkg.name, opts.kernel.release);
 
-  const moduleFiles = opts.modules.map((m) => `${paths.moduleDir}/${m.name}`);
+  const moduleFiles = modules.map((m) => `${paths.moduleDir}/${m.name}`);
   const files: RpmFileEntry[] = [{ path: paths.moduleDir, type: 'dir', mode: 0o755 }];
-  for (const m of opts.modules) {
+  for (const m of modules) {
     if (!/^[A-Za-z0-9_-]+\.ko$/.test(m.name)) throw new Error(`kmodPackageSpec: unexpected module file name "${m.name}"`);
     files.push({ path: `${paths.moduleDir}/${m.name}`, type: 'file', mode: 0o644, data: m.bytes });
   }
@@ -135,7 +142,7 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     type: 'file',
     mode: 0o644,
     flags: RPMFILE.CONFIG,
-    data: Buffer.from(depmodConf({ pkgName: pkg.name, modules: opts.modules.map((m) => m.name), kernelRelease: opts.kernel.release })),
+    data: Buffer.from(depmodConf({ pkgName: pkg.name, modules: modules.map((m) => m.name), kernelRelease: opts.kernel.release })),
   });
 
   const firmwarePaths = opts.firmware.map((f) => {
@@ -168,11 +175,11 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
   const provides: RpmDependency[] = [
     kernelModulesProvide(opts.kernel.release, opts.answers.packaging.match),
     { name, flags: RPMSENSE.EQUAL, version: evr },
-    ...[...new Set(opts.modules.map((m) => moduleNameOf(m.name)))].sort().map((m) => ({ name: `kmod(${m}.ko)`, flags: RPMSENSE.ANY })),
+    ...[...new Set(modules.map((m) => moduleNameOf(m.name)))].sort().map((m) => ({ name: `kmod(${m}.ko)`, flags: RPMSENSE.ANY })),
     ...opts.firmware.map((f) => ({ name: `firmware(${f.path})`, flags: RPMSENSE.ANY })),
   ];
   const requires = moduleRequires({
-    modules: opts.modules.map((m) => m.info),
+    modules: modules.map((m) => m.info),
     symvers: opts.symvers ?? new Map(),
     kabiRequires: opts.kabiRequires,
     extra: pkg.requires ?? [],

@@ -7,12 +7,13 @@ import { checkDescription } from './description.js';
 import { changelogEntry } from './package.js';
 import { parseRequirement } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
+import { moduleFileName } from './module-imports.js';
 
 export interface KmodSpecOptions {
   answers: Answers;
   /** Target kernel releases; the first is the default `kernel_version`. */
   kernels: string[];
-  /** Module file names the build produces (`foo.ko`), installed flat into extra/<name>/. */
+  /** Module file names the build produces (`foo.ko` or `foo`), installed flat into extra/<name>/. */
   modules: string[];
   /** Source0, e.g. `foo-1.0.tar.gz`. */
   tarballName: string;
@@ -79,7 +80,7 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
   checkDescription(pkg.description);
   if (opts.kernels.length === 0) throw new Error('renderKmodSpec: no kernels');
   if (opts.modules.length === 0) throw new Error('renderKmodSpec: no modules');
-  const modules = [...new Set(opts.modules)].sort();
+  const modules = [...new Set(opts.modules.map(moduleFileName))].sort();
   const moduleDir = `/lib/modules/${KVER_TOKEN}/extra/${pkg.name}`;
   const scripts = kmodScriptlets({ kernelRelease: KVER_TOKEN, moduleFiles: modules.map((m) => `${moduleDir}/${m}`) });
   const inSpec = (text: string) => specEscape(text).split(KVER_TOKEN).join('%{kernel_version}');

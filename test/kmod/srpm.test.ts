@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { buildRpm, rpmFileName } from '../../src/rpm/package.js';
 import { writeTar, type TarEntry } from '../../src/archive/tar.js';
 import { kmodPackageSpec, renderKmodSpec, srpmSpec, parseSymvers } from '../../src/kmod/index.js';
-import { installedKernels, DRIVER_SOURCES, readModules, makeAnswers, MODULE_FILES } from './fixture.js';
+import { installedKernels, DRIVER_SOURCES, readModules, makeAnswers, MODULE_FILES, type InstalledKernel } from './fixture.js';
 
 const FIRMWARE = { path: 'dftest/dfk-fw.bin', bytes: Buffer.from('firmware bytes\n') };
 // The driver includes the probe header, so a rebuild must pick the right compat/<release>/ copy.
@@ -26,29 +26,27 @@ function modinfo(ko: string): string {
     .join('\n');
 }
 
-describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod', () => {
+interface Rebuilt {
+  kernel: InstalledKernel;
+  nativeDir: string;
+  nativeRpm: string;
+  rebuiltRpm: string;
+}
+
+describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, for each installed kernel', () => {
   const kernels = installedKernels();
-  const kernel = kernels[0];
   let work: string;
   let srpm: string;
-  let nativeRpm: string;
-  let rebuiltRpm: string;
-  let nativeDir: string;
-  let rebuildLog = '';
+  let srpmBytes: Buffer;
+  let srpmAgain: Buffer;
+  const rebuilt: Rebuilt[] = [];
 
   before(async () => {
-    assert.ok(kernel, 'no kernel build tree installed');
+    assert.ok(kernels.length >= 1, 'no kernel build tree installed');
     work = mkdtempSync(join(tmpdir(), 'dudforge-srpm-'));
     const answers = makeAnswers(join(work, 'src'), kernels.map((k) => k.release), { requires: ['kmod'] });
     const top = 'dftest-1.0';
     const sources = { ...DRIVER_SOURCES, 'dfk_main.c': MAIN_WITH_COMPAT };
-
-    // Native build: what the pipeline does (compat header by -I, prefix map on the source dir).
-    nativeDir = join(work, 'native');
-    mkdirSync(join(nativeDir, 'compat'), { recursive: true });
-    for (const [n, t] of Object.entries(sources)) writeFileSync(join(nativeDir, n), t);
-    writeFileSync(join(nativeDir, 'compat/dudforge-compat.h'), compatHeader(kernel.release));
-    run('make', ['-C', kernel.build, `M=${nativeDir}`, 'modules', '-j2', `KCFLAGS=-I${nativeDir}/compat -ffile-prefix-map=${nativeDir}/=`]);
 
     const entries: TarEntry[] = [
       { path: top, type: 'dir', mode: 0o755 },
@@ -71,80 +69,97 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod', (
     });
     const sspec = srpmSpec({ answers, specText, sourcesTarball: tarball, extraSources: [probe], buildTime: answers.buildTime, buildHost: 'build.example.org' });
     srpm = join(work, rpmFileName(sspec));
-    writeFileSync(srpm, await buildRpm(sspec));
+    srpmBytes = await buildRpm(sspec);
+    srpmAgain = await buildRpm(srpmSpec({ answers, specText, sourcesTarball: tarball, extraSources: [probe], buildTime: answers.buildTime, buildHost: 'build.example.org' }));
+    writeFileSync(srpm, srpmBytes);
 
-    const spec = kmodPackageSpec({
-      answers,
-      kernel: { release: kernel.release, arch: 'x86_64' },
-      modules: readModules(nativeDir),
-      firmware: [FIRMWARE],
-      symvers: parseSymvers(readFileSync(kernel.symvers, 'utf8')),
-      kabiRequires: true,
-      buildTime: answers.buildTime,
-      buildHost: 'build.example.org',
-      sourceRpm: rpmFileName(sspec),
-    });
-    nativeRpm = join(work, 'native.rpm');
-    writeFileSync(nativeRpm, await buildRpm(spec));
+    for (const kernel of kernels) {
+      // Native build: what the pipeline does (compat header by -I, prefix map on the source dir).
+      const nativeDir = join(work, `native-${kernel.release}`);
+      mkdirSync(join(nativeDir, 'compat'), { recursive: true });
+      for (const [n, t] of Object.entries(sources)) writeFileSync(join(nativeDir, n), t);
+      writeFileSync(join(nativeDir, 'compat/dudforge-compat.h'), compatHeader(kernel.release));
+      run('make', ['-C', kernel.build, `M=${nativeDir}`, 'modules', '-j2', `KCFLAGS=-I${nativeDir}/compat -ffile-prefix-map=${nativeDir}/=`]);
+      const spec = kmodPackageSpec({
+        answers,
+        kernel: { release: kernel.release, arch: 'x86_64' },
+        modules: readModules(nativeDir),
+        firmware: [FIRMWARE],
+        symvers: parseSymvers(readFileSync(kernel.symvers, 'utf8')),
+        kabiRequires: true,
+        buildTime: answers.buildTime,
+        buildHost: 'build.example.org',
+        sourceRpm: rpmFileName(sspec),
+      });
+      const nativeRpm = join(work, `native-${kernel.release}.rpm`);
+      writeFileSync(nativeRpm, await buildRpm(spec));
 
-    const topdir = join(work, 'rpmbuild');
-    // Debian's rpm database does not know gcc/make/kmod: --nodeps skips the BuildRequires check.
-    const r = spawnSync(
-      'rpmbuild',
-      ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${kernel.release}`, '--define', `kernel_source ${kernel.build}`, srpm],
-      { encoding: 'utf8' },
-    );
-    rebuildLog = r.stdout + r.stderr;
-    assert.equal(r.status, 0, rebuildLog.slice(-4000));
-    const rpms = readdirSync(join(topdir, 'RPMS/x86_64'));
-    assert.equal(rpms.length, 1, rpms.join(' '));
-    rebuiltRpm = join(topdir, 'RPMS/x86_64', rpms[0]);
+      const topdir = join(work, `rpmbuild-${kernel.release}`);
+      // Debian's rpm database does not know gcc/make/kmod: --nodeps skips the BuildRequires check.
+      const r = spawnSync(
+        'rpmbuild',
+        ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${kernel.release}`, '--define', `kernel_source ${kernel.build}`, srpm],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, (r.stdout + r.stderr).slice(-4000));
+      const rpms = readdirSync(join(topdir, 'RPMS/x86_64'));
+      assert.equal(rpms.length, 1, rpms.join(' '));
+      rebuilt.push({ kernel, nativeDir, nativeRpm, rebuiltRpm: join(topdir, 'RPMS/x86_64', rpms[0]) });
+    }
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  test('the SRPM: source package, spec flagged as such, flat files', () => {
+  test('the SRPM: source package, spec flagged as such, flat files, reproducible bytes', () => {
     assert.equal(run('rpm', ['-qp', '--qf', '%{SOURCEPACKAGE}|%{NAME}-%{VERSION}-%{RELEASE}', srpm]), '1|dftest-1.0-1');
     assert.deepEqual(run('rpm', ['-qlp', srpm]).trim().split('\n').sort(), ['dftest-1.0.tar.gz', 'dftest.probes', 'dftest.spec', 'dudforge-ksyms.sh']);
     assert.doesNotMatch(run('rpm', ['-Kv', srpm]), /BAD|NOT OK/);
     assert.equal(run('rpm', ['-qp', '--qf', '[%{FILEFLAGS:fflags} %{FILENAMES}\n]', srpm]).split('\n').find((l) => l.endsWith('dftest.spec')), 's dftest.spec');
+    assert.ok(srpmBytes.equals(srpmAgain));
   });
 
   test('the rebuilt RPM has the name, version, release and file list of the native one', () => {
     const q = '%{NAME}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{SUMMARY}|%{DESCRIPTION}';
-    assert.equal(run('rpm', ['-qp', '--qf', q, rebuiltRpm]), run('rpm', ['-qp', '--qf', q, nativeRpm]));
-    assert.equal(run('rpm', ['-qlp', rebuiltRpm]), run('rpm', ['-qlp', nativeRpm]));
-    assert.equal(run('rpm', ['-qcp', rebuiltRpm]), run('rpm', ['-qcp', nativeRpm]));
+    for (const b of rebuilt) {
+      assert.equal(run('rpm', ['-qp', '--qf', q, b.rebuiltRpm]), run('rpm', ['-qp', '--qf', q, b.nativeRpm]));
+      assert.equal(run('rpm', ['-qlp', b.rebuiltRpm]), run('rpm', ['-qlp', b.nativeRpm]));
+      assert.equal(run('rpm', ['-qcp', b.rebuiltRpm]), run('rpm', ['-qcp', b.nativeRpm]));
+    }
   });
 
-  test('same Provides, Requires (kernel() CRCs included) and scriptlets', () => {
+  test('same Provides, Requires (kernel() CRCs included), scriptlets and changelog', () => {
     const deps = (f: string, what: string) => run('rpm', ['-qp', what, f]).trim().split('\n').sort();
-    assert.deepEqual(deps(rebuiltRpm, '--provides'), deps(nativeRpm, '--provides'));
-    assert.deepEqual(deps(rebuiltRpm, '--requires'), deps(nativeRpm, '--requires'));
-    assert.ok(deps(rebuiltRpm, '--requires').some((r) => r.startsWith('kernel(kfree) = 0x')));
     const scripts = (f: string) => run('rpm', ['-qp', '--scripts', f]).replace(/\s+$/gm, '');
-    assert.equal(scripts(rebuiltRpm), scripts(nativeRpm));
-    assert.equal(run('rpm', ['-qp', '--changelog', rebuiltRpm]), run('rpm', ['-qp', '--changelog', nativeRpm]));
+    for (const b of rebuilt) {
+      assert.deepEqual(deps(b.rebuiltRpm, '--provides'), deps(b.nativeRpm, '--provides'));
+      assert.deepEqual(deps(b.rebuiltRpm, '--requires'), deps(b.nativeRpm, '--requires'));
+      assert.ok(deps(b.rebuiltRpm, '--requires').some((r) => r.startsWith('kernel(kfree) = 0x')));
+      assert.equal(scripts(b.rebuiltRpm), scripts(b.nativeRpm));
+      assert.equal(run('rpm', ['-qp', '--changelog', b.rebuiltRpm]), run('rpm', ['-qp', '--changelog', b.nativeRpm]));
+    }
   });
 
   test('the rebuilt modules have the same modinfo (srcversion included) and undefined symbols', () => {
-    const x = join(work, 'x-rebuilt');
-    mkdirSync(x);
-    execFileSync('sh', ['-c', `rpm2cpio '${rebuiltRpm}' | cpio -idm --quiet`], { cwd: x });
-    for (const m of MODULE_FILES) {
-      const rebuilt = join(x, `lib/modules/${kernel.release}/extra/dftest/${m}`);
-      const native = join(nativeDir, m);
-      assert.equal(modinfo(rebuilt), modinfo(native), m);
-      assert.match(modinfo(rebuilt), /^srcversion:/m);
-      assert.equal(run('nm', ['-u', rebuilt]), run('nm', ['-u', native]), m);
+    for (const b of rebuilt) {
+      const x = join(work, `x-${b.kernel.release}`);
+      mkdirSync(x);
+      execFileSync('sh', ['-c', `rpm2cpio '${b.rebuiltRpm}' | cpio -idm --quiet`], { cwd: x });
+      for (const m of MODULE_FILES) {
+        const mine = join(x, `lib/modules/${b.kernel.release}/extra/dftest/${m}`);
+        const native = join(b.nativeDir, m);
+        assert.equal(modinfo(mine), modinfo(native), m);
+        assert.match(modinfo(mine), /^srcversion:/m);
+        assert.match(modinfo(mine), new RegExp(`^vermagic:\\s+${b.kernel.release.replace(/[.+]/g, '\\$&')} `, 'm'));
+        assert.equal(run('nm', ['-u', mine]), run('nm', ['-u', native]), m);
+      }
+      assert.deepEqual(readFileSync(join(x, 'lib/firmware', FIRMWARE.path)), FIRMWARE.bytes);
     }
-    assert.deepEqual(readFileSync(join(x, 'lib/firmware', FIRMWARE.path)), FIRMWARE.bytes);
   });
 
   test('a kernel outside the probed set stops %build with a message naming it', () => {
     const topdir = join(work, 'rpmbuild-unknown');
     const r = spawnSync(
       'rpmbuild',
-      ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', 'kernel_version 9.9.9-unknown', '--define', `kernel_source ${kernel.build}`, srpm],
+      ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', 'kernel_version 9.9.9-unknown', '--define', `kernel_source ${kernels[0].build}`, srpm],
       { encoding: 'utf8' },
     );
     assert.notEqual(r.status, 0);
