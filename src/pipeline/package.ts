@@ -41,7 +41,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
   const out: PackagedRpm[] = [];
   const { answers } = ctx;
   const firmware = ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) }));
-  const certDer = signing?.shipCert && signing.certDer ? { vendor: answers.package.vendor, bytes: readFileSync(signing.certDer) } : undefined;
+  const certDer = signing?.shipCert ? { vendor: answers.package.vendor, bytes: signing.certDerBytes } : undefined;
   for (const b of built) {
     const kernel = ctx.kernels.find((k) => k.release === b.release)!;
     ctx.reporter.emit({ type: 'kernel-phase', release: b.release, phase: 'package' });

@@ -5,7 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { exportGpgPublicKey } from '../sign/index.js';
 import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
@@ -105,7 +106,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     if (good.length) {
       await step('sign', () => signBuiltModules(ctx, good, signing), signing ? undefined : 'signing not requested');
       result.signedModules = !!signing;
-      result.certDer = signing?.certDer;
+      if (signing) {
+        // The public certificate, ready for `mokutil --import` (never the key).
+        const path = output.write(`${answers.package.name}-signing-cert.der`, signing.certDerBytes);
+        result.certDer = path;
+        emitArtifact(reporter, 'cert', path, signing.certDerBytes.length);
+      }
     }
     checkCancelled(signal, result);
 
@@ -122,6 +128,13 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       const path = output.write(srpm.fileName, srpm.bytes);
       result.srpms.push({ path, bytes: srpm.bytes.length });
       emitArtifact(reporter, 'srpm', path, srpm.bytes.length);
+    }
+    if (answers.packaging.gpgKey && packaged.length) {
+      const target = join(outDir, `RPM-GPG-KEY-${answers.package.name}`);
+      const tmp = output.tempFor(target);
+      await exportGpgPublicKey({ keyId: answers.packaging.gpgKey, out: tmp });
+      output.commit(tmp, target);
+      emitArtifact(reporter, 'pubkey', target, statSync(target).size);
     }
     checkCancelled(signal, result);
 

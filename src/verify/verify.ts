@@ -5,7 +5,7 @@
 import { readIso, type IsoImage, type IsoReadEntry } from '../iso/index.js';
 import { readRpm, readRpmPayload, verifyRpmDigests, rangeSatisfies, RPMTAG, type ParsedRpm } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
-import { readModuleSignature } from '../sign/module-signature.js';
+import { readModuleBytes, readModuleSignature } from '../sign/index.js';
 import { checkRepodata, type RepoFile } from './repodata-check.js';
 
 export const INSTALLER_ARCHES = ['x86_64', 'aarch64', 'ppc64le', 's390x'];
@@ -183,15 +183,21 @@ async function inspectRpm(file: string, rpm: ParsedRpm, bytes: Buffer, problems:
       if (path.startsWith('/usr/lib/modules/')) problems.push(`${file}: ${path} is under /usr/lib/modules, which the installer extracts but never loads`);
       else if (!path.startsWith('/lib/modules/')) problems.push(`${file}: ${path} is not under /lib/modules/<kver>/`);
       const module: VerifiedModule = { path };
-      if (path.endsWith('.ko')) {
+      let bytes: Buffer | undefined;
+      try {
+        bytes = await readModuleBytes(entry.data);
+      } catch (err) {
+        problems.push(`${file}: ${path} cannot be decompressed (${(err as Error).message})`);
+      }
+      if (bytes) {
         try {
-          const info = readKernelModule(entry.data);
+          const info = readKernelModule(bytes, path);
           module.vermagic = info.vermagic;
           if (!info.vermagic) problems.push(`${file}: ${path} has no vermagic in .modinfo (modinfo would fail and abort loading for the whole disk)`);
         } catch (err) {
           problems.push(`${file}: ${path} is not a readable kernel module (${(err as Error).message}); one failure aborts module loading for the whole disk`);
         }
-        const sig = safeSignature(entry.data, path);
+        const sig = safeSignature(bytes, path);
         if (sig) Object.assign(module, { signer: sig.signer, keySerial: sig.keySerial, hashAlgo: sig.hashAlgo });
         else if (expectSigned) problems.push(`${file}: ${path} is not signed, but the project asked for signing`);
       }

@@ -3,6 +3,8 @@ import { buildCommand } from './build.js';
 import { demoCommand } from './demo.js';
 import { kernelsCommand } from './kernels.js';
 import { newCommand } from './new.js';
+import { probeCommand } from './probe.js';
+import { projectsCommand, resumeCommand, wizardCommand } from './projects.js';
 import { verifyCommand } from './verify.js';
 
-export const commands: Command[] = [newCommand, buildCommand, demoCommand, kernelsCommand, verifyCommand];
+export const commands: Command[] = [newCommand, buildCommand, demoCommand, kernelsCommand, verifyCommand, probeCommand, projectsCommand, resumeCommand, wizardCommand];

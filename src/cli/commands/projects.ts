@@ -1,0 +1,55 @@
+import { listProjects, runWizard } from '../../wizard/index.js';
+import type { Command } from '../command.js';
+import { boolOption } from '../command.js';
+import { UserError } from '../../errors.js';
+
+export const projectsCommand: Command = {
+  name: 'projects',
+  summary: 'list saved wizard projects, most recent first',
+  usage: 'projects [--json]',
+  help: '  --json              machine-readable output',
+  options: { json: { type: 'boolean' } },
+  maxPositionals: 0,
+  async run({ values }) {
+    const projects = listProjects();
+    if (boolOption(values, 'json')) {
+      process.stdout.write(`${JSON.stringify(projects, null, 2)}\n`);
+      return 0;
+    }
+    if (!projects.length) {
+      process.stdout.write('no saved projects yet: start one with `dudforge new DIR`\n');
+      return 0;
+    }
+    for (const p of projects) {
+      process.stdout.write(`${p.name.padEnd(24)} step ${String(p.step).padEnd(2)} ${(p.lastResult ?? '').padEnd(12)} ${p.updatedAt}  ${p.dir}\n`);
+    }
+    return 0;
+  },
+};
+
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'return to a saved project in the wizard at the step where it was left',
+  usage: 'resume [NAME|DIR]',
+  help: '  NAME|DIR            the project (default: the most recent one)',
+  options: {},
+  maxPositionals: 1,
+  async run({ positionals }) {
+    return runWizard({ resume: positionals[0] ?? '' });
+  },
+};
+
+export const wizardCommand: Command = {
+  name: 'wizard',
+  summary: 'the interactive wizard (the default with no command)',
+  usage: 'wizard',
+  help: '  (no options)',
+  options: {},
+  maxPositionals: 0,
+  async run() {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      throw new UserError('the wizard needs a terminal', 'use `dudforge build [PROJECT_DIR]` to build saved answers, or `dudforge new DIR --yes …` to create them');
+    }
+    return runWizard({});
+  },
+};
