@@ -117,8 +117,8 @@ async function timeOneModule(kernel: ProbeKernel, cpu: number[]): Promise<number
   }
 }
 
-async function main(): Promise<void> {
-  const rounds = Math.max(3, Number(process.argv[2] ?? 3));
+export async function runProbeBench(requestedRounds = 3): Promise<void> {
+  const rounds = Math.max(3, requestedRounds);
   const kernels: ProbeKernel[] = discoverKernels()
     .filter((k) => k.usable && k.release)
     .map((k) => ({ release: k.release!, buildTree: k.path, identity: k.identity, llvm: k.llvm }));
@@ -162,4 +162,8 @@ async function main(): Promise<void> {
   console.log(`median cached probe step: ${median(cached).toFixed(3)} s (target < 1 s) ${median(cached) < 1 ? 'OK' : 'MISSED'}`);
 }
 
-await main();
+// `node --test dist/test/` also loads every file under test/: the benchmark only runs when
+// started by hand, never inside the test runner (which sets NODE_TEST_CONTEXT).
+if (!process.env.NODE_TEST_CONTEXT && /probes\.[tj]s$/.test(process.argv[1] ?? '')) {
+  await runProbeBench(Number(process.argv[2] ?? 3));
+}
