@@ -117,7 +117,10 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
   checkDescription(pkg.description);
   if (opts.modules.length === 0) throw new Error('kmodPackageSpec: no modules');
   if (opts.kabiRequires && !opts.symvers) {
-    throw new Error('kmodPackageSpec: kabiRequires needs the kernel Module.symvers (turn it off for trees without one)');
+    throw new UserError(
+      `kernel ${opts.kernel.release}: its build tree has no Module.symvers, so kernel() Requires cannot be written`,
+      'set packaging.kabiRequires to off (or auto), or use a build tree that has Module.symvers',
+    );
   }
   const name = `kmod-${pkg.name}`;
   const modules = opts.modules.map((m) => ({ ...m, name: moduleFileName(m.name) }));
