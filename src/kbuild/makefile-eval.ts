@@ -15,8 +15,8 @@
 export interface MakeEvalOptions {
   /** CONFIG_ symbols as the build will see them; undefined = unknown (every symbol reads `m`). */
   config?: Record<string, string>;
-  /** Called for each assignment whose *name* mentions a CONFIG_ symbol, with the raw tokens. */
-  onConfigAssignment?: (symbol: string, expandedName: string, tokens: string[]) => void;
+  /** Called for each assignment whose *name* mentions a CONFIG_ symbol, with the expanded value. */
+  onConfigAssignment?: (symbol: string, expandedName: string, value: string) => void;
 }
 
 export interface MakeEvalResult {
@@ -142,7 +142,7 @@ export function evaluateMakefile(text: string, opts: MakeEvalOptions = {}): Make
       const name = expand(rawName);
       const value = expand(rawValue.trim());
       const symbol = /\$[({](CONFIG_[A-Za-z0-9_]+)[)}]/.exec(rawName)?.[1];
-      if (symbol && opts.onConfigAssignment) opts.onConfigAssignment(symbol, name, value.split(/\s+/).filter(Boolean));
+      if (symbol && opts.onConfigAssignment) opts.onConfigAssignment(symbol, name, value);
       if (op === '+=') vars.set(name, [vars.get(name), value].filter(Boolean).join(' '));
       else if (op === '?=') {
         if (!vars.has(name)) vars.set(name, value);
@@ -214,9 +214,63 @@ export function expandVars(s: string, lookup: (name: string) => string | undefin
     }
     const inner = s.slice(i + 2, j);
     const name = expandVars(inner, lookup, depth + 1);
-    const v = /^[A-Za-z0-9_.\-]+$/.test(name) ? lookup(name) : undefined;
+    const v = /^[A-Za-z0-9_.\-]+$/.test(name) ? lookup(name) : makeFunction(name);
     out += v !== undefined ? expandVars(v, lookup, depth + 1) : `$${open}${name}${close}`;
     i = j;
   }
   return out;
+}
+
+const words = (s: string) => s.split(/\s+/).filter(Boolean);
+
+/** `%` pattern of patsubst/filter: one `%` matching any run of characters. */
+function patternMatch(pattern: string, word: string): string | undefined {
+  const pct = pattern.indexOf('%');
+  if (pct < 0) return pattern === word ? '' : undefined;
+  const pre = pattern.slice(0, pct);
+  const post = pattern.slice(pct + 1);
+  if (word.length < pre.length + post.length || !word.startsWith(pre) || !word.endsWith(post)) return undefined;
+  return word.slice(pre.length, word.length - post.length);
+}
+
+/**
+ * The text functions object lists use (`$(addprefix dir/, a.o b.o)`), applied to arguments
+ * that are already expanded. Anything with unexpanded references left, or another function
+ * (`shell`, `wildcard`), stays unknown.
+ */
+function makeFunction(call: string): string | undefined {
+  const m = /^(addprefix|addsuffix|patsubst|subst|strip|sort|filter|filter-out|notdir)\s+(.*)$/s.exec(call);
+  if (!m || m[2].includes('$')) return undefined;
+  const args = m[2].split(',');
+  const [a = '', b = '', c = ''] = args;
+  switch (m[1]) {
+    case 'addprefix':
+      return words(b).map((w) => a.trim() + w).join(' ');
+    case 'addsuffix':
+      return words(b).map((w) => w + a.trim()).join(' ');
+    case 'patsubst':
+      return words(c)
+        .map((w) => {
+          const stem = patternMatch(a.trim(), w);
+          return stem === undefined ? w : b.trim().replace('%', stem);
+        })
+        .join(' ');
+    case 'subst':
+      return c.split(a).join(b);
+    case 'strip':
+      return words(args.join(',')).join(' ');
+    case 'sort':
+      return [...new Set(words(args.join(',')))].sort().join(' ');
+    case 'filter':
+    case 'filter-out': {
+      const pats = words(a);
+      const keep = (w: string) => pats.some((p) => patternMatch(p, w) !== undefined);
+      return words(b)
+        .filter((w) => (m[1] === 'filter' ? keep(w) : !keep(w)))
+        .join(' ');
+    }
+    case 'notdir':
+      return words(args.join(',')).map((w) => w.slice(w.lastIndexOf('/') + 1)).join(' ');
+  }
+  return undefined;
 }

@@ -59,9 +59,24 @@ function kbuildFile(dir: string): string | undefined {
   return undefined;
 }
 
-/** Plain object paths: tokens that still hold an unexpanded make function are dropped. */
-function objectTokens(value: string | undefined): string[] {
-  return (value ?? '').split(/\s+/).filter((t) => t && !t.includes('$'));
+/**
+ * Plain object paths of a make list: words that still hold an unexpanded reference (a
+ * `$(shell …)` group counts as one word, whatever spaces it holds) are dropped.
+ */
+export function objectTokens(value: string | undefined): string[] {
+  const out: string[] = [];
+  let word = '';
+  let depth = 0;
+  for (const c of value ?? '') {
+    if (c === '(' || c === '{') depth++;
+    else if ((c === ')' || c === '}') && depth > 0) depth--;
+    if (/\s/.test(c) && depth === 0) {
+      if (word) out.push(word);
+      word = '';
+    } else word += c;
+  }
+  if (word) out.push(word);
+  return out.filter((t) => !t.includes('$'));
 }
 
 function scanOne(
@@ -90,10 +105,11 @@ function scanOne(
   };
   const { vars } = evaluateMakefile(readFileSync(file, 'utf8'), {
     config,
-    onConfigAssignment(symbol, expandedName, tokens) {
+    onConfigAssignment(symbol, expandedName, value) {
+      const tokens = objectTokens(value);
       const part = /^(.+)-(y|m|objs|n|)$/.exec(expandedName);
       if (expandedName.startsWith('obj-')) {
-        for (const t of tokens.filter((x) => !x.includes('$'))) {
+        for (const t of tokens) {
           const target = t.endsWith('/') ? posix.join(rel, t) : t.replace(/\.o$/, '');
           symbolOf.set(t, symbol);
           addSymbol(symbol, target);
@@ -116,8 +132,11 @@ function scanOne(
     for (const t of modTokens) {
       if (!t.endsWith('.o')) continue;
       const stem = t.slice(0, -2);
-      const parts = ['-y', '-objs', '-m'].flatMap((suffix) => objectTokens(vars.get(stem + suffix)));
-      const objects = parts.length > 0 ? parts : [t];
+      const partLists = ['-y', '-objs', '-m'].map((suffix) => vars.get(stem + suffix) ?? '');
+      const parts = partLists.flatMap((list) => objectTokens(list));
+      // A composite whose parts we cannot read (e.g. $(shell …)) is still not a single object.
+      const composite = partLists.some((list) => list.trim() !== '');
+      const objects = composite ? parts : [t];
       const name = posix.basename(stem);
       scan.modules.push({
         name,

@@ -179,3 +179,23 @@ test('evaluator pieces', () => {
   const lookup = (n: string) => ({ A: 'x$(B)', B: 'y' })[n];
   assert.equal(expandVars('$(A)-${B}-$(shell ls)-$(C)', lookup), 'xy-y-$(shell ls)-$(C)');
 });
+
+test('make text functions in object lists', () => {
+  const scan = scanKbuildDir(
+    driver({
+      Kbuild: [
+        'COMMON := util.o crc.o',
+        'obj-m += fn.o',
+        'fn-y := $(addprefix common/, $(COMMON)) $(patsubst %.c,%.o,main.c extra.c)',
+        'fn-y += $(filter-out crc.o,a.o crc.o) $(subst .x,.o,b.x)',
+        'obj-m += opaque.o',
+        'opaque-y := $(shell ls *.c)',
+      ].join('\n'),
+    }),
+  );
+  assert.deepEqual(scan.modules.map((m) => [m.name, m.objects]), [
+    ['fn', ['common/util.o', 'common/crc.o', 'main.o', 'extra.o', 'a.o', 'b.o']],
+    ['opaque', []],
+  ]);
+  assert.equal(scan.expectedObjects, 6);
+});
