@@ -119,7 +119,7 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
   // Which RPMs each kernel would get, by the installer's own rule.
   const releases = opts.kernels?.length
     ? opts.kernels
-    : [...new Set(rpms.flatMap((r) => r.kernelModulesProvides.filter((p) => p.startsWith('= ')).map((p) => p.slice(2))))];
+    : [...new Set(rpms.flatMap((r) => r.kernelModulesProvides.filter((p) => /^>?= /.test(p)).map((p) => p.replace(/^>?= /, ''))))].sort();
   const kernels = releases.map((release) => {
     const accepted = rpms.filter((r) => {
       const rpm = parsed.get(r.file)!;
