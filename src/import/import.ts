@@ -37,6 +37,11 @@ export interface ImportOptions {
   firmwareDir?: string;
   /** The target kernels' build trees: decide which outside `<…>` headers must come along. */
   buildTrees?: string[];
+  /**
+   * Paths a directory source must not copy, e.g. the output directory when the project lives
+   * inside the module directory. destDir, the firmware dir and dudforge.json are always left out.
+   */
+  exclude?: string[];
 }
 
 export interface ImportedModule {
@@ -156,16 +161,26 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
   const projectDir = path.resolve(opts.projectDir);
   const destDir = path.resolve(projectDir, opts.destDir);
   const firmwareDir = path.resolve(projectDir, opts.firmwareDir ?? path.join(path.dirname(destDir), 'firmware'));
-  const driverDirs = [...new Set((opts.driverDirs ?? []).map(normalizeDriverDir))];
+  const normalized = [...new Set((opts.driverDirs ?? []).map(normalizeDriverDir))];
+  // A directory inside another listed one comes with it.
+  const driverDirs = normalized.filter((d) => !normalized.some((o) => o !== d && (o === '' || d.startsWith(o + '/'))));
   const dirs = driverDirs.length > 0 ? driverDirs : [''];
   const steps = patchSteps(projectDir, opts.patches, opts.patchSeries);
 
-  const tree = await openSourceTree(opts.source, projectDir, driverDirs);
-  await checkDriverDirs(tree, dirs);
-
   fs.mkdirSync(path.dirname(destDir), { recursive: true });
   const work = fs.mkdtempSync(path.join(path.dirname(destDir), `.${path.basename(destDir)}.import-`));
+  const exclude = [
+    destDir,
+    `${destDir}.old-*`,
+    path.join(path.dirname(destDir), `.${path.basename(destDir)}.import-*`),
+    firmwareDir,
+    `${firmwareDir}.old-*`,
+    path.join(projectDir, 'dudforge.json'),
+    ...(opts.exclude ?? []).map((e) => path.resolve(projectDir, e)),
+  ];
   try {
+    const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude);
+    await checkDriverDirs(tree, dirs);
     const staged = path.join(work, 'tree');
     fs.mkdirSync(staged);
     await tree.extract(dirs, staged);

@@ -77,11 +77,17 @@ async function openGit(repoArg: string, rev: string, projectDir: string, label: 
   };
 }
 
-async function openDir(dirArg: string, projectDir: string, label: string): Promise<SourceTree> {
+async function openDir(dirArg: string, projectDir: string, label: string, exclude: string[]): Promise<SourceTree> {
   const root = resolveAgainst(projectDir, dirArg);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     throw new UserError(`${label}: ${root} is not a directory`, 'check the path after dir:');
   }
+  // The project may live inside the module directory (`--source dir:.`): its imported copy,
+  // firmware, staging and output directories are not sources.
+  // An entry ending in `*` is a prefix (leftovers of an interrupted import: `.sources.import-*`).
+  const skip = exclude.map((e) => (e.endsWith('*') ? path.resolve(e.slice(0, -1)) + '*' : path.resolve(e)));
+  const excluded = (p: string) =>
+    skip.some((e) => (e.endsWith('*') ? p.startsWith(e.slice(0, -1)) : p === e || p.startsWith(e + path.sep)));
   const stat = (rel: string) => {
     try {
       return fs.lstatSync(path.join(root, rel));
@@ -94,14 +100,24 @@ async function openDir(dirArg: string, projectDir: string, label: string): Promi
     isFile: async (rel) => Boolean(stat(rel)?.isFile() || stat(rel)?.isSymbolicLink()),
     isDir: async (rel) => Boolean(stat(rel)?.isDirectory()),
     async extract(rels, dest) {
-      for (const rel of rels) {
-        fs.cpSync(path.join(root, rel), path.join(dest, rel), {
-          recursive: true,
-          verbatimSymlinks: true,
-          // A module directory is often a git checkout of its own; its history is not a source.
-          filter: (src) => path.basename(src) !== '.git',
-        });
-      }
+      // Our own walk, not fs.cpSync: cpSync refuses to copy a directory that contains the
+      // destination, which is exactly the case of a project inside its module directory.
+      const copy = (from: string, to: string) => {
+        if (path.basename(from) === '.git' || excluded(from)) return;
+        const st = fs.lstatSync(from);
+        if (st.isDirectory()) {
+          fs.mkdirSync(to, { recursive: true });
+          for (const name of fs.readdirSync(from).sort()) copy(path.join(from, name), path.join(to, name));
+        } else if (st.isSymbolicLink()) {
+          fs.mkdirSync(path.dirname(to), { recursive: true });
+          fs.symlinkSync(fs.readlinkSync(from), to);
+        } else if (st.isFile()) {
+          fs.mkdirSync(path.dirname(to), { recursive: true });
+          fs.copyFileSync(from, to);
+          fs.chmodSync(to, st.mode & 0o777);
+        }
+      };
+      for (const rel of rels) copy(path.join(root, rel), path.join(dest, rel));
     },
   };
 }
@@ -146,10 +162,13 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
   };
 }
 
-/** Open the source a project names. Relative paths resolve against `projectDir`. */
-export async function openSourceTree(source: SourceSpec, projectDir: string, driverDirs: string[]): Promise<SourceTree> {
+/**
+ * Open the source a project names. Relative paths resolve against `projectDir`. `exclude`
+ * lists absolute paths a directory source must not copy (the project's own directories).
+ */
+export async function openSourceTree(source: SourceSpec, projectDir: string, driverDirs: string[], exclude: string[] = []): Promise<SourceTree> {
   const label = formatSource(source);
   if (source.kind === 'git') return openGit(source.repo, source.rev, projectDir, label);
-  if (source.kind === 'dir') return openDir(source.path, projectDir, label);
+  if (source.kind === 'dir') return openDir(source.path, projectDir, label, exclude);
   return openTar(source.file, projectDir, driverDirs, label);
 }

@@ -107,3 +107,36 @@ describe('directory and tarball imports of the same tree', () => {
     assert.equal(t.sourceHash, r.sourceHash);
   });
 });
+
+describe('a project that lives inside its module directory (--source dir:.)', () => {
+  let mod: string;
+  before(() => {
+    mod = fs.mkdtempSync(path.join(os.tmpdir(), 'dudforge-import-self-'));
+    write(mod, 'Makefile', 'obj-m := selfmod.o\n');
+    write(mod, 'selfmod.c', '#include <linux/module.h>\nMODULE_LICENSE("GPL");\n');
+    write(mod, 'dudforge.json', '{}\n');
+    write(mod, 'out/kmod-selfmod.rpm', 'not a source\n');
+    write(mod, 'blob.fw', 'fw\n');
+    write(mod, '.sources.import-leftover/x.c', 'from an interrupted run\n');
+  });
+  after(() => fs.rmSync(mod, { recursive: true, force: true }));
+
+  test('its own sources, firmware, staging, output dirs and answers are not imported', async () => {
+    const opts = { source: { kind: 'dir', path: '.' } as SourceSpec, projectDir: mod, destDir: 'sources', firmware: ['blob.fw'], exclude: ['out'] };
+    const first = await importSources(opts);
+    assert.deepEqual(first.files, ['Makefile', 'blob.fw', 'selfmod.c']);
+    const second = await importSources(opts);
+    assert.equal(second.unchanged, true);
+    assert.deepEqual(second.files, first.files);
+    assert.equal(second.sourceHash, first.sourceHash);
+    assert.ok(fs.existsSync(path.join(mod, 'firmware/blob.fw')));
+  });
+
+  test('nested driver directories are imported once', async () => {
+    write(mod, 'sub/Makefile', 'obj-m := subm.o\n');
+    write(mod, 'sub/subm.c', 'int x;\n');
+    write(mod, 'Makefile', 'obj-m := selfmod.o\nobj-m += sub/\n');
+    const r = await importSources({ source: { kind: 'dir', path: mod }, driverDirs: ['./', 'sub'], projectDir: mod, destDir: 'sources', exclude: ['out'] });
+    assert.deepEqual(r.modules.map((m) => m.name).sort(), ['selfmod', 'subm']);
+  });
+});
