@@ -91,7 +91,6 @@ async function probeKernel(
     if (cached) results.set(p.define, resultOf(p, cached, true));
     else (p.kind === 'export' ? toExport : toCompile).push(p);
   }
-  emit({ type: 'kernel-queued', release: kernel.release, objectsExpected: toCompile.length });
   emit({ type: 'kernel-phase', release: kernel.release, phase: toCompile.length || toExport.length ? 'probe' : 'cached' });
   const fresh = answerExports(kernel, toExport);
   if (toCompile.length > 0) {
