@@ -26,6 +26,7 @@ export function buildCacheKey(parts: BuildCacheKeyParts): string {
 
 interface Manifest {
   key: string;
+  /** The cached files: modules (.ko) and the build's Module.symvers. */
   modules: string[];
 }
 

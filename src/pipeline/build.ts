@@ -3,7 +3,7 @@
  * concurrently under one job budget. A kernel that fails does not stop the others.
  * Compiled modules are cached by everything that can change them.
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
 import { isBuildOutput } from './sources.js';
@@ -20,6 +20,8 @@ export interface BuiltModule {
 export interface KernelBuildResult {
   release: string;
   ok: boolean;
+  /** The Module.symvers the build wrote (symbols the modules export), when there is one. */
+  exportsFile?: string;
   cancelled?: boolean;
   cached: boolean;
   modules: BuiltModule[];
@@ -76,15 +78,13 @@ async function buildOne(
   const cache = new BuildCache(join(ctx.workDir, 'cache'));
   const hit = cache.lookup(release, key);
   if (hit) {
-    const modules = hit.map((f) => {
-      const target = join(modulesDir, basename(f));
-      copyFileSync(f, target);
-      return { name: basename(f, '.ko'), file: target };
-    });
+    for (const f of hit) copyFileSync(f, join(modulesDir, basename(f)));
+    const modules = hit.filter((f) => f.endsWith('.ko')).map((f) => ({ name: basename(f, '.ko'), file: join(modulesDir, basename(f)) }));
+    const exportsFile = hit.some((f) => basename(f) === 'Module.symvers') ? join(modulesDir, 'Module.symvers') : undefined;
     writeFileSync(logFile, `cached build (key ${key}); nothing compiled\n`);
     ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'cached' });
     ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds: (Date.now() - started) / 1000, cached: true });
-    return { release, ok: true, cached: true, modules, logFile };
+    return { release, ok: true, cached: true, modules, logFile, exportsFile };
   }
 
   cpSync(ctx.sources.rootDir, srcCopy, { recursive: true, filter: (from) => !isBuildOutput(basename(from)) && basename(from) !== '.git' });
@@ -133,9 +133,15 @@ async function buildOne(
       copyFileSync(ko, target);
       return { name: basename(ko, '.ko'), file: target };
     });
-  cache.store(release, key, modules.map((m) => m.file));
+  // Symbols the modules export to each other: they must not become Requires.
+  let exportsFile: string | undefined;
+  if (existsSync(join(srcCopy, 'Module.symvers'))) {
+    exportsFile = join(modulesDir, 'Module.symvers');
+    copyFileSync(join(srcCopy, 'Module.symvers'), exportsFile);
+  }
+  cache.store(release, key, [...modules.map((m) => m.file), ...(exportsFile ? [exportsFile] : [])]);
   ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds });
-  return { release, ok: true, cached: false, modules, logFile };
+  return { release, ok: true, cached: false, modules, logFile, exportsFile };
 }
 
 /** Build every kernel; results come back in the order of ctx.kernels. */
@@ -159,16 +165,4 @@ export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<stri
   };
   await Promise.all(Array.from({ length: concurrent }, worker));
   return results;
-}
-
-/** Remove per-kernel source copies once modules are out (keeps the work dir small). */
-export function cleanBuildCopies(ctx: PipelineContext): void {
-  for (const k of ctx.kernels) {
-    const src = join(kernelWorkDir(ctx, k.release), 'src');
-    if (existsSync(src)) rmSync(src, { recursive: true, force: true });
-  }
-}
-
-export function listModules(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.ko'));
 }

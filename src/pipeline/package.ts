@@ -8,7 +8,7 @@ import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { buildRpm, rpmFileName } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
-import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport } from '../kmod/index.js';
+import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule } from '../kmod/index.js';
 import { writeTar } from '../archive/tar.js';
 import { gpgHeaderSigner } from '../sign/index.js';
 import { listSourceFiles } from './sources.js';
@@ -45,9 +45,10 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
   for (const b of built) {
     const kernel = ctx.kernels.find((k) => k.release === b.release)!;
     ctx.reporter.emit({ type: 'kernel-phase', release: b.release, phase: 'package' });
+    const exported = b.exportsFile ? exportsByModule(parseSymvers(readFileSync(b.exportsFile, 'utf8'))) : new Map<string, string[]>();
     const modules = b.modules.map((m) => {
       const bytes = readFileSync(m.file);
-      return { name: `${m.name}.ko`, bytes, info: readKernelModule(bytes, m.file) };
+      return { name: `${m.name}.ko`, bytes, info: { ...readKernelModule(bytes, m.file), exportedSymbols: exported.get(m.name) ?? [] } };
     });
     const symvers = kernel.tree.symversPath && existsSync(kernel.tree.symversPath) ? parseSymvers(readFileSync(kernel.tree.symversPath, 'utf8')) : undefined;
     const kabiRequires = answers.packaging.kabiRequires === 'on' || (answers.packaging.kabiRequires === 'auto' && isRhelFamily(b.release));
