@@ -55,6 +55,7 @@ export interface ImportedModule {
 
 export interface ImportResult {
   commit?: string;
+  /** sha256 over every imported file's path, kind, executable bit and contents, firmware included. */
   sourceHash: string;
   /** Tree-relative files of destDir, sorted. */
   files: string[];
@@ -70,6 +71,8 @@ export interface ImportResult {
   firmware: FirmwareFile[];
   /** Differences from the import that was in destDir (absent when there was none). */
   changes?: TreeChanges;
+  /** Differences in the firmware directory (paths under /lib/firmware), when any. */
+  firmwareChanges?: TreeChanges;
   unchanged: boolean;
 }
 
@@ -203,7 +206,8 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     const previous = fs.existsSync(destDir) ? listTree(destDir) : undefined;
     const previousFw = listTree(firmwareDir);
     const changes = previous ? compareTrees(previous, files) : undefined;
-    const fwChanged = treeHash([], previousFw) !== treeHash([], fwFiles);
+    const fwChanges = compareTrees(previousFw, fwFiles);
+    const fwChanged = fwChanges.added.length + fwChanges.removed.length + fwChanges.modified.length > 0;
     const unchanged = !!previous && changes!.added.length + changes!.removed.length + changes!.modified.length === 0 && !fwChanged;
 
     if (!unchanged) {
@@ -223,6 +227,7 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
       moduleInfo,
       firmware,
       ...(changes ? { changes } : {}),
+      ...(fwChanged ? { firmwareChanges: fwChanges } : {}),
       unchanged,
     };
   } finally {

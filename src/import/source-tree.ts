@@ -41,6 +41,12 @@ function underDir(entries: Iterable<string>, rel: string): boolean {
 }
 
 async function openGit(repoArg: string, rev: string, projectDir: string, label: string): Promise<SourceTree> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repoArg) || /^[^/]+@[^/:]+:/.test(repoArg)) {
+    throw new UserError(
+      `${label}: ${repoArg} is a remote repository; dudforge reads local clones only`,
+      `clone it first (git clone ${repoArg} linux), then use --source git:linux@${rev}`,
+    );
+  }
   const repo = resolveAgainst(projectDir, repoArg);
   if (!fs.existsSync(repo)) throw new UserError(`${label}: repository ${repo} does not exist`, 'check the path after git:');
   const top = await git(repo, ['rev-parse', '--git-dir']);

@@ -50,6 +50,11 @@ describe('bad input', () => {
     await rejects({ source: { kind: 'git', repo: path.join(tmp, 'not-a-repo'), rev: 'main' } }, /not-a-repo/, /not a git repository/);
   });
 
+  test('a remote repository is refused with a clone hint', async () => {
+    const err = await rejects({ source: { kind: 'git', repo: 'https://example.org/linux.git', rev: 'v6.6' } }, /remote repository/);
+    assert.match(err.hint ?? '', /git clone https:\/\/example\.org\/linux\.git/);
+  });
+
   test('a driver directory that is not in the tree', async () => {
     await rejects({ driverDirs: ['drivers/net/bar'] }, /drivers\/net\/bar/, /is not in git:/);
     await rejects({ driverDirs: ['../outside'] }, /\.\.\/outside/);

@@ -45,6 +45,8 @@ describe('firmware files from the tree and from a directory', () => {
     write(projectDir, 'blobs/foo/a.bin', 'A2\n');
     const changed = await importSources({ ...base, firmware: ['firmware/acme/foo-1.bin', 'blobs/foo', 'blobs/single.fw=acme/single-v2.fw'] });
     assert.equal(changed.unchanged, false);
+    assert.deepEqual(changed.changes, { added: [], removed: [], modified: [] });
+    assert.deepEqual(changed.firmwareChanges, { added: [], removed: [], modified: ['a.bin'] });
     assert.notEqual(changed.sourceHash, r.sourceHash);
     assert.equal(fs.readFileSync(path.join(projectDir, 'firmware/a.bin'), 'utf8'), 'A2\n');
   });
