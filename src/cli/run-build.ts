@@ -77,6 +77,14 @@ export function formatSummary(r: BuildResult): string {
   for (const k of r.kabi ?? []) {
     if (k.symbolsNotOnList.length) lines.push(`  kABI ${k.release}: ${k.symbolsNotOnList.length} symbol(s) not on the stablelist: ${k.symbolsNotOnList.join(', ')}`);
   }
+  if (r.signedModules && r.verify?.report) {
+    lines.push('', 'Module signatures:');
+    for (const rpm of r.verify.report.rpms) {
+      for (const m of rpm.modules) {
+        lines.push(`  ${m.path}: ${m.signer ? `signer "${m.signer}", key ${m.keySerial}, ${m.hashAlgo}` : 'NOT SIGNED'}`);
+      }
+    }
+  }
   if (r.probeTable) lines.push('', r.probeTable);
   if (r.iso) {
     lines.push('', `Driver disk: ${r.iso.path} (${formatBytes(r.iso.bytes)})`);
