@@ -143,6 +143,11 @@ describe('runProbes on the installed kernels', () => {
       const series = kernels.find((x) => x.release === k.release)!.series;
       if (series === '6.12') assert.match(k.results.find((r) => r.define === 'HAVE_STRLCPY')!.message!, new RegExp(`^test\\.probes:${lineOf('symbol strlcpy')}:\\d+: error: 'strlcpy' undeclared`));
       if (series === '6.1') assert.match(k.results.find((r) => r.define === 'HAVE_1_ARG_CLASS_CREATE')!.message!, /macro "class_create" requires 2 arguments/);
+      // THIS_MODULE is a kernel macro: the error GCC reports inside its header is moved to
+      // the probe's own call line (the note "in expansion of macro").
+      if (series === '6.12') {
+        assert.match(k.results.find((r) => r.define === 'HAVE_2_ARG_CLASS_CREATE')!.message!, new RegExp(`^test\\.probes:${lineOf('call class_create(THIS_MODULE')}:\\d+: error: `));
+      }
     }
   });
 
