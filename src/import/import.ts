@@ -146,6 +146,11 @@ function scanModules(staged: string, dirs: string[], userConfig: Record<string, 
   return { modules, config: effective, optional: [...optional].filter((s) => !(s in effective)).sort(), includes };
 }
 
+/** User config with the CONFIG_ prefix Kbuild expects (`FOO=m` means `CONFIG_FOO=m`). */
+function configSymbols(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.startsWith('CONFIG_') ? k : `CONFIG_${k}`, v]));
+}
+
 /** Replace `target` with `staged` (both in the same directory): old aside, new in, old gone. */
 function replaceDir(staged: string, target: string): void {
   const aside = `${target}.old-${process.pid}-${Date.now()}`;
@@ -178,9 +183,11 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     path.join(path.dirname(destDir), `.${path.basename(destDir)}.import-*`),
     firmwareDir,
     `${firmwareDir}.old-*`,
+    path.join(path.dirname(firmwareDir), `.${path.basename(firmwareDir)}.import-*`),
     path.join(projectDir, 'dudforge.json'),
     ...(opts.exclude ?? []).map((e) => path.resolve(projectDir, e)),
   ];
+  let fwWork: string | undefined;
   try {
     const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude);
     await checkDriverDirs(tree, dirs);
@@ -191,12 +198,16 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     checkSymlinks(staged, tree.label);
     checkKbuildFiles(staged, dirs, tree.label);
     await applyPatches(steps, staged);
-    const { modules, config, optional, includes } = scanModules(staged, dirs, opts.config ?? {});
+    const { modules, config, optional, includes } = scanModules(staged, dirs, configSymbols(opts.config ?? {}));
     const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? [], includes);
     checkSymlinks(staged, tree.label);
     const moduleInfo = readModuleInfoDefaults(path.join(staged, dirs[0]));
 
-    const fwStaged = path.join(work, 'firmware');
+    // Firmware is staged beside its own destination so that the final rename stays on one
+    // file system even when firmwareDir is elsewhere.
+    fs.mkdirSync(path.dirname(firmwareDir), { recursive: true });
+    fwWork = fs.mkdtempSync(path.join(path.dirname(firmwareDir), `.${path.basename(firmwareDir)}.import-`));
+    const fwStaged = path.join(fwWork, 'firmware');
     fs.mkdirSync(fwStaged);
     const firmware = await collectFirmware(opts.firmware ?? [], tree, projectDir, path.join(work, 'firmware-scratch'), fwStaged);
 
@@ -208,10 +219,12 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     const changes = previous ? compareTrees(previous, files) : undefined;
     const fwChanges = compareTrees(previousFw, fwFiles);
     const fwChanged = fwChanges.added.length + fwChanges.removed.length + fwChanges.modified.length > 0;
-    const unchanged = !!previous && changes!.added.length + changes!.removed.length + changes!.modified.length === 0 && !fwChanged;
+    const sourcesChanged = !previous || changes!.added.length + changes!.removed.length + changes!.modified.length > 0;
+    const unchanged = !sourcesChanged && !fwChanged;
 
-    if (!unchanged) {
-      replaceDir(staged, destDir);
+    // Each directory is replaced only when it changed: an unchanged one keeps its mtimes.
+    if (sourcesChanged) replaceDir(staged, destDir);
+    if (fwChanged) {
       if (fwFiles.length > 0) replaceDir(fwStaged, firmwareDir);
       else fs.rmSync(firmwareDir, { recursive: true, force: true });
     }
@@ -232,5 +245,6 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+    if (fwWork) fs.rmSync(fwWork, { recursive: true, force: true });
   }
 }

@@ -42,6 +42,7 @@ describe('firmware files from the tree and from a directory', () => {
     const again = await importSources({ ...base, firmware: ['firmware/acme/foo-1.bin', 'blobs/foo', 'blobs/single.fw=acme/single-v2.fw'] });
     assert.equal(again.unchanged, true);
     assert.equal(again.sourceHash, r.sourceHash);
+    const sourceMtime = fs.statSync(path.join(projectDir, 'sources/drivers/net/foo/foo_main.c')).mtimeMs;
     write(projectDir, 'blobs/foo/a.bin', 'A2\n');
     const changed = await importSources({ ...base, firmware: ['firmware/acme/foo-1.bin', 'blobs/foo', 'blobs/single.fw=acme/single-v2.fw'] });
     assert.equal(changed.unchanged, false);
@@ -49,6 +50,9 @@ describe('firmware files from the tree and from a directory', () => {
     assert.deepEqual(changed.firmwareChanges, { added: [], removed: [], modified: ['a.bin'] });
     assert.notEqual(changed.sourceHash, r.sourceHash);
     assert.equal(fs.readFileSync(path.join(projectDir, 'firmware/a.bin'), 'utf8'), 'A2\n');
+    // Only the firmware changed: the sources directory was left as it was.
+    assert.equal(fs.statSync(path.join(projectDir, 'sources/drivers/net/foo/foo_main.c')).mtimeMs, sourceMtime);
+    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['blobs', 'firmware', 'sources']);
   });
 
   test('missing or clashing firmware is a UserError', async () => {

@@ -79,6 +79,19 @@ describe('directory and tarball imports of the same tree', () => {
     }
   });
 
+  test('a bool feature symbol set by the user adds its objects', async () => {
+    const r = await importSources({
+      source: { kind: 'git', repo: fx.repo, rev: 'v1' },
+      driverDirs: ['drivers/net/foo'],
+      config: { FOO_DEBUG: 'y' },
+      projectDir,
+      destDir: 'sources-debug',
+    });
+    assert.deepEqual(r.config, { CONFIG_FOO: 'm', CONFIG_FOO_DEBUG: 'y' });
+    assert.deepEqual(r.optionalConfig, []);
+    assert.deepEqual(r.modules[0].objects, ['drivers/net/foo/foo_main.o', 'drivers/net/foo/foo_hw.o', 'drivers/net/foo/foo_debug.o']);
+  });
+
   test('build outputs in a source directory are left behind', () => {
     const files = results.get('dir')!.files;
     assert.ok(!files.some((f) => /\.(o|ko|cmd|mod\.c)$|Module\.symvers|modules\.order|\.tmp_/.test(f)), files.join(' '));
