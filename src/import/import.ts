@@ -8,12 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SourceSpec } from '../answers/schema.js';
+import { silentReporter, type Reporter } from '../pipeline/events.js';
 import { UserError } from '../errors.js';
 import { scanKbuildDir } from '../kbuild/makefile.js';
 import { collectFirmware, type FirmwareFile } from './firmware.js';
 import { makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
 import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.js';
 import { applyPatches, patchSteps } from './patches.js';
+import { formatSource } from './source-flag.js';
 import { openSourceTree, type SourceTree } from './source-tree.js';
 import { checkSymlinks, compareTrees, dropBuildOutputs, listTree, treeHash, type TreeChanges } from './tree-files.js';
 
@@ -42,6 +44,8 @@ export interface ImportOptions {
    * inside the module directory. destDir, the firmware dir and dudforge.json are always left out.
    */
   exclude?: string[];
+  /** Progress as `info` events (a kernel tarball takes a minute to read). */
+  reporter?: Reporter;
 }
 
 export interface ImportedModule {
@@ -188,19 +192,25 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     ...(opts.exclude ?? []).map((e) => path.resolve(projectDir, e)),
   ];
   let fwWork: string | undefined;
+  const reporter = opts.reporter ?? silentReporter;
+  const info = (message: string) => reporter.emit({ type: 'info', message });
   try {
+    info(`reading ${formatSource(opts.source)}`);
     const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude);
+    if (tree.commit) info(`${formatSource(opts.source)} is commit ${tree.commit}`);
     await checkDriverDirs(tree, dirs);
     const staged = path.join(work, 'tree');
     fs.mkdirSync(staged);
+    info(`extracting ${dirs.map((d) => d || '.').join(', ')}`);
     await tree.extract(dirs, staged);
     dropBuildOutputs(staged);
     checkSymlinks(staged, tree.label);
     checkKbuildFiles(staged, dirs, tree.label);
-    await applyPatches(steps, staged);
+    await applyPatches(steps, staged, (name) => info(`applied patch ${name}`));
     const { modules, config, optional, includes } = scanModules(staged, dirs, configSymbols(opts.config ?? {}));
     const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? [], includes);
     checkSymlinks(staged, tree.label);
+    for (const h of headers.pulled) info(`pulled in ${h.path}: ${h.reason}`);
     const moduleInfo = readModuleInfoDefaults(path.join(staged, dirs[0]));
 
     // Firmware is staged beside its own destination so that the final rename stays on one

@@ -74,14 +74,17 @@ export function hunkText(patch: string, target: string, hunk: number): string | 
 }
 
 /** Apply the steps in order inside `treeDir`; the first one that fails stops with a UserError. */
-export async function applyPatches(steps: PatchStep[], treeDir: string): Promise<void> {
+export async function applyPatches(steps: PatchStep[], treeDir: string, onApplied?: (name: string) => void): Promise<void> {
   for (const step of steps) {
     const r = await execa(
       'patch',
       [`-p${step.strip}`, '--forward', '--batch', '--no-backup-if-mismatch', '--fuzz=0', '--reject-file=-', '-d', treeDir, '-i', step.file],
       { env: { LC_ALL: 'C' }, reject: false },
     );
-    if (r.exitCode === 0) continue;
+    if (r.exitCode === 0) {
+      onApplied?.(step.name);
+      continue;
+    }
     throw patchFailure(step, `${r.stdout}\n${r.stderr}`);
   }
 }

@@ -65,6 +65,7 @@ describe('import from a git repository at two revisions, then build with the rea
   let atMain: ImportResult;
   let mtimesV1: Record<string, number>;
   let mtimesV1Again: Record<string, number>;
+  const progress: string[] = [];
   const trees = installedBuildTrees();
   const built: { release: string; ko: string; rev: string }[] = [];
   let withoutIncludes: Awaited<ReturnType<typeof makeFoo>>;
@@ -88,7 +89,11 @@ describe('import from a git repository at two revisions, then build with the rea
       destDir: 'sources',
       buildTrees: trees.map((t) => t.buildTree),
     };
-    atV1 = await importSources({ ...common, source: { kind: 'git', repo: fx.repo, rev: 'v1' } });
+    atV1 = await importSources({
+      ...common,
+      source: { kind: 'git', repo: fx.repo, rev: 'v1' },
+      reporter: { emit: (e) => e.type === 'info' && progress.push(e.message) },
+    });
     mtimesV1 = mtimes(destDir);
     for (const t of trees) built.push({ release: t.release, rev: 'v1', ko: await buildFoo(destDir, atV1, t.buildTree, path.join(tmp, `build-v1-${t.release}`)) });
     await new Promise((r) => setTimeout(r, 20));
@@ -158,6 +163,12 @@ describe('import from a git repository at two revisions, then build with the rea
       version: '1.0-patched',
       author: 'Foo Networks <dev@foo.example>',
     });
+  });
+
+  test('progress is reported as info events', () => {
+    assert.ok(progress.some((m) => m.includes(fx.v1)), progress.join('\n'));
+    assert.ok(progress.includes('applied patch 0001-foo-version.patch'), progress.join('\n'));
+    assert.ok(progress.some((m) => m.startsWith('pulled in include/linux/foo_hw.h')), progress.join('\n'));
   });
 
   test('re-importing the same revision changes nothing', () => {
