@@ -26,7 +26,7 @@ export function readSeries(seriesFile: string): PatchStep[] {
   }
   const dir = path.dirname(seriesFile);
   const steps: PatchStep[] = [];
-  for (const [i, raw] of text.split('\n').entries()) {
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
     const [name, ...opts] = line.split(/\s+/);
