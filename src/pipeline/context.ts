@@ -18,7 +18,7 @@ export interface ResolvedSources {
   driverDirs: string[];
   /** When several driver dirs are built together, the Kbuild text written at the copy's root. */
   wrapperKbuild?: string;
-  /** Extra include directories (absolute, inside the copy) for headers pulled in by the import. */
+  /** Extra include directories (relative to rootDir) for headers the import pulled in. */
   includeDirs: string[];
   /** make command-line assignments: CONFIG_FOO=m … */
   makeArgs: string[];

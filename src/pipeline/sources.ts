@@ -86,7 +86,7 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     rootDir: destDir,
     driverDirs,
     wrapperKbuild: driverDirs.map((d) => `obj-m += ${d.replace(/\/+$/, '')}/\n`).join(''),
-    includeDirs: (result.includeDirs ?? []).map((d: string) => resolve(destDir, d)),
+    includeDirs: result.includeDirs ?? [],
     makeArgs: configArgs({ ...result.config, ...config }),
     expectedObjects,
     contentHash: result.sourceHash,
