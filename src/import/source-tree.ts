@@ -21,8 +21,9 @@ export interface SourceTree {
   extract(rels: string[], dest: string): Promise<void>;
 }
 
-// git reads the repository as-is: no index refresh, no lock files, no work-tree access.
-const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+// git reads the repository as-is: no index refresh, no lock files, no work-tree access. A
+// GIT_DIR/GIT_INDEX_FILE inherited from a hook or a script must not redirect it elsewhere.
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined };
 
 async function git(repo: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8') {
   return execa('git', ['-C', repo, ...args], { env: GIT_ENV, encoding, reject: false, maxBuffer: 1 << 30 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { importSources, type ImportResult } from '../../src/import/import.js';
 import type { SourceSpec } from '../../src/answers/schema.js';
-import { installedBuildTrees, makeKernelRepo, makeProject, write, type FixtureRepo } from './fixture.js';
+import { GIT_ENV, installedBuildTrees, makeKernelRepo, makeProject, write, type FixtureRepo } from './fixture.js';
 
 /**
  * The same kernel-like tree as a git revision, a plain directory and tarballs of every kind
@@ -37,7 +37,7 @@ describe('directory and tarball imports of the same tree', () => {
     // The tree as a directory, from the same commit, with build leftovers in the driver dir.
     const top = path.join(tmp, 'unpacked', 'linux-source-6.1');
     fs.mkdirSync(top, { recursive: true });
-    const archive = await execa('git', ['-C', fx.repo, 'archive', '--format=tar', fx.v2], { encoding: 'buffer' });
+    const archive = await execa('git', ['-C', fx.repo, 'archive', '--format=tar', fx.v2], { encoding: 'buffer', env: GIT_ENV });
     await execa('tar', ['-x', '-C', top], { input: archive.stdout });
     const plainDir = path.join(tmp, 'plain');
     fs.cpSync(top, plainDir, { recursive: true });
