@@ -27,8 +27,10 @@ export interface ResolvedSources {
   contentHash: string;
   /** Firmware to ship: path under /lib/firmware and the file it comes from. */
   firmware: { path: string; from: string }[];
-  /** Files the SRPM carries besides the sources (probe file, patches are already applied). */
+  /** The git commit the sources were imported from. */
   commit?: string;
+  /** What the import says happened, for the log: pulled-in headers, changes since the last import. */
+  importNotes?: string[];
 }
 
 export interface PipelineContext {

@@ -75,6 +75,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     const { kernels, sources, signing } = await step('resolve', async () => {
       const kernels = resolveKernels(answers, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
+      for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
       const signing = await prepareSigning(answers, projectDir, reporter);
       return { kernels, sources, signing };
     });

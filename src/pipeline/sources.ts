@@ -92,6 +92,7 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     contentHash: result.sourceHash,
     firmware: result.firmware ?? [],
     commit: result.commit,
+    importNotes: importNotes(result),
   };
 }
 
@@ -100,4 +101,18 @@ function configArgs(config: Record<string, string>): string[] {
     .sort()
     .filter((k) => config[k] !== 'n')
     .map((k) => `${k}=${config[k]}`);
+}
+
+function importNotes(result: Awaited<ReturnType<typeof importSources>>): string[] {
+  const notes: string[] = [];
+  if (result.commit) notes.push(`sources imported from commit ${result.commit}`);
+  for (const h of result.pulledHeaders) notes.push(`pulled in ${h.path}: ${h.reason}`);
+  if (result.changes && !result.unchanged) {
+    const { added, removed, modified } = result.changes;
+    notes.push(`sources changed since the last import: ${added.length} added, ${removed.length} removed, ${modified.length} modified`);
+    for (const f of added) notes.push(`  + ${f}`);
+    for (const f of removed) notes.push(`  - ${f}`);
+    for (const f of modified) notes.push(`  M ${f}`);
+  }
+  return notes;
 }
