@@ -1,0 +1,74 @@
+/**
+ * The whole wizard from the start screen to Done, with the bundled sample driver and every
+ * usable kernel installed here: real Kbuild, real packaging, the real ISO.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import { validateAnswers } from '../../src/answers/validate.js';
+import { ProjectStore } from '../../src/projects/registry.js';
+import { WizardApp } from '../../src/wizard/app.js';
+import { defaultDeps } from '../../src/wizard/deps.js';
+import { allOutput, frame, KEY, press, type, waitFor } from './helpers.js';
+import { installedKernels, tempDir } from '../wizard/helpers.js';
+
+const base = tempDir('dudforge-flow-');
+after(() => rmSync(base, { recursive: true, force: true }));
+
+test('start screen → sample driver → every step → live board → Done', { timeout: 600_000 }, async () => {
+  const usable = installedKernels().filter((k) => k.usable);
+  assert.ok(usable.length >= 1, 'needs at least one usable kernel build tree');
+  const conf = join(base, 'conf');
+  mkdirSync(conf);
+  let exitCode: number | undefined;
+  const app = render(<WizardApp deps={defaultDeps({ confCwd: conf })} start={{ screen: 'start' }} baseDir={base} onExit={(c) => (exitCode = c)} />);
+  await press(app, KEY.down, KEY.enter);
+  await waitFor(app, (f) => f.includes('1/8 Project'), 'step 1');
+  await press(app, KEY.down, KEY.down);
+  await type(app, 'ACME Corp');
+  await press(app, KEY.enter);
+  await waitFor(app, (f) => f.includes('2/8 Kernel source'), 'step 2');
+  await press(app, KEY.enter);
+  let f = await waitFor(app, (x) => x.includes('3/8 Driver directories') && x.includes('.ko'), 'step 3');
+  assert.match(f, /\[x\] .*\. \(top\)\s+dudforge_dummy\.ko/);
+  await press(app, KEY.enter);
+  f = await waitFor(app, (x) => x.includes('4/8 Package') && /Name\s+\S/.test(x), 'step 4 with defaults');
+  assert.match(f, /Name\s+dudforge-dummy/);
+  await press(app, KEY.enter);
+  f = await waitFor(app, (x) => x.includes('5/8 Target kernels') && x.includes('Add a build tree'), 'step 5');
+  for (const k of usable) assert.ok(f.includes(`[x] ${k.release}`), `${k.release} preselected`);
+  await press(app, KEY.enter);
+  await waitFor(app, (x) => x.includes('6/8 Signing keys'), 'step 6');
+  await press(app, KEY.enter);
+  f = await waitFor(app, (x) => x.includes('7/8 Review'), 'step 7');
+  const projectDir = join(base, 'dudforge-sample');
+  assert.ok(f.includes(`dudforge build ${projectDir}`));
+  await press(app, KEY.enter);
+  await waitFor(app, (x) => x.includes('8/8 Build'), 'the board');
+  f = await waitFor(app, (x) => x.includes('Done') || x.includes('7/8 Review'), 'Done (or back at Review after a failed build)', 540_000);
+  assert.doesNotMatch(f, /7\/8 Review/, `the build did not finish:\n${f}`);
+  const out = allOutput(app);
+  for (const k of usable) assert.ok(out.includes(`✔ ${k.release}`), `✔ line for ${k.release}`);
+  assert.match(f, /passed every check/);
+  assert.match(f, /inst\.dd=hd:LABEL=OEMDRV/);
+
+  const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
+  assert.deepEqual(validateAnswers(saved).problems, []);
+  assert.equal(saved.wizard.step, 9);
+  assert.equal(saved.wizard.lastResult, 'ok');
+  assert.equal(new ProjectStore({ cwd: conf }).find('dudforge-sample')?.lastResult, 'ok');
+  const iso = join(projectDir, 'out', `dd-${saved.package.name}-${saved.package.version}-${saved.package.release}.iso`);
+  assert.ok(existsSync(iso), iso);
+  assert.ok(f.includes(iso));
+  assert.match(execFileSync('blkid', ['-p', iso], { encoding: 'utf8' }), /LABEL="OEMDRV"/);
+  for (const k of usable) {
+    const rpm = out.match(new RegExp(`\\S+kmod-dudforge-dummy\\S*${k.release.replace(/[.+]/g, '\\$&').replace(/-/g, '.')}\\S*\\.rpm`)) ?? out.match(/\S+\.rpm/);
+    assert.ok(rpm, `an RPM path for ${k.release}`);
+  }
+  await press(app, KEY.enter);
+  assert.equal(exitCode, 0);
+  app.unmount();
+});
