@@ -98,7 +98,9 @@ async function probeKernel(
   }
   for (const p of [...toExport, ...toCompile]) {
     const a = fresh.get(p.define)!;
-    writeCachedAnswer(opts.cacheDir, kernel.identity, p, a);
+    // An answer without a compiler message (make died, say) is not evidence: ask again next time.
+    const evidence = p.kind === 'export' || a.value !== 'broken' || (a.errors?.length ?? 0) > 0;
+    if (evidence) writeCachedAnswer(opts.cacheDir, kernel.identity, p, a);
     const r = resultOf(p, a, false);
     results.set(p.define, r);
     if (r.value === 'broken') emit({ type: 'compiler-error', release: kernel.release, message: `probe ${p.define} is broken: ${r.message ?? ''}` });
