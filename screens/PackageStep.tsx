@@ -8,7 +8,7 @@ export function PackageStep({ state }: { state: WizardState }) {
   const name = state.fields['package.name'].value.trim();
   return (
     <Box flexDirection="column">
-      <StepHeader step={4} subtitle={state.defaultsFrom && state.defaultsFrom !== '(saved answers)' ? `defaults read from ${state.defaultsFrom}` : undefined} />
+      <StepHeader step={4} subtitle={state.defaultsFrom && state.defaultsFrom !== '(saved answers)' ? "defaults read from the driver's MODULE_* lines" : undefined} />
       <FormFields state={state} />
       {name ? <Text dimColor>{`  package: kmod-${name}`}</Text> : null}
       <ErrorLine error={state.error} />

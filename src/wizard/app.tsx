@@ -25,7 +25,9 @@ import type { WizardDeps } from './deps.js';
 import { keyToActions } from './keys.js';
 import { wizardReducer } from './reducer.js';
 import { initialState, type WizardState } from './state.js';
-import { stateFromAnswers } from './answers-doc.js';
+import { sourceSpecOf, stateFromAnswers } from './answers-doc.js';
+import { formatSource } from '../import/source-flag.js';
+import { isUserError } from '../errors.js';
 import { BUILD_STEP } from './steps.js';
 import { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 
@@ -183,23 +185,34 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
   const root = state.step === 3 ? sourceRootOf(state) : undefined;
   useEffect(() => {
     if (!root || state.tree?.root === root) return;
+    let live = true;
+    const source = sourceSpecOf(state);
     const timer = setTimeout(() => {
-      try {
-        dispatch({ type: 'tree-loaded', tree: deps.loadDirTree(root) });
-      } catch (err) {
-        dispatch({ type: 'tree-failed', message: `cannot read ${root}: ${(err as Error).message}` });
-      }
+      deps.loadTree(source).then(
+        (tree) => live && dispatch({ type: 'tree-loaded', tree }),
+        (err: unknown) => live && dispatch({ type: 'tree-failed', message: `cannot read ${formatSource(source)}: ${(err as Error).message}${isUserError(err) && err.hint ? ` — ${err.hint}` : ''}` }),
+      );
     }, 0);
-    return () => clearTimeout(timer);
-  }, [root, state.tree?.root, deps]);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [root, state.tree?.root, deps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Step 4: package defaults from the first driver directory's sources, once per directory.
-  const sourceRoot = state.tree?.root ?? sourceRootOf(state);
-  const mainDir = state.step === 4 && sourceRoot ? join(sourceRoot, state.selectedDirs.find((d) => d !== '.') ?? '.') : undefined;
+  const firstDir = state.selectedDirs.find((d) => d !== '.') ?? '.';
+  const defaultsKey = state.step === 4 ? `${sourceRootOf(state)}/${firstDir}` : undefined;
   useEffect(() => {
-    if (!mainDir || state.defaultsFrom === mainDir || state.defaultsFrom === '(saved answers)') return;
-    dispatch({ type: 'defaults-loaded', from: mainDir, defaults: deps.packageDefaults(mainDir) });
-  }, [mainDir, state.defaultsFrom, deps]);
+    if (!defaultsKey || state.defaultsFrom === defaultsKey || state.defaultsFrom === '(saved answers)') return;
+    let live = true;
+    deps.driverRoot(sourceSpecOf(state), state.selectedDirs).then(
+      (dir) => live && dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: deps.packageDefaults(join(dir, firstDir)) }),
+      () => live && dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: {} }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [defaultsKey, state.defaultsFrom, deps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Step 5: detect kernels (saved trees included), and inspect a tree added by path.
   const needKernels = state.step === 5 && !state.kernels;

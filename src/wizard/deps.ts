@@ -5,7 +5,8 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonFile, saveAnswers } from '../answers/io.js';
-import { ANSWERS_SCHEMA_VERSION, type Answers } from '../answers/schema.js';
+import { execFileSync } from 'node:child_process';
+import { ANSWERS_SCHEMA_VERSION, type Answers, type SourceSpec } from '../answers/schema.js';
 import { validateAnswers } from '../answers/validate.js';
 import { isUserError } from '../errors.js';
 import { discoverKernels } from '../kernel/discover.js';
@@ -17,14 +18,18 @@ import { ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
 import type { PackageDefaults } from './reducer.js';
-import { DEFAULT_SOURCE_KINDS, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
+import { buildSkeleton, fillSkeleton, skeletonDir } from './source-skeleton.js';
+import { sourceKindsFor, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
 
 export interface WizardDeps {
   /** Opens the saved-project store (throws ProjectStoreError for a bad file). */
   openStore(): ProjectStore;
   discoverKernels(extraDirs: string[]): KernelChoice[];
   inspectKernel(path: string): KernelChoice;
-  loadDirTree(root: string): DirTree;
+  /** The tree step 3 browses: the directory itself, or a tar/git source's skeleton. */
+  loadTree(source: SourceSpec): Promise<DirTree>;
+  /** The directory to read the chosen driver directories from (extracting them when needed). */
+  driverRoot(source: SourceSpec, driverDirs: string[]): Promise<string>;
   packageDefaults(dir: string): PackageDefaults;
   certificateDetails(cert: string): Promise<CertDetails>;
   runBuild(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome>;
@@ -109,12 +114,26 @@ export async function runBuildOutcome(opts: { answers: Partial<Answers>; project
   }
 }
 
+function hasTool(name: string): boolean {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
   return {
     openStore: () => new ProjectStore({ cwd: opts.confCwd }),
     discoverKernels: (extra) => discoverKernels(extra).map((t) => kernelChoice(t, extra)),
     inspectKernel: (path) => kernelChoice(inspectTree(resolve(path)), [resolve(path)]),
-    loadDirTree,
+    loadTree: async (source) => (source.kind === 'dir' ? loadDirTree(source.path) : loadDirTree(await buildSkeleton(source))),
+    driverRoot: async (source, dirs) => {
+      if (source.kind === 'dir') return source.path;
+      await fillSkeleton(source, dirs);
+      return skeletonDir(source);
+    },
     packageDefaults: packageDefaultsOf,
     certificateDetails: async (cert) => {
       try {
@@ -129,7 +148,7 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
     readSaved: readSavedAnswers,
     backupAnswers: (dir) => backupFile(join(dir, 'dudforge.json')),
     sampleDir: join(assetsDir, 'sample-driver'),
-    sourceKinds: DEFAULT_SOURCE_KINDS,
+    sourceKinds: sourceKindsFor({ git: hasTool('git'), tar: hasTool('tar') }),
     buildTime: () => defaultBuildTime(),
   };
 }

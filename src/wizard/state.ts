@@ -142,9 +142,20 @@ export interface InitialOptions {
 
 export const DEFAULT_SOURCE_KINDS: SourceKindOption[] = [
   { kind: 'dir', label: 'A directory: an out-of-tree module, or a kernel source tree', available: true },
-  { kind: 'tar', label: 'A tarball (.tar, .tar.gz, .tar.xz, .tar.bz2)', available: false, why: 'importing tarballs is not available in this build' },
-  { kind: 'git', label: 'A kernel git repository at a revision', available: false, why: 'importing from git is not available in this build' },
+  { kind: 'tar', label: 'A tarball (.tar, .tar.gz, .tar.xz, .tar.bz2)', available: true },
+  { kind: 'git', label: 'A kernel git repository at a revision', available: true },
 ];
+
+/** The source kinds with the tools each needs: a kind whose tool is missing is shown, dimmed, with why. */
+export function sourceKindsFor(tools: { git: boolean; tar: boolean }): SourceKindOption[] {
+  return DEFAULT_SOURCE_KINDS.map((k) =>
+    k.kind === 'git' && !tools.git
+      ? { ...k, available: false, why: 'git is not installed (install the git package)' }
+      : k.kind !== 'dir' && !tools.tar
+        ? { ...k, available: false, why: 'tar is not installed' }
+        : k,
+  );
+}
 
 export function emptyFields(): Record<TextFieldKey, TextField> {
   return Object.fromEntries(TEXT_FIELDS.map((k) => [k, textField('')])) as Record<TextFieldKey, TextField>;

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { validateField } from '../answers/validate.js';
 import { stepFields } from './form.js';
+import { skeletonDir } from './source-skeleton.js';
 import type { FieldKey, WizardState } from './state.js';
 
 export interface FsProbe {
@@ -34,9 +35,13 @@ export function projectDirOf(state: WizardState): string {
   return absolutePath(state, state.fields['project.dir'].value || '.');
 }
 
-/** The directory step 3 browses (a `dir` source; imported trees once import lands). */
+/** The directory step 3 browses: a `dir` source itself, or the skeleton of a tarball or git revision. */
 export function sourceRootOf(state: WizardState): string | undefined {
-  return state.sourceKind === 'dir' && state.fields['source.path'].value.trim() ? absolutePath(state, state.fields['source.path'].value) : undefined;
+  if (state.sourceKind === 'dir') return state.fields['source.path'].value.trim() ? absolutePath(state, state.fields['source.path'].value) : undefined;
+  if (state.sourceKind === 'tar') return state.fields['source.file'].value.trim() ? skeletonDir({ kind: 'tar', file: absolutePath(state, state.fields['source.file'].value) }) : undefined;
+  const repo = state.fields['source.repo'].value.trim();
+  const rev = state.fields['source.rev'].value.trim();
+  return repo && rev ? skeletonDir({ kind: 'git', repo: /^[a-z+]+:\/\/|^[^/]+@[^/]+:/.test(repo) ? repo : absolutePath(state, repo), rev }) : undefined;
 }
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
@@ -103,6 +108,7 @@ export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProb
   if (state.step === 3) {
     if (!state.tree) return { message: state.treeError ?? 'the source tree is still being read' };
     if (state.selectedDirs.length === 0) return { message: 'select at least one directory with space' };
+    if (state.sourceKind !== 'dir' && state.selectedDirs.includes('.')) return { message: 'choose the driver directories inside the tree, not its top' };
     for (const rel of state.selectedDirs) {
       const node = state.tree.nodes[rel];
       if (!node) return { message: `${rel} is not in the source tree` };

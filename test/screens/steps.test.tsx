@@ -12,7 +12,8 @@ import { render } from 'ink-testing-library';
 import { ProjectStore } from '../../src/projects/registry.js';
 import { WizardFlow } from '../../src/wizard/app.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
-import { initialState } from '../../src/wizard/state.js';
+import { initialState, sourceKindsFor } from '../../src/wizard/state.js';
+import { SourceStep } from '../../screens/SourceStep.js';
 import { DoneStep } from '../../screens/DoneStep.js';
 import { frame, KEY, press, type, waitFor } from './helpers.js';
 import { installedKernels, tempDir, writeDriverTree } from '../wizard/helpers.js';
@@ -65,7 +66,11 @@ describe('wizard step screens', () => {
   test('2/8 Kernel source: unavailable kinds shown dimmed with why; bad path refused', async () => {
     let f = frame(app);
     assert.match(f, /\(•\) A directory/);
-    assert.match(f, /git repository at a revision — unavailable: /);
+    assert.match(f, /\( \) A tarball/);
+    assert.match(f, /\( \) A kernel git repository at a revision\n/);
+    const noGit = render(<SourceStep state={initialState({ baseDir: base, now: 1, sourceKinds: sourceKindsFor({ git: false, tar: true }) })} />);
+    assert.match(frame(noGit), /git repository at a revision — unavailable: git is not installed/);
+    noGit.unmount();
     await press(app, KEY.down);
     await type(app, join(base, 'nowhere'));
     await press(app, KEY.enter);

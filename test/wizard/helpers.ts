@@ -16,6 +16,7 @@ export function writeDriverTree(root: string): void {
   mkdirSync(join(root, 'drivers', 'misc'), { recursive: true });
   mkdirSync(join(root, 'Documentation'), { recursive: true });
   writeFileSync(join(root, 'Makefile'), 'obj-y += drivers/\n');
+  writeFileSync(join(root, 'Documentation', 'README'), 'docs\n');
   writeFileSync(join(root, 'drivers', 'Makefile'), 'obj-y += net/\n');
   writeFileSync(join(root, 'drivers', 'misc', 'Makefile'), '# nothing here\n');
   writeFileSync(join(foo, 'Makefile'), 'obj-m += foo.o\nfoo-y := foo_main.o foo_util.o\n');

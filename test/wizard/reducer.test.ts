@@ -4,7 +4,7 @@ import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateAnswers } from '../../src/answers/validate.js';
 import { wizardReducer, dirRows, type WizardAction } from '../../src/wizard/reducer.js';
-import { initialState, type WizardState } from '../../src/wizard/state.js';
+import { initialState, sourceKindsFor, type WizardState } from '../../src/wizard/state.js';
 import { loadDirTree } from '../../src/wizard/dir-tree.js';
 import { resumeAt, stateFromAnswers } from '../../src/wizard/answers-doc.js';
 import { stepHeader } from '../../src/wizard/steps.js';
@@ -33,7 +33,8 @@ describe('wizard reducer', () => {
   });
   after(() => rmSync(base, { recursive: true, force: true }));
 
-  const fresh = () => initialState({ baseDir: base, now: 1700000000, profile: { vendor: 'ACME', author: 'Ann', email: 'ann@example.com' } });
+  // tar shown as unavailable, as on a machine without tar.
+  const fresh = () => initialState({ baseDir: base, now: 1700000000, profile: { vendor: 'ACME', author: 'Ann', email: 'ann@example.com' }, sourceKinds: sourceKindsFor({ git: true, tar: false }) });
 
   function atStep2(): WizardState {
     return run(fresh(), type('foo'), down, type('proj'), enter);
