@@ -1,0 +1,225 @@
+/**
+ * `npm run bench`: dudforge against raw Kbuild and DKMS, the build cache, the packaging writers,
+ * and the dudforge process's peak RSS with 8 kernels. Prints a Markdown report and writes it to
+ * docs/bench/results/<YYYY-MM-DD>.md.
+ *   node dist/test/bench/run.js [--rounds N] [--files N] [--only sample|synthetic] [--no-writers] [--no-eight]
+ * Contenders run alternately (raw, dkms, full, cached, raw, …) so that load from other work on
+ * the machine hits all of them alike; medians are reported.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { discoverKernels } from '../../src/kernel/discover.js';
+import { packageRoot } from '../../src/paths.js';
+import { prepareWorkload, removeDkmsModule, type BenchKernel, type Contender, type Workload } from './contenders.js';
+import { copyBuildTree } from './kernel-copies.js';
+import { fmt, median, type Sample } from './measure.js';
+import { SYNTH_MODULE, writeSynthDriver } from './synth.js';
+import { benchIsoWriter, benchRpmWriter, type WriterResult } from './writers.js';
+
+interface Row {
+  workload: Workload;
+  contender: Contender;
+  samples: Sample[];
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+async function runWorkload(w: Workload, workDir: string, rounds: number): Promise<Row[]> {
+  log(`${w.label}: preparing`);
+  const contenders = await prepareWorkload(w, workDir);
+  const rows: Row[] = contenders.map((contender) => ({ workload: w, contender, samples: [] }));
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const row of rows) {
+        const s = await row.contender.run();
+        row.samples.push(s);
+        log(`${w.label} round ${r + 1}/${rounds}: ${row.contender.name} ${fmt(s.wall)} s wall, ${fmt(s.cpu)} s cpu${s.rss ? `, ${fmt(s.rss, 0)} MiB` : ''}`);
+      }
+    }
+  } finally {
+    if (contenders.some((c) => c.name === 'dkms')) await removeDkmsModule(w);
+  }
+  return rows;
+}
+
+function table(rows: Row[]): string {
+  const out = [
+    '| workload | contender | wall s (median) | CPU s (median) | dudforge peak RSS MiB | wall ÷ raw | wall s, every round |',
+    '|---|---|---:|---:|---:|---:|---|',
+  ];
+  for (const row of rows) {
+    const raw = rows.find((r) => r.workload === row.workload && r.contender.name === 'raw');
+    const wall = median(row.samples.map((s) => s.wall));
+    const rawWall = raw ? median(raw.samples.map((s) => s.wall)) : NaN;
+    const rss = row.samples.every((s) => s.rss !== undefined) ? Math.max(...row.samples.map((s) => s.rss as number)) : undefined;
+    out.push(
+      `| ${row.workload.label} | ${row.contender.label} | ${fmt(wall)} | ${fmt(median(row.samples.map((s) => s.cpu)))} | ${fmt(rss, 0)} | ${fmt(wall / rawWall)} | ${row.samples.map((s) => fmt(s.wall, 1)).join(', ')} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+async function toolVersion(cmd: string, args: string[]): Promise<string> {
+  const r = await execa(cmd, args, { reject: false });
+  return r.exitCode === 0 ? String(r.stdout).split('\n')[0] : 'not installed';
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      files: { type: 'string', default: '24' },
+      only: { type: 'string' },
+      'no-writers': { type: 'boolean' },
+      'no-eight': { type: 'boolean' },
+    },
+  });
+  const rounds = Math.max(3, Number(values.rounds));
+  const files = Math.max(1, Number(values.files));
+  const installed: BenchKernel[] = discoverKernels()
+    .filter((k) => k.usable && k.release)
+    .map((k) => ({ release: k.release as string, buildTree: k.path }));
+  if (installed.length === 0) throw new Error('no usable kernel build tree: install linux-headers first');
+  const work = mkdtempSync(join(tmpdir(), 'dudforge-bench-'));
+  const loadBefore = loadavg();
+  const started = Date.now();
+  log(`work dir ${work}; kernels ${installed.map((k) => k.release).join(', ')}; ${rounds} rounds; ${availableParallelism()} CPUs`);
+
+  try {
+    const synthDir = join(work, 'synthetic-driver');
+    writeSynthDriver(synthDir, files);
+    const sampleDir = join(packageRoot, 'assets', 'sample-driver');
+    const drivers = [
+      { id: 'sample', label: 'sample driver', dir: sampleDir, modules: ['dudforge_dummy'], probes: join(sampleDir, 'dudforge.probes') },
+      { id: 'synthetic', label: `synthetic (${files} files)`, dir: synthDir, modules: [SYNTH_MODULE], probes: undefined },
+    ].filter((d) => !values.only || d.id === values.only);
+    const kernelSets = installed.length > 1 ? [installed.slice(0, 1), installed] : [installed];
+
+    const rows: Row[] = [];
+    for (const d of drivers) {
+      for (const ks of kernelSets) {
+        const w: Workload = { id: `${d.id}-${ks.length}`, label: `${d.label} × ${ks.length} kernel${ks.length > 1 ? 's' : ''}`, driverDir: d.dir, modules: d.modules, probes: d.probes, kernels: ks };
+        rows.push(...(await runWorkload(w, join(work, w.id), rounds)));
+      }
+    }
+
+    // 8 kernels: the installed trees and copies of them under other release names (see
+    // kernel-copies.ts); every one is a real Kbuild run. One full and one cached build.
+    let eight: Row[] = [];
+    if (!values['no-eight']) {
+      const copies: BenchKernel[] = [];
+      for (let i = 0; installed.length + copies.length < 8; i++) {
+        const base = installed[i % installed.length];
+        const release = `${base.release}-copy${Math.floor(i / installed.length) + 1}`;
+        copies.push({ release, buildTree: copyBuildTree(base.buildTree, join(work, 'trees', release), { release }) });
+      }
+      const kernels = [...installed, ...copies];
+      const w: Workload = { id: 'synthetic-8', label: `synthetic (${files} files) × ${kernels.length} kernels (${copies.length} are copies)`, driverDir: synthDir, modules: [SYNTH_MODULE], kernels };
+      log(`${w.label}: preparing`);
+      const contenders = (await prepareWorkload(w, join(work, w.id))).filter((c) => c.name === 'full' || c.name === 'cached');
+      eight = [];
+      for (const c of contenders) {
+        const s = await c.run();
+        log(`${w.label}: ${c.name} ${fmt(s.wall)} s wall, ${fmt(s.rss, 0)} MiB`);
+        eight.push({ workload: w, contender: c, samples: [s] });
+      }
+    }
+
+    let writers: WriterResult[] = [];
+    if (!values['no-writers']) {
+      log('writers');
+      writers = [await benchRpmWriter(installed.map((k) => k.buildTree), undefined, rounds), await benchIsoWriter(work, rounds)];
+    }
+
+    const report = await render({ rows, eight, writers, installed, rounds, files, loadBefore, minutes: (Date.now() - started) / 60000 });
+    process.stdout.write(report);
+    const dir = join(packageRoot, 'docs', 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, `${new Date().toISOString().slice(0, 10)}.md`);
+    writeFileSync(`${target}.tmp`, report);
+    renameSync(`${target}.tmp`, target);
+    log(`wrote ${target}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface RenderInput {
+  rows: Row[];
+  eight: Row[];
+  writers: WriterResult[];
+  installed: BenchKernel[];
+  rounds: number;
+  files: number;
+  loadBefore: number[];
+  minutes: number;
+}
+
+async function render(r: RenderInput): Promise<string> {
+  const med = (rows: Row[], id: string, name: string) => {
+    const row = rows.find((x) => x.workload.id === id && x.contender.name === name);
+    return row ? median(row.samples.map((s) => s.wall)) : NaN;
+  };
+  const all = `synthetic-${r.installed.length}`;
+  const fullRatio = med(r.rows, all, 'full') / med(r.rows, all, 'raw');
+  const dkmsRatio = med(r.rows, all, 'dkms') / med(r.rows, all, 'raw');
+  const cachedMax = Math.max(...r.rows.filter((x) => x.contender.name === 'cached').flatMap((x) => x.samples.map((s) => s.wall)));
+  const rss8 = r.eight.length ? Math.max(...r.eight.flatMap((x) => x.samples.map((s) => s.rss ?? NaN))) : NaN;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const targets = [
+    `| full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullRatio)} | ${Number.isNaN(fullRatio) ? 'not measured' : verdict(fullRatio <= 1.05)} |`,
+    `| full pipeline vs \`dkms build\`, synthetic × ${r.installed.length} kernels | faster | dkms ${fmt(dkmsRatio)} × raw | ${Number.isNaN(dkmsRatio) ? 'not measured' : verdict(fullRatio < dkmsRatio)} |`,
+    `| no-change rebuild, end to end (slowest round of any workload) | ≤ 1.5 s | ${fmt(cachedMax)} s | ${verdict(cachedMax <= 1.5)} |`,
+    `| dudforge peak RSS, 8 kernels | ≤ 200 MiB | ${fmt(rss8, 0)} MiB | ${Number.isNaN(rss8) ? 'not run' : verdict(rss8 <= 200)} |`,
+    ...r.writers.map((w) => `| ${w.label} | ≥ 100 MiB/s | ${fmt(w.mibPerSecond, 0)} MiB/s | ${verdict(w.mibPerSecond >= 100)} |`),
+  ];
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const env = [
+    `- machine: ${availableParallelism()} × ${cpu}; load average before ${r.loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work shares this machine)`,
+    `- kernels: ${r.installed.map((k) => `${k.release} (${k.buildTree})`).join(', ')}`,
+    `- node ${process.version}; ${await toolVersion('gcc', ['--version'])}; ${await toolVersion('make', ['--version'])}; dkms ${await toolVersion('dkms', ['--version'])}`,
+    `- ${r.rounds} rounds per workload, contenders alternating; bench took ${r.minutes.toFixed(1)} min`,
+  ];
+  const writerRows = r.writers.map((w) => `| ${w.label} | ${w.input} | ${w.seconds.map((s) => fmt(s, 3)).join(', ')} | ${fmt(w.mibPerSecond, 0)} |`);
+  return [
+    `# dudforge bench, ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    ...env,
+    '',
+    '## Targets',
+    '',
+    '| target | wanted | achieved | |',
+    '|---|---|---|---|',
+    ...targets,
+    '',
+    '## Builds',
+    '',
+    'raw = plain `make -C <tree> M=<fresh copy> -j<cpus> modules` per kernel, one after the other (the sample',
+    'driver gets the compat header dudforge generated, via KCFLAGS; the probe step is counted for dudforge only).',
+    'dkms = `dkms build` of the pre-added module for the same kernels (`--force`; DKMS also signs with its MOK key).',
+    'full = `dudforge build` after removing the project\'s .dudforge/ and out/: probes, build, package, repodata,',
+    'ISO, verify. cached = `dudforge build` again, nothing changed. CPU s = user + sys of every process started.',
+    'Peak RSS is the dudforge (node) process alone, from getrusage at its exit.',
+    '',
+    table(r.rows),
+    '',
+    ...(r.eight.length ? ['## 8 kernels (one round)', '', table(r.eight), ''] : []),
+    ...(r.writers.length
+      ? ['## Writers', '', '| writer | input | seconds, every round | MiB/s (median) |', '|---|---|---|---:|', ...writerRows, '']
+      : []),
+  ].join('\n');
+}
+
+// `node --test dist/test/` runs every .js file under test/, this one too: the bench runs only
+// when started directly, never inside the test runner (which sets NODE_TEST_CONTEXT).
+if (!process.env.NODE_TEST_CONTEXT && /bench[/\\]run\.[jt]s$/.test(process.argv[1] ?? '')) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
