@@ -129,8 +129,10 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
         steps.set(e.step, { step: e.step, state: e.ok ? 'ok' : 'failed', detail: e.detail });
         break;
       case 'kernel-queued': {
+        // The build proper starts: counts from the probe step do not carry over.
         const r = row(e.release);
         r.expected = e.objectsExpected;
+        r.compiled = 0;
         break;
       }
       case 'kernel-phase': {
