@@ -48,10 +48,17 @@ export function driverDirsOf(state: WizardState): string[] | undefined {
 }
 
 export function kernelsOf(state: WizardState): Answers['kernels'] {
-  return state.selectedKernels
-    .map((path) => state.kernels?.find((k) => k.path === path))
-    .filter((k): k is KernelChoice => !!k && !!k.release)
-    .map((k) => ({ release: k.release!, buildTree: k.path }));
+  const targets: Answers['kernels'] = [];
+  for (const path of state.selectedKernels) {
+    // Detected trees first; a resumed project past step 5 has not detected them again.
+    const detected: KernelChoice | undefined = state.kernels?.find((k) => k.path === path);
+    if (detected?.release) targets.push({ release: detected.release, buildTree: path });
+    else {
+      const saved = state.savedKernels?.find((k) => k.buildTree === path);
+      if (saved && !state.kernels) targets.push({ ...saved });
+    }
+  }
+  return targets;
 }
 
 /**
@@ -117,7 +124,9 @@ function firstMissingStep(doc: Partial<Answers>): number {
  * where it was killed.
  */
 export function resumeAt(doc: Partial<Answers>): number {
-  const reached = Math.max(1, Math.floor(doc.wizard?.step ?? 1));
+  // A document written without the wizard (`dudforge new --yes`) resumes at its first gap.
+  if (!doc.wizard) return firstMissingStep(doc);
+  const reached = Math.max(1, Math.floor(doc.wizard.step ?? 1));
   const step = reached >= BUILD_STEP ? REVIEW_STEP : reached;
   return Math.min(step, firstMissingStep(doc));
 }
@@ -155,6 +164,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
   }
   if (doc.kernels) {
     state.selectedKernels = doc.kernels.map((k) => k.buildTree);
+    state.savedKernels = doc.kernels.map((k) => ({ ...k }));
     state.kernelsChosen = true;
   }
   if (doc.signing) {

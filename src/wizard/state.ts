@@ -95,6 +95,8 @@ export interface WizardState {
   defaultsFrom?: string;
   kernels?: KernelChoice[];
   selectedKernels: string[];
+  /** The kernels of a resumed project, until detection lists the trees again. */
+  savedKernels?: { release: string; buildTree: string }[];
   /** The selection was made (by the user or saved answers): detection must not replace it. */
   kernelsChosen: boolean;
   /** A path typed into "add a build tree" waiting for the app to inspect it. */

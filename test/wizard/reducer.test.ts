@@ -6,7 +6,7 @@ import { validateAnswers } from '../../src/answers/validate.js';
 import { wizardReducer, dirRows, type WizardAction } from '../../src/wizard/reducer.js';
 import { initialState, sourceKindsFor, type WizardState } from '../../src/wizard/state.js';
 import { loadDirTree } from '../../src/wizard/dir-tree.js';
-import { resumeAt, stateFromAnswers } from '../../src/wizard/answers-doc.js';
+import { answersFromState, resumeAt, stateFromAnswers } from '../../src/wizard/answers-doc.js';
 import { stepHeader } from '../../src/wizard/steps.js';
 import { keyToActions } from '../../src/wizard/keys.js';
 import { installedKernels, tempDir, writeDriverTree } from './helpers.js';
@@ -252,7 +252,10 @@ describe('wizard reducer', () => {
       if (expected > 2) assert.equal(back.fields['source.path'].value, srcDir);
       if (expected > 3) assert.deepEqual(back.selectedDirs, ['drivers/net/foo']);
       if (expected > 4) assert.equal(back.fields['package.version'].value, '2.1');
-      if (expected > 5) assert.deepEqual(back.selectedKernels, usable.map((k) => k.path));
+      if (expected > 5) {
+        assert.deepEqual(back.selectedKernels, usable.map((k) => k.path));
+        assert.deepEqual(answersFromState(back, 7).kernels, doc.kernels, 'kernels kept without detecting them again');
+      }
       // The restored state saves the same document again.
       const detected = run(back, { type: 'kernels-loaded', kernels }).selectedKernels;
       assert.deepEqual(detected, usable.map((k) => k.path), 'saved kernels stay chosen; before step 5 the usable ones are preselected');
@@ -260,5 +263,8 @@ describe('wizard reducer', () => {
     // A build killed mid-way resumes at Review; a step whose answers are missing wins.
     assert.equal(resumeAt({ wizard: { step: 8 }, project: { name: 'x' }, source: { kind: 'dir', path: '/' }, package: {} as never, kernels: [{ release: 'r', buildTree: '/' }], signing: { mode: 'none' } }), 7);
     assert.equal(resumeAt({ wizard: { step: 6 }, project: { name: 'x' } }), 2);
+    const complete = run(atStep6(), enter).save!.doc;
+    assert.equal(resumeAt({ ...complete, wizard: undefined }), 7, 'a complete document from `new --yes` opens at Review');
+    assert.equal(resumeAt({ project: { name: 'x' } }), 2);
   });
 });

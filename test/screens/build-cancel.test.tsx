@@ -1,0 +1,72 @@
+/**
+ * The Build step with the real pipeline: q asks first (n keeps building), y cancels every
+ * build and returns to Review with the result saved as "cancelled", and no make is left behind.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { render } from 'ink-testing-library';
+import { DEFAULT_PACKAGING } from '../../src/answers/schema.js';
+import { ProjectStore } from '../../src/projects/registry.js';
+import { WizardApp } from '../../src/wizard/app.js';
+import { defaultDeps } from '../../src/wizard/deps.js';
+import { frame, KEY, press, waitFor } from './helpers.js';
+import { installedKernels, tempDir, writeModuleDir } from '../wizard/helpers.js';
+
+const base = tempDir('dudforge-cancel-');
+after(() => rmSync(base, { recursive: true, force: true }));
+
+function processesUnder(dir: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(dir) && !l.includes('ps -eo'));
+}
+
+test('q asks, n keeps building, y cancels and returns to Review; nothing left running', { timeout: 300_000 }, async () => {
+  const usable = installedKernels().filter((k) => k.usable);
+  const mod = join(base, 'mod');
+  writeModuleDir(mod);
+  const projectDir = join(base, 'proj');
+  mkdirSync(projectDir);
+  const doc = {
+    schemaVersion: 1,
+    project: { name: 'bar', vendor: 'V' },
+    source: { kind: 'dir', path: mod },
+    package: { name: 'bar', version: '1.0', release: '1', vendor: 'V', license: 'GPL-2.0-only', summary: 'Bar demo', description: 'Bar demo' },
+    kernels: usable.map((k) => ({ release: k.release, buildTree: k.path })),
+    signing: { mode: 'none' },
+    packaging: DEFAULT_PACKAGING,
+    output: { dir: 'out' },
+    buildTime: 1700000000,
+    wizard: { step: 7 },
+  };
+  writeFileSync(join(projectDir, 'dudforge.json'), JSON.stringify(doc));
+  const conf = join(base, 'conf');
+  const app = render(<WizardApp deps={defaultDeps({ confCwd: conf })} start={{ screen: 'resume', projectDir }} baseDir={base} onExit={() => {}} />);
+  await waitFor(app, (f) => f.includes('7/8 Review'), 'Review');
+  await press(app, KEY.enter);
+  await waitFor(app, (f) => f.includes('8/8 Build') && usable.some((k) => f.includes(k.release!)), 'the board with kernel rows');
+  await press(app, KEY.esc);
+  assert.match(frame(app), /8\/8 Build/, 'Esc does not leave a running build');
+  await press(app, 'q');
+  assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/);
+  await press(app, 'n');
+  assert.doesNotMatch(frame(app), /Cancel the build\?/);
+  await press(app, 'q');
+  await press(app, 'y');
+  const f = await waitFor(app, (x) => x.includes('7/8 Review'), 'back at Review', 30_000);
+  assert.match(f, /cancelled/);
+  const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
+  assert.equal(saved.wizard.lastResult, 'cancelled');
+  assert.equal(new ProjectStore({ cwd: conf }).find('bar')?.lastResult, 'cancelled');
+  // Every make/cc1 started for the project is gone within 2 s.
+  await delay(2000);
+  assert.deepEqual(processesUnder(projectDir), []);
+  const out = join(projectDir, 'out');
+  const left = existsSync(out) ? readdirSync(out, { recursive: true }).map(String).filter((n) => /\.(iso|rpm)$/.test(n)) : [];
+  assert.deepEqual(left, [], 'no RPM or ISO written by a cancelled build');
+  app.unmount();
+});
