@@ -105,6 +105,14 @@ describe('bad input', { skip: kernels.length === 0 ? 'no kernel build tree insta
     assert.match(r.stderr, /Makefile|Kbuild/);
   });
 
+  test('the demo for a kernel that is not installed exits 2 and says what to install', () => {
+    const r = runCli(['demo', '--out', join(work, 'nodemo'), '--kernel', '0.0.1-nothere-amd64']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /0\.0\.1-nothere-amd64/);
+    assert.match(r.stderr, /apt-get install linux-headers-0\.0\.1-nothere-amd64|dnf install kernel-devel-0\.0\.1-nothere-amd64/);
+    assert.equal(existsSync(join(work, 'nodemo', 'out')), false);
+  });
+
   test('unknown flags and commands exit 2 with a pointer to --help', () => {
     const r = runCli(['build', '--frobnicate']);
     assert.equal(r.status, 2);
