@@ -38,6 +38,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
       <Row label="Driver directories" value={doc.driverDirs?.join(', ') ?? '(the source directory itself)'} />
       <Row label="Package" value={p ? `kmod-${p.name} ${p.version}-${p.release}  ${p.license}` : ''} />
       <Row label="Summary" value={p?.summary ?? ''} />
+      {doc.probes ? <Row label="Probes" value={doc.probes} /> : null}
       <Row label="Kernels" value={(doc.kernels ?? []).map((k) => k.release).join(', ')} />
       <Row label="Signing" value={signingText} />
       <Box marginTop={1} flexDirection="column">

@@ -93,6 +93,7 @@ export function answersFromState(state: WizardState, step: number): Partial<Answ
       description: v(state, 'package.description'),
     };
     if (author) doc.package.packager = email ? `${author} <${email}>` : author;
+    if (state.probes) doc.probes = state.probes;
   }
   if (step > 5) doc.kernels = kernelsOf(state);
   if (step > 6) {
@@ -162,6 +163,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     // The user's own package answers win over defaults read from the sources.
     state.defaultsFrom = '(saved answers)';
   }
+  if (doc.probes) state.probes = doc.probes;
   if (doc.kernels) {
     state.selectedKernels = doc.kernels.map((k) => k.buildTree);
     state.savedKernels = doc.kernels.map((k) => ({ ...k }));

@@ -206,7 +206,12 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
     if (!defaultsKey || state.defaultsFrom === defaultsKey || state.defaultsFrom === '(saved answers)') return;
     let live = true;
     deps.driverRoot(sourceSpecOf(state), state.selectedDirs).then(
-      (dir) => live && dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: deps.packageDefaults(join(dir, firstDir)) }),
+      (dir) => {
+        if (!live) return;
+        const defaults = deps.packageDefaults(join(dir, firstDir));
+        // A probe file inside a tarball/git skeleton is a temporary copy: only a directory's own counts.
+        dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: state.sourceKind === 'dir' ? defaults : { ...defaults, probes: undefined } });
+      },
       () => live && dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: {} }),
     );
     return () => {

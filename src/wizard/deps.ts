@@ -66,7 +66,9 @@ export function defaultBuildTime(env = process.env): number {
 export function packageDefaultsOf(dir: string): PackageDefaults {
   const info = readModuleInfoDefaults(dir);
   const description = info.description?.trim();
+  const probes = join(dir, 'dudforge.probes');
   return {
+    probes: existsSync(probes) ? probes : undefined,
     name: info.name?.replace(/_/g, '-'),
     version: info.version ? rpmSafeVersion(info.version) : undefined,
     license: info.license ? rpmLicense(info.license, info.spdx) : undefined,

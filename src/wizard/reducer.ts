@@ -19,6 +19,8 @@ export interface PackageDefaults {
   license?: string;
   summary?: string;
   description?: string;
+  /** A compatibility probe file found beside the driver (`dudforge.probes`). */
+  probes?: string;
 }
 
 export type WizardAction =
@@ -86,7 +88,7 @@ function fillEmpty(state: WizardState, from: string, d: PackageDefaults): Wizard
   fill('package.license', d.license);
   fill('package.summary', d.summary);
   fill('package.description', d.description);
-  return { ...state, fields, defaultsFrom: from };
+  return { ...state, fields, defaultsFrom: from, probes: state.probes ?? d.probes };
 }
 
 function submit(state: WizardState, fs: FsProbe): WizardState {

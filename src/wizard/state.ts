@@ -94,6 +94,8 @@ export interface WizardState {
   /** Package defaults were read from this directory (so they are read once per choice). */
   defaultsFrom?: string;
   kernels?: KernelChoice[];
+  /** The driver's compatibility probe file, when it ships one (answers.probes). */
+  probes?: string;
   selectedKernels: string[];
   /** The kernels of a resumed project, until detection lists the trees again. */
   savedKernels?: { release: string; buildTree: string }[];

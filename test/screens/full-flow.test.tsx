@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { validateAnswers } from '../../src/answers/validate.js';
+import { assetsDir } from '../../src/paths.js';
 import { ProjectStore } from '../../src/projects/registry.js';
 import { WizardApp } from '../../src/wizard/app.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
@@ -58,6 +59,7 @@ test('start screen → sample driver → every step → live board → Done', { 
   const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
   assert.deepEqual(validateAnswers(saved).problems, []);
   assert.equal(saved.wizard.step, 9);
+  assert.equal(saved.probes, join(assetsDir, 'sample-driver', 'dudforge.probes'), "the sample's probe file is carried into the answers");
   assert.equal(saved.wizard.lastResult, 'ok');
   assert.equal(new ProjectStore({ cwd: conf }).find('dudforge-sample')?.lastResult, 'ok');
   const iso = join(projectDir, 'out', `dd-${saved.package.name}-${saved.package.version}-${saved.package.release}.iso`);

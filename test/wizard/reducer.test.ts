@@ -150,7 +150,7 @@ describe('wizard reducer', () => {
 
   test('step 4: defaults fill empty fields only; RPM rules apply', () => {
     let s = run(atStep4(), down, type('9'));
-    s = run(s, { type: 'defaults-loaded', from: 'x', defaults: { name: 'foo', version: '2.1', license: 'GPLv2', summary: 'S', description: 'D' } });
+    s = run(s, { type: 'defaults-loaded', from: 'x', defaults: { name: 'foo', version: '2.1', license: 'GPLv2', summary: 'S', description: 'D', probes: '/src/dudforge.probes' } });
     assert.equal(s.fields['package.name'].value, 'foo');
     assert.equal(s.fields['package.version'].value, '9', 'what the user typed is kept');
     s = run(s, clear, type('1.0-2'), enter);
@@ -163,6 +163,7 @@ describe('wizard reducer', () => {
     assert.equal(s.step, 5);
     assert.equal(s.save?.doc.package?.vendor, 'ACME');
     assert.equal(s.save?.doc.package?.packager, 'Ann <ann@example.com>');
+    assert.equal(s.save?.doc.probes, '/src/dudforge.probes');
     assert.equal(run(s, esc).step, 4);
   });
 
