@@ -72,6 +72,29 @@ describe('signed builds', { skip: kernels.length === 0 ? 'no kernel build tree i
     assert.doesNotMatch(readFileSync(join(project, 'dudforge.json'), 'utf8'), /BEGIN .*PRIVATE KEY/);
   });
 
+  test('RPMs signed with a GnuPG key pass rpmkeys --checksig once the exported key is imported', () => {
+    const gnupg = join(work, 'gnupg');
+    mkdirSync(gnupg, { mode: 0o700 });
+    const env = { GNUPGHOME: gnupg };
+    shOk('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'Dud Test <dud@example.org>', 'rsa2048', 'sign', 'never'], { env: { ...process.env, ...env } });
+    const p4 = join(work, 'p4');
+    const created = runCli(['new', p4, '--yes', '--source', `dir:${join(project, 'driver')}`, '--probes', join(project, 'driver', 'dudforge.probes'),
+      '--gpg-key', 'dud@example.org', '--build-time', '1700000000'], { env });
+    assert.equal(created.status, 0, created.stderr);
+    const b = runCli(['build', p4, '--plain'], { env });
+    assert.equal(b.status, 0, b.stdout + b.stderr);
+    const out = join(p4, 'out');
+    const pub = join(out, 'RPM-GPG-KEY-dudforge-dummy');
+    assert.match(readFileSync(pub, 'utf8'), /BEGIN PGP PUBLIC KEY BLOCK/);
+    const root = join(work, 'rpmroot');
+    shOk('rpm', ['--root', root, '--initdb']);
+    shOk('rpmkeys', ['--root', root, '--import', pub]);
+    for (const f of readdirSync(out).filter((n) => n.endsWith('.rpm'))) {
+      const check = shOk('rpmkeys', ['--root', root, '--checksig', '-v', join(out, f)]);
+      assert.match(check, /Header V4 RSA\/SHA256 Signature, key ID [0-9a-f]+: OK/, `${f}: ${check}`);
+    }
+  });
+
   test('a key that does not match its certificate stops the build before anything is built', () => {
     const other = join(work, 'other-keys');
     const gen = runCli(['new', join(work, 'p2'), '--yes', '--source', `dir:${join(project, 'driver')}`, '--probes', join(project, 'driver', 'dudforge.probes'), '--sign-generate', other, '--build-time', '1700000000']);
