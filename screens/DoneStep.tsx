@@ -1,6 +1,6 @@
 /** Done: what was written, whether it verified, and how to use the disk. */
 import { Box, Text } from 'ink';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { BuildOutcome } from '../src/wizard/state.js';
 import { formatBytes, Hints, StepHeader } from './common.js';
 
@@ -8,12 +8,12 @@ export function DoneStep({ result }: { result: BuildOutcome }) {
   return (
     <Box flexDirection="column">
       <StepHeader step={9} subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />
-      <Text bold>RPMs</Text>
+      <Text bold>{result.rpms.length ? `RPMs in ${dirname(result.rpms[0].path)}/` : 'RPMs'}</Text>
       {result.rpms.map((r) => (
-        <Text key={r.path}>{`  ✔ ${r.path}  ${formatBytes(r.bytes)}`}</Text>
+        <Text key={r.path}>{`  ✔ ${basename(r.path)}  ${formatBytes(r.bytes)}`}</Text>
       ))}
       {(result.srpms ?? []).map((r) => (
-        <Text key={r.path} dimColor>{`    ${r.path}  ${formatBytes(r.bytes)} (source)`}</Text>
+        <Text key={r.path} dimColor>{`    ${basename(r.path)}  ${formatBytes(r.bytes)} (source)`}</Text>
       ))}
       {result.failed.map((f) => (
         <Box key={f.release} flexDirection="column">

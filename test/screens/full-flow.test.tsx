@@ -36,7 +36,7 @@ test('start screen → sample driver → every step → live board → Done', { 
   let f = await waitFor(app, (x) => x.includes('3/8 Driver directories') && x.includes('.ko'), 'step 3');
   assert.match(f, /\[x\] .*\. \(top\)\s+dudforge_dummy\.ko/);
   await press(app, KEY.enter);
-  f = await waitFor(app, (x) => x.includes('4/8 Package') && /Name\s+\S/.test(x), 'step 4 with defaults');
+  f = await waitFor(app, (x) => x.includes('4/8 Package') && /Name[ \t]+\S/.test(x), 'step 4 with defaults');
   assert.match(f, /Name\s+dudforge-dummy/);
   await press(app, KEY.enter);
   f = await waitFor(app, (x) => x.includes('5/8 Target kernels') && x.includes('Add a build tree'), 'step 5');
@@ -66,8 +66,8 @@ test('start screen → sample driver → every step → live board → Done', { 
   assert.ok(existsSync(iso), iso);
   assert.ok(f.includes(iso));
   assert.match(execFileSync('blkid', ['-p', iso], { encoding: 'utf8' }), /LABEL="OEMDRV"/);
-  const rpms = [...f.matchAll(/✔ (\/\S+\.rpm)/g)].map((m) => m[1]);
-  assert.equal(rpms.length, usable.length, 'one kmod RPM per kernel on the Done screen');
+  const rpms = [...f.matchAll(/✔ (\S+\.rpm)/g)].map((m) => join(projectDir, 'out', m[1]));
+  assert.equal(rpms.length, usable.length, `one kmod RPM per kernel on the Done screen:\n${f}`);
   for (const rpm of rpms) assert.ok(existsSync(rpm), rpm);
   await press(app, KEY.enter);
   assert.equal(exitCode, 0);

@@ -176,7 +176,7 @@ describe('wizard step screens', () => {
       />,
     );
     const f = frame(done);
-    assert.match(f, /kmod-foo-2\.1-1\.x86_64\.rpm  20\.0 KiB/);
+    assert.match(f, /RPMs in \/o\/\n\s+✔ kmod-foo-2\.1-1\.x86_64\.rpm  20\.0 KiB/);
     assert.match(f, /dd-foo-2\.1-1\.iso  3\.0 MiB/);
     assert.match(f, /passed every check/);
     assert.match(f, /inst\.dd=hd:LABEL=OEMDRV/);
