@@ -2,6 +2,7 @@
  * Between the wizard's state and the answers document (`dudforge.json`): what each answered
  * step contributes, and how a saved document puts the wizard back where it was.
  */
+import { isAbsolute, resolve } from 'node:path';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type SigningAnswers, type SourceSpec } from '../answers/schema.js';
 import { BUILD_STEP, REVIEW_STEP } from './steps.js';
 import { initialState, type InitialOptions, type KernelChoice, type WizardState } from './state.js';
@@ -67,7 +68,10 @@ export function kernelsOf(state: WizardState): Answers['kernels'] {
  * resume.
  */
 export function answersFromState(state: WizardState, step: number): Partial<Answers> {
-  const doc: Partial<Answers> = { schemaVersion: ANSWERS_SCHEMA_VERSION };
+  // Answers the wizard has no step for (config, patches, firmware, url, requires, packaging,
+  // output, …) come from the document it was resumed from and are kept as they were.
+  const base = state.baseDoc ?? {};
+  const doc: Partial<Answers> = { ...base, schemaVersion: ANSWERS_SCHEMA_VERSION };
   if (step > 1) {
     doc.project = { name: v(state, 'project.name') };
     for (const key of ['vendor', 'author', 'email'] as const) {
@@ -79,11 +83,13 @@ export function answersFromState(state: WizardState, step: number): Partial<Answ
   if (step > 3) {
     const dirs = driverDirsOf(state);
     if (dirs) doc.driverDirs = dirs;
+    else delete doc.driverDirs;
   }
   if (step > 4) {
     const author = v(state, 'project.author');
     const email = v(state, 'project.email');
     doc.package = {
+      ...base.package,
       name: v(state, 'package.name'),
       version: v(state, 'package.version'),
       release: v(state, 'package.release'),
@@ -94,14 +100,20 @@ export function answersFromState(state: WizardState, step: number): Partial<Answ
     };
     if (author) doc.package.packager = email ? `${author} <${email}>` : author;
     if (state.probes) doc.probes = state.probes;
+    else delete doc.probes;
   }
   if (step > 5) doc.kernels = kernelsOf(state);
   if (step > 6) {
-    doc.signing = signingOf(state);
-    doc.packaging = { ...DEFAULT_PACKAGING };
-    doc.output = { dir: 'out' };
+    const signing = signingOf(state);
+    // Options the step does not ask (shipCert, bits) survive while the mode stays the same.
+    doc.signing = base.signing?.mode === signing.mode ? ({ ...base.signing, ...signing } as SigningAnswers) : signing;
+    doc.packaging = { ...DEFAULT_PACKAGING, ...base.packaging };
+    doc.output = base.output ? { ...base.output } : { dir: 'out' };
   }
   doc.buildTime = state.buildTime;
+  if (step > 2 && doc.source?.kind === 'git' && base.source?.kind === 'git' && base.source.commit && base.source.repo === doc.source.repo && base.source.rev === doc.source.rev) {
+    doc.source.commit = base.source.commit;
+  }
   doc.wizard = { step: Math.min(step, 9) };
   if (state.lastResult) doc.wizard.lastResult = state.lastResult;
   return doc;
@@ -135,7 +147,11 @@ export function resumeAt(doc: Partial<Answers>): number {
 /** Wizard state for a saved document (resume); kernels and certificate details are re-read. */
 export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & { projectDir: string }): WizardState {
   const state = initialState(opts);
+  state.baseDoc = structuredClone(doc);
+  delete state.baseDoc.wizard;
   const f = state.fields;
+  // Paths in a document are relative to its project directory; the fields hold them absolute.
+  const abs = (p: string) => (isAbsolute(p) || /^[a-z+]+:\/\/|^[^/]+@[^/]+:|^pkcs11:/.test(p) ? p : resolve(opts.projectDir, p));
   const set = (key: keyof WizardState['fields'], value: string | undefined) => {
     if (value !== undefined) f[key] = textField(value);
   };
@@ -148,10 +164,10 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
   }
   if (doc.source) {
     state.sourceKind = doc.source.kind;
-    if (doc.source.kind === 'dir') set('source.path', doc.source.path);
-    if (doc.source.kind === 'tar') set('source.file', doc.source.file);
+    if (doc.source.kind === 'dir') set('source.path', abs(doc.source.path));
+    if (doc.source.kind === 'tar') set('source.file', abs(doc.source.file));
     if (doc.source.kind === 'git') {
-      set('source.repo', doc.source.repo);
+      set('source.repo', abs(doc.source.repo));
       set('source.rev', doc.source.rev);
     }
   }
@@ -163,7 +179,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     // The user's own package answers win over defaults read from the sources.
     state.defaultsFrom = '(saved answers)';
   }
-  if (doc.probes) state.probes = doc.probes;
+  if (doc.probes) state.probes = abs(doc.probes);
   if (doc.kernels) {
     state.selectedKernels = doc.kernels.map((k) => k.buildTree);
     state.savedKernels = doc.kernels.map((k) => ({ ...k }));
@@ -172,10 +188,10 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
   if (doc.signing) {
     state.signingMode = doc.signing.mode;
     if (doc.signing.mode === 'key') {
-      set('signing.key', doc.signing.key);
-      set('signing.cert', doc.signing.cert);
+      set('signing.key', abs(doc.signing.key));
+      set('signing.cert', abs(doc.signing.cert));
     }
-    if (doc.signing.mode === 'generate') set('signing.dir', doc.signing.dir);
+    if (doc.signing.mode === 'generate') set('signing.dir', abs(doc.signing.dir));
   }
   if (typeof doc.buildTime === 'number') state.buildTime = doc.buildTime;
   state.lastResult = doc.wizard?.lastResult;

@@ -97,6 +97,8 @@ export interface WizardState {
   /** The driver's compatibility probe file, when it ships one (answers.probes). */
   probes?: string;
   selectedKernels: string[];
+  /** The document the wizard was resumed from: answers it has no step for are kept from it. */
+  baseDoc?: Partial<Answers>;
   /** The kernels of a resumed project, until detection lists the trees again. */
   savedKernels?: { release: string; buildTree: string }[];
   /** The selection was made (by the user or saved answers): detection must not replace it. */

@@ -238,6 +238,39 @@ describe('wizard reducer', () => {
     assert.equal(run(s, enter).exitCode, 0);
   });
 
+  test('answers without a wizard step (flags of `new --yes`) survive a resume; relative paths resolve against the project', () => {
+    const projectDir = join(base, 'proj');
+    const doc = {
+      schemaVersion: 1 as const,
+      project: { name: 'foo', vendor: 'V' },
+      source: { kind: 'dir' as const, path: '../linux' },
+      driverDirs: ['drivers/net/foo'],
+      config: { CONFIG_FOO: 'm' },
+      firmware: ['fw/foo.bin'],
+      package: { name: 'foo', version: '2.1', release: '3', vendor: 'V', license: 'GPL-2.0-only', summary: 'S', description: 'D', url: 'https://example.com', requires: ['bar'] },
+      kernels: usable.map((k) => ({ release: k.release!, buildTree: k.path })),
+      probes: 'compat.probes',
+      signing: { mode: 'generate' as const, dir: 'keys', bits: 2048 as const, shipCert: true },
+      packaging: { match: 'exact' as const, compress: 'xz' as const, kabiRequires: 'off' as const, srpm: false, strip: true },
+      output: { dir: 'dist', isoName: 'x.iso' },
+      buildTime: 1600000000,
+    };
+    const s = stateFromAnswers(doc, { baseDir: '/', now: 1, projectDir });
+    assert.equal(s.step, 7, 'a complete document opens at Review');
+    assert.equal(s.fields['source.path'].value, srcDir);
+    const again = answersFromState(s, 7);
+    assert.deepEqual(again.config, doc.config);
+    assert.deepEqual(again.firmware, doc.firmware);
+    assert.equal(again.package?.url, 'https://example.com');
+    assert.deepEqual(again.package?.requires, ['bar']);
+    assert.deepEqual(again.packaging, doc.packaging);
+    assert.deepEqual(again.output, doc.output);
+    assert.deepEqual(again.signing, { mode: 'generate', dir: join(projectDir, 'keys'), bits: 2048, shipCert: true });
+    assert.equal(again.probes, join(projectDir, 'compat.probes'));
+    assert.equal(again.buildTime, 1600000000);
+    assert.deepEqual(validateAnswers(again).problems, []);
+  });
+
   test('resume at each step puts every earlier answer back', () => {
     const states = [fresh(), atStep2(), atStep3(), atStep4(), atStep5(), atStep6(), run(atStep6(), enter)];
     for (const s of states) {
