@@ -134,6 +134,24 @@ describe('wizard app root', () => {
     app.unmount();
   });
 
+  test('`dudforge new DIR` with flags: the flags pre-fill their steps, the wizard starts at step 1', async () => {
+    const mod = join(base, 'mod');
+    writeModuleDir(mod);
+    const dir = join(base, 'pre');
+    const app = start({ screen: 'new', projectDir: dir, prefill: { project: { name: 'pre', vendor: 'Flag Vendor' }, source: { kind: 'dir', path: mod }, config: { CONFIG_BAR: 'm' } } });
+    let f = frame(app);
+    assert.match(f, /1\/8 Project/);
+    assert.match(f, /Project name\s+pre/);
+    assert.match(f, /Vendor\s+Flag Vendor/);
+    assert.ok(f.includes(dir));
+    await press(app, KEY.enter);
+    f = await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2');
+    assert.ok(f.includes(mod), 'the source flag fills step 2');
+    const saved = JSON.parse(readFileSync(join(dir, 'dudforge.json'), 'utf8'));
+    assert.deepEqual(saved.config, { CONFIG_BAR: 'm' }, 'answers without a step are kept');
+    app.unmount();
+  });
+
   test('runWizard refuses to start without a terminal and says what to run', async () => {
     if (process.stdin.isTTY && process.stdout.isTTY) return; // only meaningful when the test itself has no TTY
     await assert.rejects(runWizard({ confCwd: conf }), (e: unknown) => isUserError(e) && /needs a terminal/.test(e.message) && /dudforge build/.test(e.hint ?? ''));
