@@ -14,11 +14,19 @@ export interface BuildCacheKeyParts {
   wrapper: string;
   compatHeader: string;
   kernelIdentity: string;
+  /** The tree's path: debug info names the headers it was built against. */
+  treePath: string;
+  /** See tree-stamp.ts: the headers' point release. */
+  treeStamp: string;
   toolchain: string;
+  /** The compiler this kernel's Kbuild runs (see toolchain.ts). */
+  kernelCompiler: string;
+  /** Extra -I directories given to the compiler. */
+  includeDirs: string[];
 }
 
 /** Bump when the way modules are built changes, so old entries stop matching. */
-const CACHE_FORMAT = 'dudforge-build-cache-1';
+const CACHE_FORMAT = 'dudforge-build-cache-2';
 
 export function buildCacheKey(parts: BuildCacheKeyParts): string {
   return createHash('sha256').update(JSON.stringify([CACHE_FORMAT, parts])).digest('hex');

@@ -8,6 +8,8 @@ import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
 import { isBuildOutput } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
+import { treeStamp } from '../cache/tree-stamp.js';
+import { kernelCompilerIdentity } from './toolchain.js';
 import type { PipelineContext, ResolvedKernel } from './context.js';
 
 export interface BuiltModule {
@@ -73,7 +75,11 @@ async function buildOne(
     wrapper: ctx.sources.wrapperKbuild ?? '',
     compatHeader: compatHeader ?? '',
     kernelIdentity: tree.identity,
+    treePath: tree.path,
+    treeStamp: treeStamp(tree.path),
     toolchain,
+    kernelCompiler: await kernelCompilerIdentity(tree.compiler),
+    includeDirs: ctx.sources.includeDirs,
   });
   const cache = new BuildCache(join(ctx.workDir, 'cache'));
   const hit = cache.lookup(release, key);

@@ -1,21 +1,60 @@
 /**
  * The toolchain's identity for the build cache: the compiler, linker and make that Kbuild will
  * run. A different gcc gives different objects, so it must give a different cache key.
+ * Kernels name their own compiler (Debian's trees run `gcc-12` or `x86_64-linux-gnu-gcc-12`
+ * through `.kernelvariables`, not `gcc`), so each kernel's compiler is identified too: its
+ * resolved path, size and mtime (a package update changes them even when `--version` does not)
+ * and its version line.
  */
+import { realpathSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 
 let cached: Promise<string> | undefined;
+const compilers = new Map<string, Promise<string>>();
+
+/** The file `cmd` runs from PATH, with its size and mtime; undefined when not found. */
+function installedFile(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      const real = realpathSync(join(dir, cmd));
+      const st = statSync(real);
+      if (st.isFile()) return `${real} ${st.size} ${Math.floor(st.mtimeMs)}`;
+    } catch {
+      /* not in this directory */
+    }
+  }
+  return undefined;
+}
 
 async function versionLine(cmd: string): Promise<string> {
+  const file = installedFile(cmd);
+  if (!file) return `${cmd}: missing`;
   try {
     const { stdout } = await execa(cmd, ['--version'], { timeout: 10_000 });
-    return `${cmd}: ${stdout.split('\n')[0]}`;
+    return `${cmd}: ${stdout.split('\n')[0]} (${file})`;
   } catch {
-    return `${cmd}: missing`;
+    return `${cmd}: unusable (${file})`;
   }
 }
 
 export function toolchainIdentity(): Promise<string> {
   cached ??= Promise.all(['gcc', 'ld', 'make'].map(versionLine)).then((lines) => lines.join('\n'));
   return cached;
+}
+
+/**
+ * The compiler a kernel's Kbuild runs, from its `CONFIG_CC_VERSION_TEXT` (first word, e.g.
+ * `gcc-12`, `x86_64-linux-gnu-gcc-12`, `clang`). Empty when the tree does not say.
+ */
+export function kernelCompilerIdentity(ccVersionText: string | undefined): Promise<string> {
+  const cmd = ccVersionText?.trim().split(/\s+/)[0];
+  if (!cmd || !/^[\w.+-]+$/.test(cmd)) return Promise.resolve('');
+  let id = compilers.get(cmd);
+  if (!id) {
+    id = versionLine(cmd);
+    compilers.set(cmd, id);
+  }
+  return id;
 }
