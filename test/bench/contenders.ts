@@ -39,13 +39,17 @@ export interface Contender {
 
 const CPUS = availableParallelism();
 
+/** The dudforge under test: this checkout's, or another build of it (DUDFORGE_BENCH_CLI) to try a change. */
+export const BENCH_CLI = process.env.DUDFORGE_BENCH_CLI || CLI;
+
 /** Everything a workload's contenders need, made once (untimed). */
 export async function prepareWorkload(w: Workload, workDir: string): Promise<Contender[]> {
   mkdirSync(workDir, { recursive: true });
   const project = join(workDir, 'project');
-  const args = ['new', project, '--yes', '--source', `dir:${w.driverDir}`, ...w.kernels.flatMap((k) => ['--kernel', k.release])];
+  // `new` only knows discovered kernels: give it the first (installed) one, then set the list.
+  const args = ['new', project, '--yes', '--source', `dir:${w.driverDir}`, '--kernel', w.kernels[0].release];
   if (w.probes) args.push('--probes', w.probes);
-  await execa(process.execPath, [CLI, ...args], { env: { FORCE_COLOR: '0' } });
+  await execa(process.execPath, [BENCH_CLI, ...args], { env: { FORCE_COLOR: '0' } });
   // Kernels that are copies of installed trees are not found by discovery: point at them here.
   const answersPath = join(project, 'dudforge.json');
   const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
@@ -53,7 +57,7 @@ export async function prepareWorkload(w: Workload, workDir: string): Promise<Con
   writeFileSync(answersPath, JSON.stringify(answers, null, 2));
 
   const dudforgeBuild = () =>
-    measure(process.execPath, [CLI, 'build', project, '--plain'], { nodeRss: true, env: { FORCE_COLOR: '0' } });
+    measure(process.execPath, [BENCH_CLI, 'build', project, '--plain'], { nodeRss: true, env: { FORCE_COLOR: '0' } });
   const cleanProject = () => {
     rmSync(join(project, '.dudforge'), { recursive: true, force: true });
     rmSync(join(project, 'out'), { recursive: true, force: true });

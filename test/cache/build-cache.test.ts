@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installedKernels, removeDir, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { installedKernels, removeDir, runCli, sh, tempDir, type CliResult } from '../helpers/cli.js';
 import { copyBuildTree } from '../bench/kernel-copies.js';
 
 type Outcome = 'cached' | 'built' | 'failed';
@@ -157,6 +157,36 @@ describe('build cache (real CLI, real Kbuild)', () => {
     assert.equal(r.status, 0, r.stderr);
     assertOutcomes(r, { [copied.release]: 'built', [other.release]: 'cached' }, 'after changing Module.symvers of the copy');
     assertOutcomes(build(), everyKernel('cached'), 'the build after that');
+  });
+
+  test("a new point release of one kernel's headers under the same release name rebuilds that kernel only", () => {
+    // Debian keeps the ABI name (e.g. 6.1.0-56-amd64) across some point releases; kernel.release
+    // holds the upstream version the headers come from.
+    const rel = join(copied.buildTree, 'include/config/kernel.release');
+    writeFileSync(rel, `${readFileSync(rel, 'utf8').trim()}.1\n`);
+    const r = build();
+    assert.equal(r.status, 0, r.stderr);
+    assertOutcomes(r, { [copied.release]: 'built', [other.release]: 'cached' }, 'after changing kernel.release of the copy');
+  });
+
+  test("a different compiler binary under the kernel's compiler name rebuilds the kernels that use it", () => {
+    const compilerOf = (tree: string) => /^CONFIG_CC_VERSION_TEXT="(\S+)/m.exec(readFileSync(join(tree, '.config'), 'utf8'))?.[1];
+    const cc = compilerOf(copied.buildTree);
+    assert.ok(cc, 'the copied tree names its compiler in CONFIG_CC_VERSION_TEXT');
+    const real = sh('sh', ['-c', `command -v ${cc}`]).stdout.trim();
+    assert.ok(real, `${cc} is on PATH`);
+    // A wrapper first on PATH: Kbuild runs it (CC is looked up by name), and it is another file.
+    const bin = join(work, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, cc), `#!/bin/sh\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const r = runCli(['build', project, '--plain'], { env, timeoutMs: 240_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const otherUsesIt = compilerOf(other.buildTree) === cc;
+    assertOutcomes(r, { [copied.release]: 'built', [other.release]: otherUsesIt ? 'built' : 'cached' }, `with a wrapper ${cc} first on PATH`);
+    assertOutcomes(runCli(['build', project, '--plain'], { env, timeoutMs: 240_000 }), everyKernel('cached'), 'the same wrapper again');
+    // Back to the real compiler: a different file again, so a rebuild; then cached.
+    assertOutcomes(build(), { [copied.release]: 'built' }, 'without the wrapper');
   });
 
   test('a removed output file is written again, byte for byte', () => {
