@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { packageRoot, assetsDir } from '../../src/paths.js';
 import { tempDir } from '../wizard/helpers.js';
@@ -51,8 +52,9 @@ function sha256(file: string): string {
 
 before(() => {
   base = tempDir('dudforge-e2e-');
-  // Compile what the binary runs (other areas' type errors do not stop tsc from emitting).
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: packageRoot, stdio: 'ignore' });
+  // Compile what the binary runs (other areas' type errors do not stop tsc from emitting);
+  // `npm test` runs from dist/, compiled just before.
+  if (!fileURLToPath(import.meta.url).includes(`${sep}dist${sep}`)) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: packageRoot, stdio: 'ignore' });
   assert.ok(existsSync(main), `${main} was built`);
 });
 after(() => {
