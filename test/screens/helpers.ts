@@ -29,10 +29,14 @@ export async function type(app: Driven, text: string): Promise<void> {
   for (const ch of text) await press(app, ch);
 }
 
-/** The last frame that is not empty (CI-independent). */
+// Frames compared as plain text, whatever FORCE_COLOR says.
+const SGR = /\u001B\[[0-9;]*m/g;
+const plain = (s: string) => s.replace(SGR, '');
+
+/** The last frame that is not empty (CI-independent), without colour codes. */
 export function frame(app: Driven): string {
-  for (let i = app.frames.length - 1; i >= 0; i--) if (app.frames[i].trim()) return app.frames[i];
-  return app.lastFrame() ?? '';
+  for (let i = app.frames.length - 1; i >= 0; i--) if (app.frames[i].trim()) return plain(app.frames[i]);
+  return plain(app.lastFrame() ?? '');
 }
 
 export async function waitFor(app: Driven, test: (frame: string) => boolean, what: string, timeoutMs = 10000): Promise<string> {
@@ -47,5 +51,5 @@ export async function waitFor(app: Driven, test: (frame: string) => boolean, wha
 
 /** Everything written so far (static lines included). */
 export function allOutput(app: Driven): string {
-  return app.frames.join('\n');
+  return plain(app.frames.join('\n'));
 }
