@@ -32,7 +32,7 @@ export interface Workload {
 }
 
 export interface Contender {
-  name: 'raw' | 'dkms' | 'full' | 'cached';
+  name: 'raw' | 'dkms' | 'full' | 'cached' | 'full-alt' | 'cached-alt';
   label: string;
   run(): Promise<Sample>;
 }
@@ -41,31 +41,45 @@ const CPUS = availableParallelism();
 
 /** The dudforge under test: this checkout's, or another build of it (DUDFORGE_BENCH_CLI) to try a change. */
 export const BENCH_CLI = process.env.DUDFORGE_BENCH_CLI || CLI;
+/** A second dudforge build run side by side with the first (e.g. with a proposed fix applied). */
+export const ALT_CLI = process.env.DUDFORGE_BENCH_ALT_CLI || undefined;
+
+/** `dudforge new` for the workload, then the kernel list written into dudforge.json. */
+async function createProject(cli: string, w: Workload, project: string): Promise<void> {
+  // `new` only knows discovered kernels: give it the first (installed) one, then set the list.
+  const args = ['new', project, '--yes', '--source', `dir:${w.driverDir}`, '--kernel', w.kernels[0].release];
+  if (w.probes) args.push('--probes', w.probes);
+  await execa(process.execPath, [cli, ...args], { env: { FORCE_COLOR: '0' } });
+  const answersPath = join(project, 'dudforge.json');
+  const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
+  answers.kernels = w.kernels.map((k) => ({ release: k.release, buildTree: k.buildTree }));
+  writeFileSync(answersPath, JSON.stringify(answers, null, 2));
+}
+
+function dudforgeContenders(cli: string, project: string, suffix: '' | '-alt', label: string): Contender[] {
+  const build = () => measure(process.execPath, [cli, 'build', project, '--plain'], { nodeRss: true, env: { FORCE_COLOR: '0' } });
+  return [
+    {
+      name: `full${suffix}`,
+      label: `\`dudforge build\`${label}, clean project`,
+      run: async () => {
+        rmSync(join(project, '.dudforge'), { recursive: true, force: true });
+        rmSync(join(project, 'out'), { recursive: true, force: true });
+        return build();
+      },
+    },
+    { name: `cached${suffix}`, label: `\`dudforge build\`${label}, nothing changed`, run: build },
+  ];
+}
 
 /** Everything a workload's contenders need, made once (untimed). */
 export async function prepareWorkload(w: Workload, workDir: string): Promise<Contender[]> {
   mkdirSync(workDir, { recursive: true });
   const project = join(workDir, 'project');
-  // `new` only knows discovered kernels: give it the first (installed) one, then set the list.
-  const args = ['new', project, '--yes', '--source', `dir:${w.driverDir}`, '--kernel', w.kernels[0].release];
-  if (w.probes) args.push('--probes', w.probes);
-  await execa(process.execPath, [BENCH_CLI, ...args], { env: { FORCE_COLOR: '0' } });
-  // Kernels that are copies of installed trees are not found by discovery: point at them here.
-  const answersPath = join(project, 'dudforge.json');
-  const answers = JSON.parse(readFileSync(answersPath, 'utf8'));
-  answers.kernels = w.kernels.map((k) => ({ release: k.release, buildTree: k.buildTree }));
-  writeFileSync(answersPath, JSON.stringify(answers, null, 2));
-
-  const dudforgeBuild = () =>
-    measure(process.execPath, [BENCH_CLI, 'build', project, '--plain'], { nodeRss: true, env: { FORCE_COLOR: '0' } });
-  const cleanProject = () => {
-    rmSync(join(project, '.dudforge'), { recursive: true, force: true });
-    rmSync(join(project, 'out'), { recursive: true, force: true });
-  };
-
+  await createProject(BENCH_CLI, w, project);
+  const [full, cached] = dudforgeContenders(BENCH_CLI, project, '', '');
   // One untimed full build: warms the page cache and yields the compat headers for raw/dkms.
-  cleanProject();
-  await dudforgeBuild();
+  await full.run();
   const compatRoot = join(workDir, 'compat');
   const compatDirFor = new Map<string, string>();
   for (const k of w.kernels) {
@@ -80,10 +94,14 @@ export async function prepareWorkload(w: Workload, workDir: string): Promise<Con
   const contenders: Contender[] = [rawFloor(w, join(workDir, 'raw'), compatDirFor)];
   const dkms = await dkmsContender(w, compatDirFor);
   if (dkms) contenders.push(dkms);
-  contenders.push(
-    { name: 'full', label: '`dudforge build`, clean project', run: async () => { cleanProject(); return dudforgeBuild(); } },
-    { name: 'cached', label: '`dudforge build`, nothing changed', run: dudforgeBuild },
-  );
+  contenders.push(full, cached);
+  if (ALT_CLI) {
+    const altProject = join(workDir, 'project-alt');
+    await createProject(ALT_CLI, w, altProject);
+    const alt = dudforgeContenders(ALT_CLI, altProject, '-alt', ' (proposed fixes)');
+    await alt[0].run();
+    contenders.push(...alt);
+  }
   return contenders;
 }
 

@@ -6,6 +6,7 @@
  * compressed RPMs a disk holds.
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRpm, type RpmPackageSpec } from '../../src/rpm/index.js';
@@ -105,4 +106,19 @@ export async function benchIsoWriter(workDir: string, rounds: number): Promise<W
     mibPerSecond: 200 / median(seconds),
     input: `${files} files × ${(perFile / MiB).toFixed(1)} MiB of random bytes (page-cached)`,
   };
+}
+
+/** zlib's own speed on the module bytes, per level (median of 3): where the RPM writer's time goes. */
+export function gzipLevels(buildTrees: string[], fallbackKo: string | undefined): string[] {
+  const { bytes } = moduleBytes(buildTrees, fallbackKo);
+  return [9, 6, 4, 1].map((level) => {
+    const seconds: number[] = [];
+    let size = 0;
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      size = gzipSync(bytes, { level, memLevel: 9 }).length;
+      seconds.push((performance.now() - t0) / 1000);
+    }
+    return `| ${level} | ${(bytes.length / MiB / median(seconds)).toFixed(0)} | ${(size / MiB).toFixed(2)} |`;
+  });
 }
