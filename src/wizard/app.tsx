@@ -107,10 +107,10 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
   const { isRawModeSupported } = useStdin();
   useInput(
     (input, key) => {
-      // Ctrl-C outside the build leaves at once: every answered step is already saved.
-      if (key.ctrl && input === 'c' && !(mode.kind === 'wizard' && mode.state.step === BUILD_STEP)) finish(130);
+      // Outside the steps Ctrl-C leaves at once (the steps handle it themselves: see WizardFlow).
+      if (key.ctrl && input === 'c') finish(130);
     },
-    { isActive: isRawModeSupported === true },
+    { isActive: isRawModeSupported === true && mode.kind !== 'wizard' },
   );
 
   switch (mode.kind) {
@@ -283,7 +283,8 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
 
   useInput(
     (input, key) => {
-      if (key.ctrl && input === 'c') return; // handled by the root
+      // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
+      if (key.ctrl && input === 'c') return onLeave(130);
       for (const action of keyToActions(input, key, state)) dispatch(action);
     },
     { isActive: isRawModeSupported === true && state.step !== BUILD_STEP },

@@ -45,7 +45,8 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
   };
   writeFileSync(join(projectDir, 'dudforge.json'), JSON.stringify(doc));
   const conf = join(base, 'conf');
-  const app = render(<WizardApp deps={defaultDeps({ confCwd: conf })} start={{ screen: 'resume', projectDir }} baseDir={base} onExit={() => {}} />);
+  const exits: number[] = [];
+  const app = render(<WizardApp deps={defaultDeps({ confCwd: conf })} start={{ screen: 'resume', projectDir }} baseDir={base} onExit={(c) => exits.push(c)} />);
   await waitFor(app, (f) => f.includes('7/8 Review'), 'Review');
   await press(app, KEY.enter);
   await waitFor(app, (f) => f.includes('8/8 Build') && usable.some((k) => f.includes(k.release!)), 'the board with kernel rows');
@@ -55,7 +56,8 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
   assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/);
   await press(app, 'n');
   assert.doesNotMatch(frame(app), /Cancel the build\?/);
-  await press(app, 'q');
+  await press(app, KEY.ctrlC);
+  assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/, 'Ctrl-C asks too');
   await press(app, 'y');
   const f = await waitFor(app, (x) => x.includes('7/8 Review'), 'back at Review', 30_000);
   assert.match(f, /cancelled/);
@@ -66,6 +68,9 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
   await delay(2000);
   assert.deepEqual(processesUnder(projectDir), []);
   const out = join(projectDir, 'out');
+  assert.deepEqual(exits, [], 'the wizard is still open');
+  await press(app, KEY.ctrlC);
+  assert.deepEqual(exits, [130], 'Ctrl-C outside the board leaves');
   const left = existsSync(out) ? readdirSync(out, { recursive: true }).map(String).filter((n) => /\.(iso|rpm)$/.test(n)) : [];
   assert.deepEqual(left, [], 'no RPM or ISO written by a cancelled build');
   app.unmount();
