@@ -11,7 +11,7 @@ import { isChoice, SIGNING_MODES, stepFields } from './form.js';
 import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
 import { BUILD_STEP, DONE_STEP, REVIEW_STEP } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
-import { absolutePath, projectDirOf, realFs, validateStep, type FsProbe } from './validate-step.js';
+import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
   name?: string;
@@ -108,7 +108,13 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
     const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
     return { ...state, error: problem, focus: index >= 0 ? index : state.focus };
   }
-  return withSave(goTo(state, state.step + 1), state.step + 1);
+  let next = goTo(state, state.step + 1);
+  if (state.step === 2) {
+    // Another source: the tree shown and its error belong to the old one (selection is re-checked on load).
+    const stale = state.tree && state.tree.root !== sourceRootOf(state);
+    next = { ...next, treeError: undefined, ...(stale ? { tree: undefined, expanded: [] } : {}) };
+  }
+  return withSave(next, state.step + 1);
 }
 
 function back(state: WizardState): WizardState {

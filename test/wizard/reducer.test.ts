@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, mkdirSync } from 'node:fs';
+import { rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateAnswers } from '../../src/answers/validate.js';
 import { wizardReducer, dirRows, type WizardAction } from '../../src/wizard/reducer.js';
@@ -146,6 +146,16 @@ describe('wizard reducer', () => {
     assert.equal(s.step, 4);
     assert.deepEqual(s.save?.doc.driverDirs, ['drivers/net/foo']);
     assert.equal(run(s, esc).step, 3);
+    // Back to step 2 and another source: the old tree is not offered under the new one.
+    const other = join(base, 'other');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'Makefile'), 'obj-m += other.o\n');
+    let t = run(s, esc, esc, { type: 'focus', delta: 1 }, clear, type(other), enter);
+    assert.equal(t.step, 3);
+    assert.equal(t.tree, undefined);
+    assert.match(run(t, enter).error!.message, /still being read/);
+    t = run(t, { type: 'tree-loaded', tree: loadDirTree(other) });
+    assert.deepEqual(t.selectedDirs, ['.'], 'the module directory itself is preselected');
   });
 
   test('step 4: defaults fill empty fields only; RPM rules apply', () => {
