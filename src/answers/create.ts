@@ -121,6 +121,8 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
     infoDir = join(projectDir, 'sources', opts.driverDirs[0]);
   }
 
+  // A module directory that carries its own probe file (as the sample does) needs it to build.
+  const probes = opts.probes ?? (existsSync(join(infoDir, 'dudforge.probes')) ? join(infoDir, 'dudforge.probes') : undefined);
   const info = readModuleInfoDefaults(infoDir);
   const name = opts.name ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
@@ -145,7 +147,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
       ...(opts.requires?.length ? { requires: opts.requires } : {}),
     },
     kernels: kernels.map((k) => ({ release: k.release as string, buildTree: k.path })),
-    ...(opts.probes ? { probes: storedPath(projectDir, opts.probes) } : {}),
+    ...(probes ? { probes: storedPath(projectDir, probes) } : {}),
     signing: opts.signing ? storeSigningPaths(projectDir, opts.signing) : { mode: 'none' },
     packaging: { ...DEFAULT_PACKAGING, ...opts.packaging },
     output: { dir: opts.outDir ? storedPath(projectDir, opts.outDir) : 'out', ...(opts.isoName ? { isoName: opts.isoName } : {}) },

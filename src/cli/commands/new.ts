@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { answersPath, saveAnswers } from '../../answers/io.js';
 import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
-import type { SigningAnswers, SourceSpec } from '../../answers/schema.js';
+import type { Answers, SigningAnswers, SourceSpec } from '../../answers/schema.js';
+import { discoverKernels, findKernel } from '../../kernel/discover.js';
 import { UserError } from '../../errors.js';
 import { parseSourceFlag } from '../../import/source-flag.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
@@ -95,6 +96,34 @@ export function newProjectOptionsFromFlags(projectDir: string, values: ParsedCom
   };
 }
 
+/**
+ * The flags of `dudforge new DIR` (without --yes) as answers that pre-fill the wizard's steps.
+ * Only what was given is set, so every other step keeps its defaults.
+ */
+export function prefillFromFlags(values: ParsedCommandArgs['values']): Partial<Answers> | undefined {
+  const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, stringOption(values, n)]).filter(([, v]) => v !== undefined));
+  const pkg = pick('name', 'version', 'release', 'vendor', 'license', 'summary', 'description', 'url');
+  const project = pick('vendor', 'author', 'email');
+  const sourceFlag = stringOption(values, 'source');
+  const kernels = listOption(values, 'kernel');
+  const prefill: Record<string, unknown> = {};
+  if (Object.keys(project).length) prefill.project = project;
+  if (Object.keys(pkg).length) prefill.package = pkg;
+  if (sourceFlag) {
+    const source = parseSourceFlag(sourceFlag);
+    prefill.source = source.kind === 'dir' ? { kind: 'dir', path: resolve(source.path) } : source;
+  }
+  if (listOption(values, 'driver-dir').length) prefill.driverDirs = listOption(values, 'driver-dir');
+  if (stringOption(values, 'probes')) prefill.probes = resolve(stringOption(values, 'probes') as string);
+  const signing = signingFromFlags(values);
+  if (signing) prefill.signing = signing;
+  if (kernels.length) {
+    const trees = discoverKernels(listOption(values, 'kernel-dir'));
+    prefill.kernels = kernels.map((release) => ({ release, buildTree: findKernel(trees, release)?.path ?? '' })).filter((k) => k.buildTree);
+  }
+  return Object.keys(prefill).length ? (prefill as Partial<Answers>) : undefined;
+}
+
 export const NEW_OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   force: { type: 'boolean' },
@@ -185,7 +214,7 @@ export const newCommand: Command = {
         throw new UserError('the wizard needs a terminal', 'give --yes with flags to create the project without questions (see `dudforge new --help`)');
       }
       const { runWizard } = await import('../../wizard/index.js');
-      return runWizard({ startDir: projectDir });
+      return runWizard({ startDir: projectDir, prefill: prefillFromFlags(values) });
     }
     const file = answersPath(projectDir);
     if (existsSync(file) && !boolOption(values, 'force')) {

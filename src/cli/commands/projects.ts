@@ -1,4 +1,5 @@
 import { listProjects, runWizard } from '../../wizard/index.js';
+import { stepHeader } from '../../wizard/steps.js';
 import type { Command } from '../command.js';
 import { boolOption } from '../command.js';
 import { UserError } from '../../errors.js';
@@ -21,7 +22,7 @@ export const projectsCommand: Command = {
       return 0;
     }
     for (const p of projects) {
-      process.stdout.write(`${p.name.padEnd(24)} step ${String(p.step).padEnd(2)} ${(p.lastResult ?? '').padEnd(12)} ${p.updatedAt}  ${p.dir}\n`);
+      process.stdout.write(`${p.name.padEnd(24)} ${stepHeader(p.step).padEnd(22)} ${(p.lastResult ?? '').padEnd(12)} ${p.updatedAt}  ${p.dir}\n`);
     }
     return 0;
   },
