@@ -26,7 +26,7 @@ export interface BuildCacheKeyParts {
 }
 
 /** Bump when the way modules are built changes, so old entries stop matching. */
-const CACHE_FORMAT = 'dudforge-build-cache-2';
+const CACHE_FORMAT = 'dudforge-build-cache-3';
 
 export function buildCacheKey(parts: BuildCacheKeyParts): string {
   return createHash('sha256').update(JSON.stringify([CACHE_FORMAT, parts])).digest('hex');

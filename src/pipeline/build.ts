@@ -113,7 +113,12 @@ async function buildOne(
     release,
     jobs,
     makeArgs: ctx.sources.makeArgs,
-    env: { KCFLAGS: cflags.join(' ') },
+    env: {
+      KCFLAGS: cflags.join(' '),
+      // Kbuild's switch for reproducible output: with it set, pahole encodes module BTF
+      // single-threaded (or with reproducible_build), so the .BTF section has a fixed order.
+      KBUILD_BUILD_TIMESTAMP: new Date(ctx.buildTime * 1000).toUTCString(),
+    },
     logFile,
     expectedObjects: ctx.sources.expectedObjects,
     signal: ctx.signal,
