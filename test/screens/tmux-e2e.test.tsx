@@ -107,8 +107,17 @@ test('tmux: wizard, kill, resume, finish; the ISO equals `dudforge build` of the
   assert.doesNotMatch(done, /7\/8 Review/, `the build stopped:\n${done}`);
   assert.match(done, /the driver disk is ready/, `the build failed:\n${done}`);
   assert.match(done, /inst\.dd=hd:LABEL=OEMDRV/);
-  await key('Enter');
-  await waitScreen(/EXIT=0/, 'exit code 0');
+  await waitScreen(/Enter quit/, 'the Done screen ready for keys');
+  // On a loaded machine the first key can arrive before the screen listens: try a few times.
+  for (let attempt = 1; ; attempt++) {
+    await key('Enter');
+    try {
+      await waitScreen(/EXIT=0/, 'exit code 0', 5_000);
+      break;
+    } catch (err) {
+      if (attempt === 4) throw err;
+    }
+  }
   tmux('kill-session', '-t', SESSION);
 
   const answers = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
