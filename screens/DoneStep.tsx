@@ -34,6 +34,19 @@ export function DoneStep({ result }: { result: BuildOutcome }) {
           ))}
         </Box>
       ) : null}
+      {result.probeTable ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Compatibility probes</Text>
+          {result.probeTable.split('\n').map((line, i) => (
+            <Text key={i}>{`  ${line}`}</Text>
+          ))}
+        </Box>
+      ) : null}
+      {(result.kabi ?? [])
+        .filter((k) => k.symbolsNotOnList.length)
+        .map((k) => (
+          <Text key={k.release} color="yellow">{`  kABI ${k.release}: not on the stablelist: ${k.symbolsNotOnList.join(', ')}`}</Text>
+        ))}
       {result.iso ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Using the disk</Text>

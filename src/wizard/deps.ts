@@ -109,7 +109,7 @@ export async function runBuildOutcome(opts: { answers: Partial<Answers>; project
     // Loaded on first build: the pipeline pulls in the whole engine, which the steps do not need.
     const { runPipeline } = await import('../pipeline/run.js');
     const r = await runPipeline({ answers, projectDir: opts.projectDir, reporter: opts.reporter, signal: opts.signal });
-    return { ok: r.ok, exitCode: r.exitCode, rpms: r.rpms, srpms: r.srpms, iso: r.iso, verify: r.verify ? { ok: r.verify.ok, problems: r.verify.problems } : undefined, failed: r.failed, signedModules: r.signedModules, certDer: r.certDer, cancelled: r.cancelled };
+    return { ok: r.ok, exitCode: r.exitCode, rpms: r.rpms, srpms: r.srpms, iso: r.iso, verify: r.verify ? { ok: r.verify.ok, problems: r.verify.problems } : undefined, failed: r.failed, signedModules: r.signedModules, certDer: r.certDer, cancelled: r.cancelled, probeTable: r.probeTable, kabi: r.kabi };
   } catch (err) {
     if (isUserError(err)) return { ok: false, exitCode: err.exitCode, rpms: [], failed: [], signedModules: false, error: err.hint ? `${err.message} — ${err.hint}` : err.message };
     throw err;

@@ -132,6 +132,10 @@ export interface BuildOutcome {
   signedModules: boolean;
   certDer?: string;
   cancelled?: boolean;
+  /** The compatibility probe results, probe × kernel, as a text table. */
+  probeTable?: string;
+  /** kABI: symbols the modules use that are not on the stablelist, per kernel. */
+  kabi?: { release: string; symbolsNotOnList: string[] }[];
   /** The build could not run at all (bad answers, missing tools): the message to show. */
   error?: string;
 }
