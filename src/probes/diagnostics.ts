@@ -70,8 +70,19 @@ export function collectProbeErrors(stderr: string, defines: Set<string>): { byPr
         unattributed.push(line);
       }
     } else if ((m = MACRO_NOTE.exec(line))) {
-      if (last && last.define === m[1] && last.error.headerLocation) {
-        // The header only holds the macro; the probe's line is where it went wrong.
+      if (last && defines.has(m[1]) && last.error.headerLocation) {
+        // The header only holds the macro; the probe's line is where it went wrong. In a
+        // batch the include chain printed last may belong to another probe: the probe whose
+        // line expanded the macro is the one the error belongs to.
+        if (last.define !== m[1]) {
+          const from = byProbe.get(last.define)!;
+          from.splice(from.indexOf(last.error), 1);
+          if (from.length === 0) byProbe.delete(last.define);
+          const to = byProbe.get(m[1]) ?? [];
+          to.push(last.error);
+          byProbe.set(m[1], to);
+          last = { define: m[1], error: last.error };
+        }
         last.error.line = Number(m[2]);
         last.error.column = m[3] ? Number(m[3]) : undefined;
         last.error.headerLocation = undefined;
@@ -119,4 +130,31 @@ export function formatProbeError(p: Probe, e: ProbeError): string {
   const where = p.source && fileLine ? `${p.source.file}:${fileLine}` : `probe ${p.define} line ${e.line}`;
   if (e.headerLocation) return `${where}: included ${e.headerLocation}: error: ${e.message}`;
   return `${where}${e.column ? `:${e.column}` : ''}: error: ${e.message}`;
+}
+
+/**
+ * Errors that stay inside the construct that caused them: the compiler looked a name or a type
+ * up and did not find what was asked for, and went on parsing in step. Only these are believed
+ * when they come from a batch (batch.ts); any other error (syntax, a clash inside a kernel
+ * header, a message not listed here) may have been caused by a neighbour, so its probe is
+ * compiled again on its own.
+ */
+const ISOLATED = [
+  /^'[^']+' undeclared /,
+  /^implicit declaration of function /,
+  /has no member named /,
+  /^macro "[^"]+" (requires|passed) \d+ arguments?, but (only )?\d+ given$/,
+  /^too (many|few) arguments to function /,
+  /^unknown type name /,
+  /^invalid application of 'sizeof' to incomplete type /,
+  /^invalid use of undefined type /,
+  /^dereferencing pointer to incomplete type /,
+  /^storage size of '[^']+' isn't known$/,
+  /^incompatible type for argument \d+ of /,
+  /from incompatible pointer type /,
+  /\[-Werror=(incompatible-pointer-types|int-conversion|implicit-function-declaration|discarded-qualifiers|discarded-array-qualifiers)\]$/,
+];
+
+export function isIsolatedError(e: ProbeError): boolean {
+  return !e.headerLocation && ISOLATED.some((re) => re.test(e.message));
 }

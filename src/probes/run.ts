@@ -1,13 +1,13 @@
 /**
  * runProbes: answer every probe for every kernel. Cached answers are reused; the rest of one
- * kernel is compiled in one make (make.ts); kernels run side by side under the job budget.
+ * kernel is compiled in batches and single modules, one make per round (rounds.ts); kernels
+ * run side by side under the job budget.
  */
-import { UserError } from '../errors.js';
 import type { PipelineEvent } from '../pipeline/events.js';
 import { readCachedAnswer, writeCachedAnswer, type CachedAnswer } from './cache.js';
-import { classifyFailure, collectProbeErrors, formatProbeError } from './diagnostics.js';
+import { formatProbeError } from './diagnostics.js';
 import { renderCompatHeader } from './header.js';
-import { compileProbes } from './make.js';
+import { answerByCompiling } from './rounds.js';
 import { readProbeFile, validateProbes } from './parse.js';
 import { readExports } from './symvers.js';
 import type { Probe, ProbeKernel, ProbeKernelRun, ProbeResult, ProbeRun, RunProbesOptions } from './types.js';
@@ -32,43 +32,6 @@ function answerExports(kernel: ProbeKernel, probes: Probe[]): Map<string, Answer
     }
     const e = exports.get(p.subject);
     answers.set(p.define, e ? { value: true } : { value: false, reason: `${p.subject} is not exported (not in Module.symvers)` });
-  }
-  return answers;
-}
-
-async function answerByCompiling(
-  kernel: ProbeKernel,
-  probes: Probe[],
-  jobs: number,
-  signal: AbortSignal | undefined,
-  emit: (e: PipelineEvent) => void,
-): Promise<Map<string, Answer>> {
-  const answers = new Map<string, Answer>();
-  const made = await compileProbes(kernel, probes, jobs, signal, emit);
-  const { byProbe, unattributed } = collectProbeErrors(made.stderr, new Set(probes.map((p) => p.define)));
-  const failed = probes.filter((p) => !made.compiled.has(p.define));
-  const silent = failed.filter((p) => !byProbe.get(p.define)?.length);
-  if (silent.length > 0 && silent.length === failed.length && made.compiled.size === 0) {
-    // Nothing compiled and no probe got a compiler message: make itself failed (no compiler,
-    // a broken build tree), which says nothing about the probes.
-    const excerpt = (unattributed.length ? unattributed : made.stderr.split('\n').filter(Boolean)).slice(0, 8).join('\n');
-    throw new UserError(
-      `probing kernel ${kernel.release}: make in ${kernel.buildTree} compiled nothing (exit ${made.exitCode})`,
-      `make said:\n${excerpt || '(no output)'}\nCheck that the build tree is complete and its compiler is installed.`,
-      1,
-    );
-  }
-  for (const p of probes) {
-    if (made.compiled.has(p.define)) {
-      answers.set(p.define, { value: true });
-      continue;
-    }
-    const errors = byProbe.get(p.define) ?? [];
-    if (errors.length === 0) {
-      answers.set(p.define, { value: 'broken', reason: `no .o and no compiler message for this probe; make said: ${unattributed[0] ?? made.stderr.split('\n').find(Boolean) ?? 'nothing'}` });
-    } else {
-      answers.set(p.define, { value: classifyFailure(p, errors), errors: errors.slice(0, 3) });
-    }
   }
   return answers;
 }

@@ -1,0 +1,147 @@
+/**
+ * Batches: several probes in ONE translation unit, so the kernel headers they share are parsed
+ * once instead of once per probe (that parsing is nearly all of a probe's cost). A batch only
+ * ever speeds an answer up; it never decides one the probe's own module could decide otherwise:
+ *
+ *  - yes only from a batch that compiled with no error at all (after an error the compiler
+ *    skips its later passes, whose errors — __attribute__((error)) checks, -Werror=return-type
+ *    — would be missed), and only for a probe that saw exactly its own headers there
+ *    (closure.ts): the headers of every probe before it are within its own closure;
+ *  - no/broken only from errors that stay in their construct (diagnostics.ts isIsolatedError),
+ *    in a probe that saw exactly its own headers, with nothing before it in the unit that
+ *    could have put the parser out of step (every earlier error isolated as well);
+ *  - everything else is compiled again: the probes without an error in a batch of their own,
+ *    the others each in its own module (make.ts), which decides exactly as before batching.
+ *
+ * Each probe's text sits in a region file of its own (source.ts probeRegion), so a comment,
+ * string, macro call or #if it leaves open ends with that file. Probes whose C text could still
+ * reach their neighbours — a preprocessor line or _Pragma (macros and pragmas outlive a file),
+ * unbalanced brackets (the rest of the unit would sit inside them) — never join a batch. File
+ * scope definitions (`global` lines) are seen by every later probe, so a probe with them is put
+ * last, at most one per batch.
+ */
+import { classifyFailure, isIsolatedError, type ProbeError } from './diagnostics.js';
+import { MISSING_HEADER, probeHeaders } from './source.js';
+import type { Probe } from './types.js';
+
+export interface BatchAnswer {
+  value: boolean | 'broken';
+  errors?: ProbeError[];
+}
+
+/** Brackets balanced and properly nested, outside literals and comments; no open comment. */
+export function balancedC(text: string): boolean {
+  const stack: string[] = [];
+  const close: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) return false;
+      i = j;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return false;
+      i = end + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      return stack.length === 0; // the rest of the line is a comment
+    } else if ('([{'.includes(c)) stack.push(c);
+    else if (c in close) {
+      if (stack.pop() !== close[c]) return false;
+    }
+  }
+  return stack.length === 0;
+}
+
+/** The probe's own C text (what the user wrote), line by line, per place it goes. */
+function userText(p: Probe): string[][] {
+  return [p.globals, p.body, p.kind === 'call' ? [p.subject] : []].filter((x) => x.length > 0);
+}
+
+/** Whether a probe may share a translation unit with others (see the top of this file). */
+export function batchable(p: Probe): boolean {
+  if (p.kind === 'export') return false;
+  for (const lines of userText(p)) {
+    for (const l of lines) {
+      if (/^\s*#/.test(l) || /\b_Pragma\b|\\\s*$|\?\?/.test(l)) return false;
+      // Every line on its own: the generated #line between two lines would land inside an
+      // expression left open across them.
+      if (!balancedC(l)) return false;
+    }
+  }
+  return true;
+}
+
+export function hasFileScopeText(p: Probe): boolean {
+  return p.globals.length > 0;
+}
+
+/**
+ * The order of probes in one batch: those with file scope text go last (a batch takes at most
+ * one of them; the rest are returned as `left`). Otherwise by `size` (of the closure, when it
+ * can be known), then by how many headers a probe names, so that small-closure probes come
+ * first and more of them see exactly their own headers.
+ */
+export function orderBatch(probes: Probe[], size: (p: Probe) => number): { order: Probe[]; left: Probe[] } {
+  const plain = probes.filter((p) => !hasFileScopeText(p));
+  const withGlobals = probes.filter(hasFileScopeText);
+  plain.sort((a, b) => size(a) - size(b) || probeHeaders(a).length - probeHeaders(b).length || (a.define < b.define ? -1 : 1));
+  return { order: [...plain, ...withGlobals.slice(0, 1)], left: withGlobals.slice(1) };
+}
+
+/** How one batch came out, read from its make (make.ts) and the compiler's messages. */
+export interface BatchOutcome {
+  /** The batch's object was produced: the unit compiled with no error. */
+  compiled: boolean;
+  /** Compiler errors per probe define (from the whole make's stderr). */
+  byProbe: Map<string, ProbeError[]>;
+  /** The make had error lines that name no probe: nothing in it can be trusted to be isolated. */
+  stray: boolean;
+}
+
+export interface BatchVerdict {
+  answers: Map<string, BatchAnswer>;
+  /** No error, but the unit was not clean or the probe saw more than its own headers. */
+  confirm: Probe[];
+  /** Errors that stay in the probe, but it saw more than its own headers. */
+  verify: Probe[];
+  /** Errors that may come from a neighbour: the probe is compiled on its own. */
+  alone: Probe[];
+}
+
+const MISSING = new RegExp(`^#error ${MISSING_HEADER} (\\S+)$`);
+
+/**
+ * Decide what a batch says about each of its probes, in their order in the unit; `exact[k]`
+ * says whether the k-th probe saw exactly its own headers (closure.ts exactPositions).
+ */
+export function judgeBatch(order: Probe[], outcome: BatchOutcome, exact: boolean[]): BatchVerdict {
+  const verdict: BatchVerdict = { answers: new Map(), confirm: [], verify: [], alone: [] };
+  let inStep = !outcome.stray;
+  order.forEach((p, k) => {
+    const errors = outcome.byProbe.get(p.define) ?? [];
+    if (errors.length === 0) {
+      if (outcome.compiled && exact[k]) verdict.answers.set(p.define, { value: true });
+      else verdict.confirm.push(p);
+      return;
+    }
+    const missing = MISSING.exec(errors[0].message);
+    if (missing) {
+      // __has_include said no: the probe's own module would stop with a fatal error at that
+      // include, if it is the first one it includes; the region compiled nothing after it.
+      const first = probeHeaders(p)[0];
+      if (errors.length === 1 && first.header === missing[1] && first.line === errors[0].line) {
+        const e: ProbeError = { line: errors[0].line, column: 10, message: `${missing[1]}: No such file or directory` };
+        verdict.answers.set(p.define, { value: classifyFailure(p, [e]), errors: [e] });
+      } else verdict.alone.push(p);
+      return;
+    }
+    const isolated = errors.every(isIsolatedError);
+    if (isolated && inStep && exact[k]) verdict.answers.set(p.define, { value: classifyFailure(p, errors), errors: errors.slice(0, 3) });
+    else if (isolated && inStep) verdict.verify.push(p);
+    else verdict.alone.push(p);
+    if (!isolated) inStep = false;
+  });
+  return verdict;
+}

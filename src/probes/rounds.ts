@@ -1,0 +1,155 @@
+/**
+ * Answering the uncached probes of one kernel by compiling, in at most three makes:
+ *
+ *  1. every batchable probe in one batch (batch.ts), the others each on its own, and the
+ *     closures of the headers not yet known (closure.ts);
+ *  2. what the first batch could not decide: the probes without an error in exact batches
+ *     (chains of nested closures, so every probe sees exactly its own headers), the probes
+ *     whose isolated errors came where they saw more than their own headers likewise, and the
+ *     probes whose errors may come from a neighbour each on its own;
+ *  3. whatever is still open, each on its own.
+ *
+ * A probe compiled on its own is decided exactly as before batching existed.
+ */
+import { UserError } from '../errors.js';
+import type { PipelineEvent } from '../pipeline/events.js';
+import { batchable, hasFileScopeText, judgeBatch, orderBatch } from './batch.js';
+import { ClosureReader, exactPositions, parseOpened, parseTreeFlags, planChains } from './closure.js';
+import { classifyFailure, collectProbeErrors, type ProbeError } from './diagnostics.js';
+import { compileRound, type ProbeRound, type ProbeRoundResult } from './make.js';
+import { probeHeaders } from './source.js';
+import type { Probe, ProbeKernel } from './types.js';
+
+export interface Answer {
+  value: boolean | 'broken';
+  errors?: ProbeError[];
+  reason?: string;
+}
+
+interface RoundContext {
+  kernel: ProbeKernel;
+  defines: Set<string>;
+  jobs: number;
+  signal: AbortSignal | undefined;
+  emit: (e: PipelineEvent) => void;
+  progress: { compiled: number; expected: number };
+}
+
+async function run(ctx: RoundContext, round: ProbeRound, n: number) {
+  const sizes = round.batches.map((b) => b.length).join('+');
+  ctx.emit({ type: 'info', message: `probes for ${ctx.kernel.release}, round ${n}: ${round.batches.length ? `batches of ${sizes}, ` : ''}${round.single.length} alone` });
+  const made = await compileRound(ctx.kernel, round, ctx.jobs, ctx.signal, ctx.emit, ctx.progress);
+  return { made, ...collectProbeErrors(made.stderr, ctx.defines) };
+}
+
+/** The answers of the probes compiled each on its own (as the engine always decided them). */
+function decideSingles(single: Probe[], made: ProbeRoundResult, byProbe: Map<string, ProbeError[]>, unattributed: string[], answers: Map<string, Answer>): void {
+  for (const p of single) {
+    if (made.compiled.has(p.define)) {
+      answers.set(p.define, { value: true });
+      continue;
+    }
+    const errors = byProbe.get(p.define) ?? [];
+    if (errors.length === 0) {
+      answers.set(p.define, { value: 'broken', reason: `no .o and no compiler message for this probe; make said: ${unattributed[0] ?? made.stderr.split('\n').find(Boolean) ?? 'nothing'}` });
+    } else {
+      answers.set(p.define, { value: classifyFailure(p, errors), errors: errors.slice(0, 3) });
+    }
+  }
+}
+
+/** Nothing compiled and no probe got a compiler message: make itself failed (no compiler, a broken build tree), which says nothing about the probes. */
+function assertMakeWorked(kernel: ProbeKernel, made: ProbeRoundResult, byProbe: Map<string, ProbeError[]>, unattributed: string[]): void {
+  if (made.objects > 0 || byProbe.size > 0) return;
+  const excerpt = (unattributed.length ? unattributed : made.stderr.split('\n').filter(Boolean)).slice(0, 8).join('\n');
+  throw new UserError(
+    `probing kernel ${kernel.release}: make in ${kernel.buildTree} compiled nothing (exit ${made.exitCode})`,
+    `make said:\n${excerpt || '(no output)'}\nCheck that the build tree is complete and its compiler is installed.`,
+    1,
+  );
+}
+
+/** Exact batches for `probes`: chains of two or more; the rest (and file-scope text) alone. */
+function exactBatches(probes: Probe[], reader: ClosureReader | undefined): { batches: Probe[][]; single: Probe[] } {
+  if (!reader) return { batches: [], single: probes };
+  const batches: Probe[][] = [];
+  const single = probes.filter(hasFileScopeText);
+  for (const chain of planChains(probes.filter((p) => !hasFileScopeText(p)), reader)) {
+    if (chain.length >= 2) batches.push(chain);
+    else single.push(...chain);
+  }
+  return { batches, single };
+}
+
+/** What each batch of a round says, and the probes it leaves open. */
+function judgeRound(
+  round: ProbeRound,
+  r: Awaited<ReturnType<typeof run>>,
+  reader: ClosureReader | undefined,
+  answers: Map<string, Answer>,
+): { confirm: Probe[]; verify: Probe[]; alone: Probe[] } {
+  const open = { confirm: [] as Probe[], verify: [] as Probe[], alone: [] as Probe[] };
+  const seen = reader ? parseOpened(r.made.stderr, reader.flags.cwd) : undefined;
+  if (seen) reader!.addSeen(seen.edges);
+  const opened = seen?.byBatch;
+  round.batches.forEach((batch, i) => {
+    const exact = exactPositions(batch, opened?.get(i), reader);
+    const v = judgeBatch(batch, { compiled: r.made.batchesCompiled.has(i), byProbe: r.byProbe, stray: r.unattributed.length > 0 }, exact);
+    v.answers.forEach((a, d) => answers.set(d, a));
+    open.confirm.push(...v.confirm);
+    open.verify.push(...v.verify);
+    open.alone.push(...v.alone);
+  });
+  return open;
+}
+
+export async function answerByCompiling(
+  kernel: ProbeKernel,
+  probes: Probe[],
+  jobs: number,
+  signal: AbortSignal | undefined,
+  emit: (e: PipelineEvent) => void,
+): Promise<Map<string, Answer>> {
+  const answers = new Map<string, Answer>();
+  const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, signal, emit, progress: { compiled: 0, expected: 0 } };
+  // Probes with file scope text beyond the first one stay out of the batch (batch.ts).
+  const { order } = orderBatch(probes.filter(batchable), (p) => probeHeaders(p).length);
+  const batched = order.length >= 2 ? order : [];
+  const first: ProbeRound = { single: probes.filter((p) => !batched.includes(p)), batches: batched.length ? [batched] : [], flags: batched.length > 0 };
+
+  // Round 1.
+  const r1 = await run(ctx, first, 1);
+  assertMakeWorked(kernel, r1.made, r1.byProbe, r1.unattributed);
+  decideSingles(first.single, r1.made, r1.byProbe, r1.unattributed, answers);
+  if (!batched.length) return answers;
+  const reader = r1.made.cflags ? new ClosureReader(parseTreeFlags(kernel.buildTree, r1.made.cflags)) : undefined;
+  const v1 = judgeRound(first, r1, reader, answers);
+  emit({ type: 'info', message: `probes for ${kernel.release}, round 1 batch ${r1.made.batchesCompiled.has(0) ? 'clean' : 'with errors'}: ${answers.size - first.single.length} decided, ${v1.confirm.length} to confirm, ${v1.verify.length} to verify, ${v1.alone.length} alone` });
+
+  // Round 2: exact batches for what had no error or only isolated ones; the rest alone.
+  const confirm = exactBatches(v1.confirm, reader);
+  const verify = exactBatches(v1.verify, reader);
+  const second: ProbeRound = { single: [...v1.alone, ...confirm.single, ...verify.single], batches: [...confirm.batches, ...verify.batches] };
+  if (second.single.length + second.batches.length === 0) return answers;
+  const r2 = await run(ctx, second, 2);
+  decideSingles(second.single, r2.made, r2.byProbe, r2.unattributed, answers);
+  const v2 = judgeRound(second, r2, reader, answers);
+  const open = [...v2.confirm, ...v2.verify, ...v2.alone];
+
+  // Round 3: each on its own.
+  if (open.length === 0) return answers;
+  const third: ProbeRound = { single: open, batches: [] };
+  const r3 = await run(ctx, third, 3);
+  decideSingles(third.single, r3.made, r3.byProbe, r3.unattributed, answers);
+  return answers;
+}
+
+/** Every probe in a module of its own, in one make: the answers batching must agree with. */
+export async function answerEachAlone(kernel: ProbeKernel, probes: Probe[], jobs: number, signal?: AbortSignal): Promise<Map<string, Answer>> {
+  const answers = new Map<string, Answer>();
+  const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, signal, emit: () => {}, progress: { compiled: 0, expected: 0 } };
+  const r = await run(ctx, { single: probes, batches: [] }, 1);
+  assertMakeWorked(kernel, r.made, r.byProbe, r.unattributed);
+  decideSingles(probes, r.made, r.byProbe, r.unattributed, answers);
+  return answers;
+}
