@@ -21,7 +21,7 @@
  * last, at most one per batch.
  */
 import { classifyFailure, isIsolatedError, type ProbeError } from './diagnostics.js';
-import { MISSING_HEADER, probeHeaders } from './source.js';
+import { MISSING_HEADER, probeHeaders, symbolInFunction } from './source.js';
 import type { Probe } from './types.js';
 
 export interface BatchAnswer {
@@ -113,19 +113,44 @@ export interface BatchVerdict {
 const MISSING = new RegExp(`^#error ${MISSING_HEADER} (\\S+)$`);
 
 /**
+ * Probes whose question the compiler answers entirely while parsing: no code of theirs is
+ * generated, so a batch that stopped after parsing (it had errors elsewhere) still saw every
+ * error they would give. Calls and code can hit errors only code generation reports
+ * (__attribute__((error)) checks such as BUILD_BUG_ON, -Werror=return-type); setup lines can
+ * hold anything.
+ */
+export function parsedOnly(p: Probe): boolean {
+  if (p.globals.length || p.body.length) return false;
+  return p.kind === 'type' || p.kind === 'member' || p.kind === 'header' || (p.kind === 'symbol' && symbolInFunction(p));
+}
+
+/** A symbol asked inside the probe function (source.ts): the message as its own module gives it. */
+function fileScopeWording(p: Probe, errors: ProbeError[]): ProbeError[] {
+  if (!symbolInFunction(p)) return errors;
+  return errors.map((e) => (e.line === 1 ? { ...e, message: e.message.replace(/^('[^']+' undeclared) \(first use in this function\)/, '$1 here (not in a function)') } : e));
+}
+
+/**
  * Decide what a batch says about each of its probes, in their order in the unit; `exact[k]`
  * says whether the k-th probe saw exactly its own headers (closure.ts exactPositions).
  */
 export function judgeBatch(order: Probe[], outcome: BatchOutcome, exact: boolean[]): BatchVerdict {
   const verdict: BatchVerdict = { answers: new Map(), confirm: [], verify: [], alone: [] };
   let inStep = !outcome.stray;
+  // gcc reports a name undeclared at file scope once per unit, then accepts it everywhere.
+  let silencedNames = false;
   order.forEach((p, k) => {
-    const errors = outcome.byProbe.get(p.define) ?? [];
-    if (errors.length === 0) {
-      if (outcome.compiled && exact[k]) verdict.answers.set(p.define, { value: true });
+    const found = outcome.byProbe.get(p.define) ?? [];
+    if (found.length === 0) {
+      // Yes from a unit with errors elsewhere only for what parsing alone decides, and only
+      // when everything before it parsed in step.
+      const parsedClean = !outcome.compiled && parsedOnly(p) && inStep && !silencedNames;
+      if ((outcome.compiled || parsedClean) && exact[k]) verdict.answers.set(p.define, { value: true });
       else verdict.confirm.push(p);
       return;
     }
+    if (found.some((e) => /undeclared here \(not in a function\)/.test(e.message))) silencedNames = true;
+    const errors = fileScopeWording(p, found);
     const missing = MISSING.exec(errors[0].message);
     if (missing) {
       // __has_include said no: the probe's own module would stop with a fatal error at that

@@ -17,7 +17,7 @@
  * Premise (the one the kernel's own build rests on): a header pulls in the same headers
  * whatever was included before it.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { probeHeaders } from './source.js';
 import type { Probe } from './types.js';
@@ -46,6 +46,27 @@ export function parseTreeFlags(buildTree: string, cflags: string): TreeFlags {
     // no autoconf.h: CONFIG_ tests stay unknown
   }
   return { cwd, includeDirs, config };
+}
+
+/**
+ * Kbuild's include list as the kernel's Makefile builds it (LINUXINCLUDE), guessed from the
+ * tree's layout before any make ran. Only used to ORDER a first batch; whether a probe was
+ * exact is always checked with the flags make really used.
+ */
+export function guessTreeFlags(buildTree: string): TreeFlags | undefined {
+  try {
+    const obj = realpathSync(buildTree);
+    const src = /^include\s+(\S+)\/Makefile\s*$/m.exec(readFileSync(join(obj, 'Makefile'), 'utf8'))?.[1] ?? obj;
+    const arch = readdirSync(join(obj, 'arch')).find((a) => existsSync(join(obj, 'arch', a, 'include', 'generated')));
+    if (!arch) return undefined;
+    const dirs = [
+      `${src}/arch/${arch}/include`, `${obj}/arch/${arch}/include/generated`, `${src}/include`, `${obj}/include`,
+      `${src}/arch/${arch}/include/uapi`, `${obj}/arch/${arch}/include/generated/uapi`, `${src}/include/uapi`, `${obj}/include/generated/uapi`,
+    ];
+    return parseTreeFlags(buildTree, dirs.map((d) => `-I${d}`).join(' '));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text without comments, with continued lines joined, as lines. */

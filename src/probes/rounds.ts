@@ -13,8 +13,8 @@
  */
 import { UserError } from '../errors.js';
 import type { PipelineEvent } from '../pipeline/events.js';
-import { batchable, hasFileScopeText, judgeBatch, orderBatch } from './batch.js';
-import { ClosureReader, exactPositions, parseOpened, parseTreeFlags, planChains } from './closure.js';
+import { batchable, hasFileScopeText, judgeBatch, orderBatch, parsedOnly } from './batch.js';
+import { ClosureReader, exactPositions, guessTreeFlags, parseOpened, parseTreeFlags, planChains } from './closure.js';
 import { classifyFailure, collectProbeErrors, type ProbeError } from './diagnostics.js';
 import { compileRound, type ProbeRound, type ProbeRoundResult } from './make.js';
 import { probeHeaders } from './source.js';
@@ -112,19 +112,26 @@ export async function answerByCompiling(
 ): Promise<Map<string, Answer>> {
   const answers = new Map<string, Answer>();
   const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, signal, emit, progress: { compiled: 0, expected: 0 } };
-  // Probes with file scope text beyond the first one stay out of the batch (batch.ts).
-  const { order } = orderBatch(probes.filter(batchable), (p) => probeHeaders(p).length);
-  const batched = order.length >= 2 ? order : [];
-  const first: ProbeRound = { single: probes.filter((p) => !batched.includes(p)), batches: batched.length ? [batched] : [], flags: batched.length > 0 };
+  // Round 1: the probes that parsing alone decides, in chains of nested closures (as far as
+  // the tree's layout lets us guess them before make ran; -H checks it afterwards) so each one
+  // is decided even where its batch had errors; calls, code and setup lines on their own, as
+  // a batch with errors could not say yes for them anyway.
+  const guess = guessTreeFlags(kernel.buildTree);
+  const guessed = guess ? new ClosureReader(guess) : undefined;
+  const parsed = probes.filter((p) => batchable(p) && parsedOnly(p));
+  const chains = guessed ? planChains(parsed, guessed) : [orderBatch(parsed, (p) => probeHeaders(p).length).order];
+  const batches = chains.filter((c) => c.length >= 2);
+  const batched = new Set(batches.flat());
+  const first: ProbeRound = { single: probes.filter((p) => !batched.has(p)), batches, flags: batches.length > 0 };
 
   // Round 1.
   const r1 = await run(ctx, first, 1);
   assertMakeWorked(kernel, r1.made, r1.byProbe, r1.unattributed);
   decideSingles(first.single, r1.made, r1.byProbe, r1.unattributed, answers);
-  if (!batched.length) return answers;
+  if (!batches.length) return answers;
   const reader = r1.made.cflags ? new ClosureReader(parseTreeFlags(kernel.buildTree, r1.made.cflags)) : undefined;
   const v1 = judgeRound(first, r1, reader, answers);
-  emit({ type: 'info', message: `probes for ${kernel.release}, round 1 batch ${r1.made.batchesCompiled.has(0) ? 'clean' : 'with errors'}: ${answers.size - first.single.length} decided, ${v1.confirm.length} to confirm, ${v1.verify.length} to verify, ${v1.alone.length} alone` });
+  emit({ type: 'info', message: `probes for ${kernel.release}, round 1 batches: ${answers.size - first.single.length} decided, ${v1.confirm.length} to confirm, ${v1.verify.length} to verify, ${v1.alone.length} alone` });
 
   // Round 2: exact batches for what had no error or only isolated ones; the rest alone.
   const confirm = exactBatches(v1.confirm, reader);

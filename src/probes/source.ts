@@ -106,9 +106,22 @@ export function probeHeaders(p: Probe): { header: string; line: number }[] {
 }
 
 /** Everything after the includes: globals, file-scope construct, the probe function. */
+/**
+ * A symbol probe without setup lines asks its question inside the probe function when it is
+ * part of a batch: gcc reports an identifier undeclared at file scope once per translation
+ * unit and then accepts every later use of it, even in other probes' functions; inside a
+ * function the report is once per function, and every probe has its own. __typeof__ means the
+ * same in both places. The message says "(first use in this function)" there instead of
+ * "here (not in a function)"; batch.ts puts the file scope wording back.
+ */
+export function symbolInFunction(p: Probe): boolean {
+  return p.kind === 'symbol' && p.globals.length === 0 && p.body.length === 0;
+}
+
 function probeCode(p: Probe, id: string, put: (k: number, ...text: string[]) => void): void {
   const lineOf = lineFinder(p);
-  const { fileScope, inFunction } = construct(p, id);
+  let { fileScope, inFunction } = construct(p, id);
+  if (id !== '' && symbolInFunction(p)) [fileScope, inFunction] = [[], fileScope];
   p.globals.forEach((g, i) => put(lineOf('global', i), g));
   put(1, ...fileScope, `void dudforge_probe${id}(void);`, `void dudforge_probe${id}(void)`, '{');
   p.body.forEach((b, i) => put(lineOf('body', i), b));
