@@ -73,7 +73,7 @@ function dudforgeContenders(cli: string, project: string, suffix: '' | '-alt', l
 }
 
 /** Everything a workload's contenders need, made once (untimed). */
-export async function prepareWorkload(w: Workload, workDir: string): Promise<Contender[]> {
+export async function prepareWorkload(w: Workload, workDir: string, opts: { dkms?: boolean } = {}): Promise<Contender[]> {
   mkdirSync(workDir, { recursive: true });
   const project = join(workDir, 'project');
   await createProject(BENCH_CLI, w, project);
@@ -92,7 +92,8 @@ export async function prepareWorkload(w: Workload, workDir: string): Promise<Con
   }
 
   const contenders: Contender[] = [rawFloor(w, join(workDir, 'raw'), compatDirFor)];
-  const dkms = await dkmsContender(w, compatDirFor);
+  // DKMS only builds for kernels it finds at /lib/modules/<release>/build.
+  const dkms = opts.dkms === false ? undefined : await dkmsContender(w, compatDirFor);
   if (dkms) contenders.push(dkms);
   contenders.push(full, cached);
   if (ALT_CLI) {

@@ -49,16 +49,20 @@ async function runWorkload(w: Workload, workDir: string, rounds: number): Promis
 
 function table(rows: Row[]): string {
   const out = [
-    '| workload | contender | wall s (median) | CPU s (median) | dudforge peak RSS MiB | wall ÷ raw | wall s, every round |',
-    '|---|---|---:|---:|---:|---:|---|',
+    '| workload | contender | wall s (median) | CPU s (median) | dudforge peak RSS MiB | wall ÷ raw | same-round wall ÷ raw | CPU ÷ raw | wall s, every round |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     const raw = rows.find((r) => r.workload === row.workload && r.contender.name === 'raw');
     const wall = median(row.samples.map((s) => s.wall));
     const rawWall = raw ? median(raw.samples.map((s) => s.wall)) : NaN;
+    const cpu = median(row.samples.map((s) => s.cpu));
+    const rawCpu = raw ? median(raw.samples.map((s) => s.cpu)) : NaN;
+    // Each round's ratio to the raw run of the same round: load drifts less within a round.
+    const paired = raw ? median(row.samples.map((s, i) => s.wall / (raw.samples[i]?.wall ?? NaN))) : NaN;
     const rss = row.samples.every((s) => s.rss !== undefined) ? Math.max(...row.samples.map((s) => s.rss as number)) : undefined;
     out.push(
-      `| ${row.workload.label} | ${row.contender.label} | ${fmt(wall)} | ${fmt(median(row.samples.map((s) => s.cpu)))} | ${fmt(rss, 0)} | ${fmt(wall / rawWall)} | ${row.samples.map((s) => fmt(s.wall, 1)).join(', ')} |`,
+      `| ${row.workload.label} | ${row.contender.label} | ${fmt(wall)} | ${fmt(cpu)} | ${fmt(rss, 0)} | ${fmt(wall / rawWall)} | ${fmt(paired)} | ${fmt(cpu / rawCpu)} | ${row.samples.map((s) => fmt(s.wall, 1)).join(', ')} |`,
     );
   }
   return out.join('\n');
@@ -101,16 +105,30 @@ async function main(): Promise<void> {
     const kernelSets = installed.length > 1 ? [installed.slice(0, 1), installed] : [installed];
 
     const rows: Row[] = [];
+    let eight: Row[] = [];
+    let writers: WriterResult[] = [];
+    let zlibLevels: string[] = [];
+    // The report is rewritten after every stage, so a late failure keeps what was measured.
+    const save = async (): Promise<string> => {
+      const report = await render({ rows, eight, writers, zlibLevels, installed, rounds, files, loadBefore, minutes: (Date.now() - started) / 60000 });
+      const dir = join(packageRoot, 'docs', 'bench', 'results');
+      mkdirSync(dir, { recursive: true });
+      const target = join(dir, `${new Date().toISOString().slice(0, 10)}.md`);
+      writeFileSync(`${target}.tmp`, report);
+      renameSync(`${target}.tmp`, target);
+      log(`wrote ${target}`);
+      return report;
+    };
     for (const d of drivers) {
       for (const ks of kernelSets) {
         const w: Workload = { id: `${d.id}-${ks.length}`, label: `${d.label} × ${ks.length} kernel${ks.length > 1 ? 's' : ''}`, driverDir: d.dir, modules: d.modules, probes: d.probes, kernels: ks };
         rows.push(...(await runWorkload(w, join(work, w.id), rounds)));
+        await save();
       }
     }
 
     // 8 kernels: the installed trees and copies of them under other release names (see
     // kernel-copies.ts); every one is a real Kbuild run. One full and one cached build.
-    let eight: Row[] = [];
     if (!values['no-eight']) {
       const copies: BenchKernel[] = [];
       for (let i = 0; installed.length + copies.length < 8; i++) {
@@ -121,31 +139,27 @@ async function main(): Promise<void> {
       const kernels = [...installed, ...copies];
       const w: Workload = { id: 'synthetic-8', label: `synthetic (${files} files) × ${kernels.length} kernels (${copies.length} are copies)`, driverDir: synthDir, modules: [SYNTH_MODULE], kernels };
       log(`${w.label}: preparing`);
-      const contenders = (await prepareWorkload(w, join(work, w.id))).filter((c) => c.name !== 'raw' && c.name !== 'dkms');
-      eight = [];
-      for (const c of contenders) {
-        const s = await c.run();
-        log(`${w.label}: ${c.name} ${fmt(s.wall)} s wall, ${fmt(s.rss, 0)} MiB`);
-        eight.push({ workload: w, contender: c, samples: [s] });
+      try {
+        const contenders = (await prepareWorkload(w, join(work, w.id), { dkms: false })).filter((c) => c.name !== 'raw' && c.name !== 'dkms');
+        for (const c of contenders) {
+          const s = await c.run();
+          log(`${w.label}: ${c.name} ${fmt(s.wall)} s wall, ${fmt(s.rss, 0)} MiB`);
+          eight.push({ workload: w, contender: c, samples: [s] });
+        }
+      } catch (err) {
+        log(`${w.label} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
+      await save();
     }
 
-    let writers: WriterResult[] = [];
-    let zlibLevels: string[] = [];
     if (!values['no-writers']) {
       log('writers');
       writers = [await benchRpmWriter(installed.map((k) => k.buildTree), undefined, rounds), await benchIsoWriter(work, rounds)];
       zlibLevels = gzipLevels(installed.map((k) => k.buildTree), undefined);
     }
 
-    const report = await render({ rows, eight, writers, zlibLevels, installed, rounds, files, loadBefore, minutes: (Date.now() - started) / 60000 });
+    const report = await save();
     process.stdout.write(report);
-    const dir = join(packageRoot, 'docs', 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    const target = join(dir, `${new Date().toISOString().slice(0, 10)}.md`);
-    writeFileSync(`${target}.tmp`, report);
-    renameSync(`${target}.tmp`, target);
-    log(`wrote ${target}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -172,23 +186,25 @@ async function render(r: RenderInput): Promise<string> {
   const all = `synthetic-${r.installed.length}`;
   const fullRatio = med(r.rows, all, 'full') / med(r.rows, all, 'raw');
   const dkmsRatio = med(r.rows, all, 'dkms') / med(r.rows, all, 'raw');
-  const cachedMax = Math.max(...r.rows.filter((x) => x.contender.name === 'cached').flatMap((x) => x.samples.map((s) => s.wall)));
+  const cachedWalls = (name: string) => r.rows.filter((x) => x.contender.name === name).map((x) => median(x.samples.map((s) => s.wall)));
+  // The worst workload's median: every workload must meet the target.
+  const cachedMax = Math.max(...cachedWalls('cached'));
   const fullAltRatio = med(r.rows, all, 'full-alt') / med(r.rows, all, 'raw');
-  const cachedAltMax = Math.max(...r.rows.filter((x) => x.contender.name === 'cached-alt').flatMap((x) => x.samples.map((s) => s.wall)));
+  const cachedAltMax = Math.max(...cachedWalls('cached-alt'));
   const rss8Alt = Math.max(...r.eight.filter((x) => x.contender.name.endsWith('-alt')).flatMap((x) => x.samples.map((s) => s.rss ?? NaN)));
   const rss8 = r.eight.length ? Math.max(...r.eight.filter((x) => !x.contender.name.endsWith('-alt')).flatMap((x) => x.samples.map((s) => s.rss ?? NaN))) : NaN;
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
   const targets = [
     `| full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullRatio)} | ${Number.isNaN(fullRatio) ? 'not measured' : verdict(fullRatio <= 1.05)} |`,
     `| full pipeline vs \`dkms build\`, synthetic × ${r.installed.length} kernels | faster | dkms ${fmt(dkmsRatio)} × raw | ${Number.isNaN(dkmsRatio) ? 'not measured' : verdict(fullRatio < dkmsRatio)} |`,
-    `| no-change rebuild, end to end (slowest round of any workload) | ≤ 1.5 s | ${fmt(cachedMax)} s | ${verdict(cachedMax <= 1.5)} |`,
+    `| no-change rebuild, end to end (median of the slowest workload) | ≤ 1.5 s | ${fmt(cachedMax)} s | ${verdict(cachedMax <= 1.5)} |`,
     `| dudforge peak RSS, 8 kernels | ≤ 200 MiB | ${fmt(rss8, 0)} MiB | ${Number.isNaN(rss8) ? 'not run' : verdict(rss8 <= 200)} |`,
     ...r.writers.map((w) => `| ${w.label} | ≥ 100 MiB/s | ${fmt(w.mibPerSecond, 0)} MiB/s | ${verdict(w.mibPerSecond >= 100)} |`),
   ];
   if (!Number.isNaN(fullAltRatio)) {
     targets.push(
       `| with the proposed fixes: full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullAltRatio)} | ${verdict(fullAltRatio <= 1.05)} |`,
-      `| with the proposed fixes: no-change rebuild (slowest round) | ≤ 1.5 s | ${fmt(cachedAltMax)} s | ${verdict(cachedAltMax <= 1.5)} |`,
+      `| with the proposed fixes: no-change rebuild (median of the slowest workload) | ≤ 1.5 s | ${fmt(cachedAltMax)} s | ${verdict(cachedAltMax <= 1.5)} |`,
       `| with the proposed fixes: peak RSS, 8 kernels | ≤ 200 MiB | ${fmt(rss8Alt, 0)} MiB | ${Number.isFinite(rss8Alt) ? verdict(rss8Alt <= 200) : 'not run'} |`,
     );
   }
