@@ -96,7 +96,8 @@ type Truth = 'yes' | 'no' | 'unknown';
 const not = (t: Truth): Truth => (t === 'yes' ? 'no' : t === 'no' ? 'yes' : 'unknown');
 
 function macroDefined(name: string, config: Set<string>): Truth {
-  if (name === '__KERNEL__') return 'yes';
+  // Every probe is C compiled for the kernel with optimisation (-O2), never assembly.
+  if (name === '__KERNEL__' || name === '__OPTIMIZE__') return 'yes';
   if (name === '__ASSEMBLY__') return 'no';
   if (name.startsWith('CONFIG_')) return config.has(name) ? 'yes' : 'no';
   return 'unknown';
@@ -104,6 +105,18 @@ function macroDefined(name: string, config: Set<string>): Truth {
 
 function evalCondition(expr: string, config: Set<string>): Truth {
   const e = expr.trim();
+  // a && b && ... or a || b || ... of simple terms: no parentheses but those of defined(X),
+  // IS_ENABLED(X) and the like, so splitting at the operators keeps each term whole.
+  if (!/[()]/.test(e.replace(/\w+\s*\(\s*\w+\s*\)/g, 'T'))) {
+    if (e.includes('&&') && !e.includes('||')) {
+      const t = e.split('&&').map((x) => evalCondition(x, config));
+      return t.includes('no') ? 'no' : t.every((x) => x === 'yes') ? 'yes' : 'unknown';
+    }
+    if (e.includes('||') && !e.includes('&&')) {
+      const t = e.split('||').map((x) => evalCondition(x, config));
+      return t.includes('yes') ? 'yes' : t.every((x) => x === 'no') ? 'no' : 'unknown';
+    }
+  }
   let m: RegExpExecArray | null;
   if ((m = /^(!\s*)?defined\s*\(?\s*(\w+)\s*\)?$/.exec(e))) return m[1] ? not(macroDefined(m[2], config)) : macroDefined(m[2], config);
   if ((m = /^(!\s*)?IS_(ENABLED|BUILTIN|MODULE)\s*\(\s*(CONFIG_\w+)\s*\)$/.exec(e))) {
