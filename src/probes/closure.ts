@@ -70,26 +70,13 @@ export function guessTreeFlags(buildTree: string): TreeFlags | undefined {
 }
 
 /** The text without comments, with continued lines joined, as lines. */
-function directiveLines(text: string): string[] {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const skipped = text.slice(i, end < 0 ? text.length : end + 2);
-      out += ' ' + '\n'.repeat((skipped.match(/\n/g) ?? []).length);
-      i = end < 0 ? text.length : end + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else out += c;
-  }
-  return out.replace(/\\\r?\n/g, '').split('\n');
+export function directiveLines(text: string): string[] {
+  // Literals are matched so that comment markers inside them are left alone; a comment keeps
+  // its line breaks so that the lines after it stay where they were.
+  const stripped = text.replace(/\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) =>
+    m.startsWith('/*') ? ' ' + '\n'.repeat((m.match(/\n/g) ?? []).length) : m.startsWith('//') ? '' : m,
+  );
+  return stripped.replace(/\\\r?\n/g, '').split('\n');
 }
 
 type Truth = 'yes' | 'no' | 'unknown';
