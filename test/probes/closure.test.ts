@@ -93,16 +93,19 @@ describe('closure reader', () => {
     let checked = 0;
     for (const k of installedKernels()) {
       const flags = guessTreeFlags(k.buildTree);
-      assert.ok(flags, k.release);
+      if (!flags) assert.fail(`no include path for ${k.release}`);
       const r = new ClosureReader(flags);
+      const cwd: string = flags.cwd;
+      const includes: string[] = flags.includeDirs.map((d) => `-I${d}`);
       for (const header of ['linux/string.h', 'linux/netdevice.h', 'linux/i2c.h']) {
         const src = join(dir, 'm.c');
         writeFileSync(src, `#include <${header}>\n`);
         // gcc's own list with the tree's include path and configuration: every file the
         // reader names must be in it.
-        const m: { exitCode?: number; stdout: string; stderr: string } = await execa('gcc', ['-M', '-nostdinc', '-D__KERNEL__', '-O2', ...flags.includeDirs.map((d) => `-I${d}`), '-include', 'linux/kconfig.h', src], { cwd: flags.cwd, reject: false });
+        const m: { exitCode?: number; stdout: string; stderr: string } = await execa('gcc', ['-M', '-nostdinc', '-D__KERNEL__', '-O2', ...includes, '-include', 'linux/kconfig.h', src], { cwd, reject: false });
         assert.equal(m.exitCode, 0, m.stderr);
-        const gccList = new Set(m.stdout.replace(/\\\n/g, ' ').split(/\s+/).slice(2).map((f: string) => (f.startsWith('/') ? f : join(flags.cwd, f))));
+        const words: string[] = m.stdout.replace(/\\\n/g, ' ').split(/\s+/).slice(2);
+        const gccList = new Set<string>(words.map((f) => (f.startsWith('/') ? f : join(cwd, f))));
         const bound = r.headerClosure(header);
         assert.ok(bound.size > 0);
         assert.deepEqual([...bound].filter((f) => !gccList.has(f)), [], `${header} on ${k.release}`);
