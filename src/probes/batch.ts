@@ -1,17 +1,24 @@
 /**
  * Batches: several probes in ONE translation unit, so the kernel headers they share are parsed
  * once instead of once per probe (that parsing is nearly all of a probe's cost). A batch only
- * ever speeds an answer up; it never decides one the probe's own module could decide otherwise:
+ * ever speeds an answer up; it never decides one the probe's own module could decide otherwise.
+ * Every rule below is about one probe at position k of a unit:
  *
- *  - yes only from a batch that compiled with no error at all (after an error the compiler
- *    skips its later passes, whose errors — __attribute__((error)) checks, -Werror=return-type
- *    — would be missed), and only for a probe that saw exactly its own headers there
- *    (closure.ts): the headers of every probe before it are within its own closure;
- *  - no/broken only from errors that stay in their construct (diagnostics.ts isIsolatedError),
- *    in a probe that saw exactly its own headers, with nothing before it in the unit that
- *    could have put the parser out of step (every earlier error isolated as well);
- *  - everything else is compiled again: the probes without an error in a batch of their own,
- *    the others each in its own module (make.ts), which decides exactly as before batching.
+ *  - it must have seen exactly its own headers: everything opened before it is within the
+ *    closure of its own includes (closure.ts, checked from gcc -H after compiling);
+ *  - everything before it must have parsed in step: every earlier error is one that stays in
+ *    its construct (diagnostics.ts isIsolatedError), so nothing earlier swallowed or bent it;
+ *  - yes: the unit compiled with no error at all, or — for probes that parsing alone decides
+ *    (parsedOnly: symbol, type, member, header without setup lines) — the probe's region had
+ *    no error and no name was reported undeclared at file scope before it (gcc then accepts
+ *    that name everywhere). Calls and code need a clean unit: after an error gcc skips code
+ *    generation, whose errors (__attribute__((error)) checks like BUILD_BUG_ON,
+ *    -Werror=return-type) would be missed;
+ *  - no/broken: its own errors, all isolated, classified as for a single module;
+ *  - a header missing (__has_include) is the single module's fatal error when it is the
+ *    probe's first include;
+ *  - anything else is compiled again (rounds.ts): in an exact batch of its own, or alone in
+ *    its own module (make.ts), which decides exactly as before batching.
  *
  * Each probe's text sits in a region file of its own (source.ts probeRegion), so a comment,
  * string, macro call or #if it leaves open ends with that file. Probes whose C text could still

@@ -1,15 +1,17 @@
 /**
  * Answering the uncached probes of one kernel by compiling, in at most three makes:
  *
- *  1. every batchable probe in one batch (batch.ts), the others each on its own, and the
- *     closures of the headers not yet known (closure.ts);
- *  2. what the first batch could not decide: the probes without an error in exact batches
- *     (chains of nested closures, so every probe sees exactly its own headers), the probes
- *     whose isolated errors came where they saw more than their own headers likewise, and the
- *     probes whose errors may come from a neighbour each on its own;
- *  3. whatever is still open, each on its own.
+ *  1. the probes that parsing alone decides (batch.ts parsedOnly), in chains of nested header
+ *     closures — one batch per chain, so each probe sees exactly its own headers, as far as the
+ *     tree's include path lets us guess before make ran (closure.ts guessTreeFlags; gcc -H
+ *     checks it afterwards) — and every other probe alone, in its own module;
+ *  2. what the batches could not decide: probes without an error (or with errors that stay
+ *     in their construct but came where more than their own headers were seen) in exact
+ *     batches planned with the flags make really used and the inclusions gcc was seen to make;
+ *     probes whose errors may come from a neighbour alone;
+ *  3. whatever is still open, each alone.
  *
- * A probe compiled on its own is decided exactly as before batching existed.
+ * A probe compiled alone is decided exactly as before batching existed.
  */
 import { UserError } from '../errors.js';
 import type { PipelineEvent } from '../pipeline/events.js';
