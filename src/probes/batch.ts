@@ -166,7 +166,10 @@ export function judgeBatch(order: Probe[], outcome: BatchOutcome, exact: boolean
       if (errors.length === 1 && first.header === missing[1] && first.line === errors[0].line) {
         const e: ProbeError = { line: errors[0].line, column: 10, message: `${missing[1]}: No such file or directory` };
         verdict.answers.set(p.define, { value: classifyFailure(p, [e]), errors: [e] });
-      } else verdict.alone.push(p);
+      } else {
+        verdict.alone.push(p);
+        if (!errors.slice(1).every(isIsolatedError)) inStep = false;
+      }
       return;
     }
     const isolated = errors.every(isIsolatedError);

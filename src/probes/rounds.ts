@@ -105,6 +105,21 @@ function judgeRound(
   return open;
 }
 
+/**
+ * The reader of a tree's headers before make ran, kept for the life of the process per tree
+ * identity (which changes whenever the tree does): reading ~1000 headers costs a few hundred
+ * milliseconds, spent again only for a tree not seen yet.
+ */
+const guessedReaders = new Map<string, ClosureReader | undefined>();
+function guessedReader(kernel: ProbeKernel): ClosureReader | undefined {
+  const key = `${kernel.identity}\0${kernel.buildTree}`;
+  if (!guessedReaders.has(key)) {
+    const flags = guessTreeFlags(kernel.buildTree);
+    guessedReaders.set(key, flags ? new ClosureReader(flags) : undefined);
+  }
+  return guessedReaders.get(key);
+}
+
 export async function answerByCompiling(
   kernel: ProbeKernel,
   probes: Probe[],
@@ -118,8 +133,7 @@ export async function answerByCompiling(
   // the tree's layout lets us guess them before make ran; -H checks it afterwards) so each one
   // is decided even where its batch had errors; calls, code and setup lines on their own, as
   // a batch with errors could not say yes for them anyway.
-  const guess = guessTreeFlags(kernel.buildTree);
-  const guessed = guess ? new ClosureReader(guess) : undefined;
+  const guessed = guessedReader(kernel);
   const parsed = probes.filter((p) => batchable(p) && parsedOnly(p));
   const chains = guessed ? planChains(parsed, guessed) : [orderBatch(parsed, (p) => probeHeaders(p).length).order];
   const batches = chains.filter((c) => c.length >= 2);

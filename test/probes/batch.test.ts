@@ -81,16 +81,24 @@ describe('batched probes answer as probes compiled alone', () => {
   test('every probe of run.test.ts', () => assertSame('run', sets.run.run, sets.run.alone));
   test('every probe of the sample driver', () => assertSame('sample', sets.sample.run, sets.sample.alone));
 
-  test('false answers carry the message the probe gives alone', () => {
-    for (const { run, alone } of Object.values(sets)) {
+  test('false and broken answers carry the first error the probe gives alone, at the same place', () => {
+    let compared = 0;
+    for (const [name, { run, alone }] of Object.entries(sets)) {
+      const file = `${name === 'run' ? 'test' : name}.probes`;
       for (const k of run.kernels) {
-        for (const r of k.results.filter((x) => x.value === false && x.kind !== 'export')) {
+        for (const r of k.results.filter((x) => x.value !== true && x.kind !== 'export')) {
           const a = alone.get(k.release)!.get(r.define)!;
-          assert.ok(a.errors?.length, `${r.define} has errors alone`);
-          assert.ok(r.message?.includes(a.errors![0].message), `${r.define} on ${k.release}: "${r.message}" vs "${a.errors![0].message}"`);
+          if (!a.errors?.length) continue;
+          const e = a.errors[0];
+          const where = e.headerLocation ? `: included ${e.headerLocation}: error: ` : `${e.column ? `:${e.column}` : ''}: error: `;
+          const first = r.message!.split('\n')[0];
+          assert.ok(first.startsWith(`${file}:`) || name === 'sample', first);
+          assert.ok(first.endsWith(`${where}${e.message}`), `${r.define} on ${k.release}: batched "${first}", alone "${where}${e.message}"`);
+          compared++;
         }
       }
     }
+    assert.ok(compared > 0);
   });
 
   test('a probe whose text leaves a brace open does not take its neighbours\' answers', () => {
