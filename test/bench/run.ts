@@ -179,31 +179,42 @@ interface RenderInput {
 }
 
 async function render(r: RenderInput): Promise<string> {
+  const find = (rows: Row[], id: string, name: string) => rows.find((x) => x.workload.id === id && x.contender.name === name);
+  // Ratios to raw are judged round by round (the median of each round's ratio to that round's
+  // raw run): on a shared machine load drifts between rounds far more than within one.
   const med = (rows: Row[], id: string, name: string) => {
-    const row = rows.find((x) => x.workload.id === id && x.contender.name === name);
-    return row ? median(row.samples.map((s) => s.wall)) : NaN;
+    const row = find(rows, id, name);
+    const raw = find(rows, id, 'raw');
+    if (!row || !raw) return NaN;
+    return median(row.samples.map((s, i) => s.wall / (raw.samples[i]?.wall ?? NaN)));
+  };
+  const cpuRatio = (id: string, name: string) => {
+    const row = find(r.rows, id, name);
+    const raw = find(r.rows, id, 'raw');
+    return row && raw ? median(row.samples.map((s) => s.cpu)) / median(raw.samples.map((s) => s.cpu)) : NaN;
   };
   const all = `synthetic-${r.installed.length}`;
-  const fullRatio = med(r.rows, all, 'full') / med(r.rows, all, 'raw');
-  const dkmsRatio = med(r.rows, all, 'dkms') / med(r.rows, all, 'raw');
+  const fullRatio = med(r.rows, all, 'full');
+  const dkmsRatio = med(r.rows, all, 'dkms');
   const cachedWalls = (name: string) => r.rows.filter((x) => x.contender.name === name).map((x) => median(x.samples.map((s) => s.wall)));
   // The worst workload's median: every workload must meet the target.
   const cachedMax = Math.max(...cachedWalls('cached'));
-  const fullAltRatio = med(r.rows, all, 'full-alt') / med(r.rows, all, 'raw');
+  const fullAltRatio = med(r.rows, all, 'full-alt');
   const cachedAltMax = Math.max(...cachedWalls('cached-alt'));
   const rss8Alt = Math.max(...r.eight.filter((x) => x.contender.name.endsWith('-alt')).flatMap((x) => x.samples.map((s) => s.rss ?? NaN)));
   const rss8 = r.eight.length ? Math.max(...r.eight.filter((x) => !x.contender.name.endsWith('-alt')).flatMap((x) => x.samples.map((s) => s.rss ?? NaN))) : NaN;
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
   const targets = [
-    `| full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullRatio)} | ${Number.isNaN(fullRatio) ? 'not measured' : verdict(fullRatio <= 1.05)} |`,
-    `| full pipeline vs \`dkms build\`, synthetic × ${r.installed.length} kernels | faster | dkms ${fmt(dkmsRatio)} × raw | ${Number.isNaN(dkmsRatio) ? 'not measured' : verdict(fullRatio < dkmsRatio)} |`,
+    `| full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullRatio)} wall (CPU ${fmt(cpuRatio(all, 'full'))}) | ${Number.isNaN(fullRatio) ? 'not measured' : verdict(fullRatio <= 1.05)} |`,
+    `| full pipeline vs \`dkms build\`, synthetic × ${r.installed.length} kernels | faster | dudforge ${fmt(fullRatio)}, dkms ${fmt(dkmsRatio)} × raw | ${Number.isNaN(dkmsRatio) ? 'not measured' : verdict(fullRatio < dkmsRatio)} |`,
     `| no-change rebuild, end to end (median of the slowest workload) | ≤ 1.5 s | ${fmt(cachedMax)} s | ${verdict(cachedMax <= 1.5)} |`,
     `| dudforge peak RSS, 8 kernels | ≤ 200 MiB | ${fmt(rss8, 0)} MiB | ${Number.isNaN(rss8) ? 'not run' : verdict(rss8 <= 200)} |`,
     ...r.writers.map((w) => `| ${w.label} | ≥ 100 MiB/s | ${fmt(w.mibPerSecond, 0)} MiB/s | ${verdict(w.mibPerSecond >= 100)} |`),
   ];
   if (!Number.isNaN(fullAltRatio)) {
     targets.push(
-      `| with the proposed fixes: full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullAltRatio)} | ${verdict(fullAltRatio <= 1.05)} |`,
+      `| with the proposed fixes: full pipeline ÷ raw floor, synthetic × ${r.installed.length} kernels | ≤ 1.05 | ${fmt(fullAltRatio)} wall (CPU ${fmt(cpuRatio(all, 'full-alt'))}) | ${verdict(fullAltRatio <= 1.05)} |`,
+      `| with the proposed fixes: faster than \`dkms build\` | faster | dudforge ${fmt(fullAltRatio)}, dkms ${fmt(dkmsRatio)} × raw | ${verdict(fullAltRatio < dkmsRatio)} |`,
       `| with the proposed fixes: no-change rebuild (median of the slowest workload) | ≤ 1.5 s | ${fmt(cachedAltMax)} s | ${verdict(cachedAltMax <= 1.5)} |`,
       `| with the proposed fixes: peak RSS, 8 kernels | ≤ 200 MiB | ${fmt(rss8Alt, 0)} MiB | ${Number.isFinite(rss8Alt) ? verdict(rss8Alt <= 200) : 'not run'} |`,
     );
@@ -222,6 +233,8 @@ async function render(r: RenderInput): Promise<string> {
     ...env,
     '',
     '## Targets',
+    '',
+    'Ratios to raw: median over rounds of (contender ÷ raw of the same round), wall time; CPU ratio in brackets.',
     '',
     '| target | wanted | achieved | |',
     '|---|---|---|---|',
