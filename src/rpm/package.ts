@@ -4,7 +4,7 @@
  * the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { compressPayload } from './compress.js';
+import { compressPayload, GZIP_PAYLOAD_LEVEL } from './compress.js';
 import { writeCpio } from './cpio.js';
 import { evrString, packageProvides, packageRequires, sortDependencies } from './deps.js';
 import { cpioEntries, fileRows, installedSize, splitDirnames, type FileRow } from './files.js';
@@ -72,7 +72,7 @@ function mainHeaderTags(spec: RpmPackageSpec, rows: FileRow[], payload: Payload)
     { tag: RPMTAG.ENCODING, type: T.STRING, value: 'utf-8' },
     { tag: RPMTAG.PAYLOADFORMAT, type: T.STRING, value: 'cpio' },
     { tag: RPMTAG.PAYLOADCOMPRESSOR, type: T.STRING, value: spec.compression },
-    { tag: RPMTAG.PAYLOADFLAGS, type: T.STRING, value: '9' },
+    { tag: RPMTAG.PAYLOADFLAGS, type: T.STRING, value: spec.compression === 'gzip' ? String(GZIP_PAYLOAD_LEVEL) : '9' },
     { tag: RPMTAG.PAYLOADDIGEST, type: T.STRING_ARRAY, value: [sha256(payload.compressed)] },
     { tag: RPMTAG.PAYLOADDIGESTALGO, type: T.INT32, value: [PGPHASHALGO_SHA256] },
     { tag: RPMTAG.PAYLOADDIGESTALT, type: T.STRING_ARRAY, value: [payload.uncompressedDigest] },

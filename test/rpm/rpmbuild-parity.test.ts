@@ -82,7 +82,7 @@ describe('parity with rpmbuild', () => {
   before(async () => {
     mkdirSync(join(work, 'SPECS'), { recursive: true });
     writeFileSync(join(work, 'SPECS', 't.spec'), specFile(spec));
-    run('rpmbuild', ['-bb', '--define', `_topdir ${work}`, '--define', '_binary_payload w9.gzdio', '--define', `_buildhost ${spec.buildHost}`,
+    run('rpmbuild', ['-bb', '--define', `_topdir ${work}`, '--define', '_binary_payload w6.gzdio', '--define', `_buildhost ${spec.buildHost}`,
       '--define', 'use_source_date_epoch_as_buildtime 1', '--define', 'debug_package %{nil}', '--define', '__os_install_post %{nil}',
       '--define', '_build_id_links none', join(work, 'SPECS', 't.spec')], { env: { ...process.env, SOURCE_DATE_EPOCH: String(spec.buildTime) } });
     const dir = join(work, 'RPMS', spec.arch);

@@ -1,5 +1,3 @@
-import { listProjects, runWizard } from '../../wizard/index.js';
-import { stepHeader } from '../../wizard/steps.js';
 import type { Command } from '../command.js';
 import { boolOption } from '../command.js';
 import { UserError } from '../../errors.js';
@@ -12,6 +10,9 @@ export const projectsCommand: Command = {
   options: { json: { type: 'boolean' } },
   maxPositionals: 0,
   async run({ values }) {
+    // Loaded on use: the wizard pulls in Ink and React, which the other commands never need.
+    const { listProjects } = await import('../../wizard/index.js');
+    const { stepHeader } = await import('../../wizard/steps.js');
     const projects = listProjects();
     if (boolOption(values, 'json')) {
       process.stdout.write(`${JSON.stringify(projects, null, 2)}\n`);
@@ -36,6 +37,7 @@ export const resumeCommand: Command = {
   options: {},
   maxPositionals: 1,
   async run({ positionals }) {
+    const { runWizard } = await import('../../wizard/index.js');
     return runWizard({ resume: positionals[0] ?? '' });
   },
 };
@@ -51,6 +53,7 @@ export const wizardCommand: Command = {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UserError('the wizard needs a terminal', 'use `dudforge build [PROJECT_DIR]` to build saved answers, or `dudforge new DIR --yes …` to create them');
     }
+    const { runWizard } = await import('../../wizard/index.js');
     return runWizard({});
   },
 };
