@@ -9,8 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { assetsDir } from '../../src/paths.js';
+import { assetsDir, packageRoot } from '../../src/paths.js';
 import { parseProbeFile, readProbeFile, runProbes, type Probe, type ProbeRun } from '../../src/probes/index.js';
 import { balancedC, batchable, judgeBatch } from '../../src/probes/batch.js';
 import { ClosureReader, exactPositions, parseOpened, parseTreeFlags } from '../../src/probes/closure.js';
@@ -20,7 +19,7 @@ import { answerEachAlone, type Answer } from '../../src/probes/rounds.js';
 import { installedKernels } from './kernels.js';
 
 /** The probe file of run.test.ts, read from its source so the two never drift apart. */
-const RUN_PROBES = /const PROBES = `([\s\S]*?)`;/.exec(readFileSync(fileURLToPath(new URL('./run.test.ts', import.meta.url)), 'utf8'))![1];
+const RUN_PROBES = /const PROBES = `([\s\S]*?)`;/.exec(readFileSync(join(packageRoot, 'test', 'probes', 'run.test.ts'), 'utf8'))![1];
 
 // A code probe whose body leaves a brace open, then probes that must keep their own answers.
 const SWALLOW = `
