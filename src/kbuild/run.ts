@@ -26,6 +26,12 @@ export interface RunKbuildOptions {
   logFile: string;
   /** From scanKbuildDir: compile steps to expect, for the progress bar. */
   expectedObjects: number;
+  /**
+   * A shared GNU make job server (a pipe open read-write on this fd): make joins it as a child
+   * (no -j of its own), so kernels built side by side share one job budget and a slot freed by
+   * a finished kernel goes to the ones still compiling. Needs GNU make 4.2 or later.
+   */
+  jobserverFd?: number;
   /** Pass LLVM=1; default: read CONFIG_CC_IS_CLANG from the tree's .config. */
   llvm?: boolean;
   signal?: AbortSignal;
@@ -46,12 +52,13 @@ export interface RunKbuildResult {
 }
 
 /** The make command line for one kernel (exported for logs and the `--dry-run` kind of output). */
-export function kbuildArgs(opts: Pick<RunKbuildOptions, 'buildTree' | 'sourceDir' | 'jobs' | 'makeArgs'> & { llvm: boolean }): string[] {
+export function kbuildArgs(opts: Pick<RunKbuildOptions, 'buildTree' | 'sourceDir' | 'jobs' | 'makeArgs' | 'jobserverFd'> & { llvm: boolean }): string[] {
   return [
     '-C',
     opts.buildTree,
     `M=${opts.sourceDir}`,
-    `-j${Math.max(1, Math.floor(opts.jobs))}`,
+    // With a shared job server, an explicit -j would make this make a server of its own.
+    ...(opts.jobserverFd === undefined ? [`-j${Math.max(1, Math.floor(opts.jobs))}`] : []),
     ...(opts.llvm ? ['LLVM=1'] : []),
     ...(opts.makeArgs ?? []),
     'modules',
@@ -166,12 +173,14 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
     }
   };
 
+  const jobserver = opts.jobserverFd;
   const child = execa('make', args, {
     cwd: opts.sourceDir,
-    env: buildEnv(opts.env),
+    env: buildEnv({ ...opts.env, ...(jobserver !== undefined ? { MAKEFLAGS: ' -j --jobserver-auth=3,3' } : {}) }),
     extendEnv: false,
     detached: true, // make leads its own process group: one signal reaches every cc1
-    stdin: 'ignore',
+    // The job server pipe is handed to make as fd 3 (execa's types do not list integers for fd 3+).
+    ...(jobserver !== undefined ? ({ stdio: ['ignore', 'pipe', 'pipe', jobserver] } as unknown as { stdin: 'ignore' }) : { stdin: 'ignore' as const }),
     buffer: false,
     reject: false,
   });

@@ -3,7 +3,8 @@
  * concurrently under one job budget. A kernel that fails does not stop the others.
  * Compiled modules are cached by everything that can change them.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync, copyFileSync, existsSync } from 'node:fs';
+import { execa } from 'execa';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
 import { isBuildOutput } from './sources.js';
@@ -58,6 +59,7 @@ async function buildOne(
   jobs: number,
   compatHeader: string | undefined,
   toolchain: string,
+  jobserverFd?: number,
 ): Promise<KernelBuildResult> {
   const { release, tree } = kernel;
   const started = Date.now();
@@ -121,6 +123,7 @@ async function buildOne(
     },
     logFile,
     expectedObjects: ctx.sources.expectedObjects,
+    jobserverFd,
     signal: ctx.signal,
     onEvent: (e) => ctx.reporter.emit(e),
   });
@@ -158,6 +161,7 @@ async function buildOne(
 /** Build every kernel; results come back in the order of ctx.kernels. */
 export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<string, string>, toolchain: string): Promise<KernelBuildResult[]> {
   const { concurrent, perKernel } = shareJobs(ctx.jobs, ctx.kernels.length);
+  const jobserver = concurrent > 1 || ctx.jobs > 1 ? await openJobServer(ctx.workDir, ctx.jobs - concurrent) : undefined;
   for (const k of ctx.kernels) {
     ctx.reporter.emit({ type: 'kernel-queued', release: k.release, objectsExpected: ctx.sources.expectedObjects });
   }
@@ -171,9 +175,48 @@ export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<stri
         results[i] = { release: kernel.release, ok: false, cancelled: true, cached: false, modules: [], firstError: 'cancelled', logFile: logFileFor(ctx, kernel.release) };
         continue;
       }
-      results[i] = await buildOne(ctx, kernel, perKernel[i], compatHeaders.get(kernel.release), toolchain);
+      results[i] = await buildOne(ctx, kernel, perKernel[i], compatHeaders.get(kernel.release), toolchain, jobserver?.fd);
     }
+    // This worker's own slot (every make holds one implicitly) goes to the kernels still compiling.
+    jobserver?.release(1);
   };
-  await Promise.all(Array.from({ length: concurrent }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrent }, worker));
+  } finally {
+    jobserver?.close();
+  }
   return results;
+}
+
+interface JobServer {
+  fd: number;
+  release(tokens: number): void;
+  close(): void;
+}
+
+/**
+ * A GNU make job server shared by every kernel's make: a named pipe holding one token per job
+ * slot beyond the one each running make owns. A static split (-j1 per kernel on 2 CPUs) leaves a
+ * CPU idle as soon as one kernel finishes; with the shared server the others take its slot.
+ * make 4.2+ only (`--jobserver-auth`); otherwise undefined and the static split is used.
+ */
+async function openJobServer(workDir: string, initialTokens: number): Promise<JobServer | undefined> {
+  try {
+    const { stdout } = await execa('make', ['--version']);
+    const m = /GNU Make (\d+)\.(\d+)/.exec(stdout);
+    if (!m || Number(m[1]) < 4 || (Number(m[1]) === 4 && Number(m[2]) < 2)) return undefined;
+    const fifo = join(workDir, `jobserver-${process.pid}`);
+    rmSync(fifo, { force: true });
+    await execa('mkfifo', ['-m', '0600', fifo]);
+    // Read-write, so opening never blocks and the pipe never sees end-of-file.
+    const fd = openSync(fifo, 'r+');
+    rmSync(fifo, { force: true }); // the open descriptor keeps the pipe alive
+    const release = (tokens: number) => {
+      if (tokens > 0) writeSync(fd, '+'.repeat(tokens));
+    };
+    release(initialTokens);
+    return { fd, release, close: () => closeSync(fd) };
+  } catch {
+    return undefined;
+  }
 }
