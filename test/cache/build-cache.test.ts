@@ -92,7 +92,7 @@ describe('build cache (real CLI, real Kbuild)', () => {
   const writeHelper = (text: string) => writeFileSync(join(driver, 'helper.c'), text);
 
   before(() => {
-    assert.ok(installed.length >= 1, 'no installed kernel build tree (run .ci/install)');
+    assert.ok(installed.length >= 1, 'no installed kernel build tree (run .ci/run --install-only)');
     work = tempDir('cache');
     driver = join(work, 'driver');
     project = join(work, 'project');

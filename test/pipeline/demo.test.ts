@@ -43,7 +43,7 @@ function assertSameTree(actualDir: string, expected: Map<string, Buffer | 'dir'>
   }
 }
 
-describe('dudforge demo', { skip: kernels.length === 0 ? 'no kernel build tree installed (run .ci/install)' : false }, () => {
+describe('dudforge demo', { skip: kernels.length === 0 ? 'no kernel build tree installed (run .ci/run --install-only)' : false }, () => {
   before(() => {
     work = tempDir('demo');
     demo = runCli(['demo', '--out', join(work, 'project'), '--plain']);
