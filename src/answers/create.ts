@@ -13,6 +13,8 @@ import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
+import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
+
 
 export interface NewProjectOptions {
   projectDir: string;
@@ -51,10 +53,6 @@ function storedPath(projectDir: string, p: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? abs : rel || '.';
 }
 
-/** Make a module version string acceptable to RPM ("1.0-rc1" → "1.0_rc1"). */
-export function rpmSafeVersion(v: string): string {
-  return v.trim().replace(/[-\s]+/g, '_').replace(/[^A-Za-z0-9._+~^]/g, '') || '1.0';
-}
 
 export function pickKernels(trees: KernelTree[], wanted: string[] | undefined, extraDirs: string[]): KernelTree[] {
   if (wanted && wanted.length) {
@@ -163,10 +161,4 @@ function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswer
   if (s.mode === 'key') return { ...s, key: s.key.startsWith('pkcs11:') ? s.key : storedPath(projectDir, s.key), cert: storedPath(projectDir, s.cert) };
   if (s.mode === 'generate') return { ...s, dir: storedPath(projectDir, s.dir) };
   return s;
-}
-
-/** SOURCE_DATE_EPOCH when set, else now: recorded once so every later build is reproducible. */
-export function defaultBuildTime(env = process.env): number {
-  const sde = env.SOURCE_DATE_EPOCH;
-  return sde && /^\d+$/.test(sde) ? Number(sde) : Math.floor(Date.now() / 1000);
 }

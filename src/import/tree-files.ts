@@ -40,11 +40,12 @@ export function dropBuildOutputs(root: string): void {
   walk(root);
 }
 
-/** Every file and symlink under `root`, sorted by path, with content hashes. */
-export function listTree(root: string): TreeFile[] {
+/** Every file and symlink under `root`, sorted by path, with content hashes; `skip` prunes by name. */
+export function listTree(root: string, skip: (name: string) => boolean = () => false): TreeFile[] {
   const out: TreeFile[] = [];
   const walk = (dir: string, rel: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (skip(e.name)) continue;
       const p = path.join(dir, e.name);
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p, r);

@@ -208,9 +208,16 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     files,
     compression: opts.answers.packaging.compress,
   };
-  if (pkg.epoch !== undefined) spec.epoch = pkg.epoch;
-  if (pkg.url) spec.url = pkg.url;
-  if (pkg.packager) spec.packager = pkg.packager;
+  Object.assign(spec, optionalPackageTags(pkg));
   if (opts.sourceRpm) spec.sourceRpm = opts.sourceRpm;
   return spec;
+}
+
+/** Epoch, URL and packager, set only when the project gives them (the kmod and the SRPM alike). */
+export function optionalPackageTags(pkg: Answers['package']): Pick<RpmPackageSpec, 'epoch' | 'url' | 'packager'> {
+  return {
+    ...(pkg.epoch !== undefined ? { epoch: pkg.epoch } : {}),
+    ...(pkg.url ? { url: pkg.url } : {}),
+    ...(pkg.packager ? { packager: pkg.packager } : {}),
+  };
 }

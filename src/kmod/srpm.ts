@@ -2,7 +2,7 @@ import type { Answers } from '../answers/schema.js';
 import { RPMFILE, RPMSENSE } from '../rpm/sense.js';
 import type { RpmFileEntry, RpmPackageSpec } from '../rpm/types.js';
 import { checkDescription } from './description.js';
-import { changelogEntry } from './package.js';
+import { changelogEntry, optionalPackageTags } from './package.js';
 import { ksymsScript } from './spec-template.js';
 
 export interface SrpmOptions {
@@ -71,8 +71,5 @@ export function srpmSpec(opts: SrpmOptions): RpmPackageSpec {
     files,
     compression: opts.answers.packaging.compress,
   };
-  if (pkg.epoch !== undefined) spec.epoch = pkg.epoch;
-  if (pkg.url) spec.url = pkg.url;
-  if (pkg.packager) spec.packager = pkg.packager;
-  return spec;
+  return Object.assign(spec, optionalPackageTags(pkg));
 }

@@ -7,8 +7,9 @@ import { closeSync, cpSync, mkdirSync, openSync, rmSync, writeFileSync, writeSyn
 import { execa } from 'execa';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
-import { isBuildOutput } from './sources.js';
+import { isNotSource } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
+import { makeVersion } from './toolchain.js';
 import { treeStamp } from '../cache/tree-stamp.js';
 import { kernelCompilerIdentity } from './toolchain.js';
 import type { PipelineContext, ResolvedKernel } from './context.js';
@@ -95,7 +96,7 @@ async function buildOne(
     return { release, ok: true, cached: true, modules, logFile, exportsFile };
   }
 
-  cpSync(ctx.sources.rootDir, srcCopy, { recursive: true, filter: (from) => !isBuildOutput(basename(from)) && basename(from) !== '.git' });
+  cpSync(ctx.sources.rootDir, srcCopy, { recursive: true, filter: (from) => !isNotSource(basename(from)) });
   if (ctx.sources.wrapperKbuild) writeFileSync(join(srcCopy, 'Kbuild'), ctx.sources.wrapperKbuild);
   const cflags = [
     // Reproducible objects: no build directory in debug info or __FILE__.
@@ -202,9 +203,8 @@ interface JobServer {
  */
 async function openJobServer(workDir: string, initialTokens: number): Promise<JobServer | undefined> {
   try {
-    const { stdout } = await execa('make', ['--version']);
-    const m = /GNU Make (\d+)\.(\d+)/.exec(stdout);
-    if (!m || Number(m[1]) < 4 || (Number(m[1]) === 4 && Number(m[2]) < 2)) return undefined;
+    const v = await makeVersion();
+    if (!v || v.major < 4 || (v.major === 4 && v.minor < 2)) return undefined;
     const fifo = join(workDir, `jobserver-${process.pid}`);
     rmSync(fifo, { force: true });
     await execa('mkfifo', ['-m', '0600', fifo]);

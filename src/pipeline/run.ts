@@ -166,7 +166,6 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     result.exitCode = result.ok ? 0 : 1;
     return result;
   } catch (err) {
-    output.discardPending();
     if (err instanceof CancelledError || signal.aborted) {
       result.cancelled = true;
       result.exitCode = 1;

@@ -3,48 +3,27 @@
  * directory is used as it is; kernel-tree sources (git, tarball, kernel directory) are imported
  * into <projectDir>/sources first. Nothing here edits the user's sources.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { scanKbuildDir } from '../kbuild/makefile.js';
 import { importSources } from '../import/import.js';
+import { isBuildOutput, listTree, treeHash } from '../import/tree-files.js';
 import type { ResolvedSources } from './context.js';
 
-/** Build outputs that never belong to the sources (and must not change the content hash). */
-const BUILD_OUTPUT = /(\.o|\.ko|\.mod|\.mod\.c|\.cmd|\.order|\.symvers|\.a|\.tmp|\.d)$|^\.tmp_|^\.cache\.mk$/;
-
-export function isBuildOutput(name: string): boolean {
-  return BUILD_OUTPUT.test(name) || name === 'Module.symvers' || name === 'modules.order' || name === '.dudforge';
+/**
+ * Names that are never sources of a module directory: Kbuild's leftovers (the import's own list),
+ * VCS metadata, and dudforge's work dir for a project that lives inside its module directory.
+ */
+export function isNotSource(name: string): boolean {
+  return isBuildOutput(name) || name === '.git' || name === '.dudforge';
 }
 
-/** Every source file under dir (relative paths, sorted), skipping build outputs. */
+/** Every source file under dir (relative paths, sorted). */
 export function listSourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (isBuildOutput(entry.name) || entry.name === '.git') continue;
-      const full = join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() || entry.isSymbolicLink()) out.push(relative(dir, full));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-export function hashSourceTree(dir: string): string {
-  const hash = createHash('sha256');
-  for (const file of listSourceFiles(dir)) {
-    const full = join(dir, file);
-    const st = statSync(full);
-    hash.update(`${file}\0${st.mode & 0o111 ? 'x' : '-'}\0`);
-    hash.update(readFileSync(full));
-    hash.update('\0');
-  }
-  return hash.digest('hex');
+  return listTree(dir, isNotSource).map((f) => f.path);
 }
 
 export async function resolveSources(answers: Answers, projectDir: string, buildTrees: string[]): Promise<ResolvedSources> {
@@ -63,7 +42,7 @@ export async function resolveSources(answers: Answers, projectDir: string, build
       includeDirs: [],
       makeArgs: configArgs(config),
       expectedObjects: scan.expectedObjects,
-      contentHash: hashSourceTree(dir),
+      contentHash: treeHash(listTree(dir, isNotSource)),
       firmware: (answers.firmware ?? []).map((f) => ({ path: f.split('/').pop() as string, from: projectPath(projectDir, f) })),
     };
   }

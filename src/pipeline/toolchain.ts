@@ -11,7 +11,8 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 
 let cached: Promise<string> | undefined;
-const compilers = new Map<string, Promise<string>>();
+/** Version lines by command, so each tool is asked once per process (the cache key and the job server both need make's). */
+const versions = new Map<string, Promise<string>>();
 
 /** The file `cmd` runs from PATH, with its size and mtime; undefined when not found. */
 function installedFile(cmd: string): string | undefined {
@@ -28,7 +29,16 @@ function installedFile(cmd: string): string | undefined {
   return undefined;
 }
 
-async function versionLine(cmd: string): Promise<string> {
+function versionLine(cmd: string): Promise<string> {
+  let line = versions.get(cmd);
+  if (!line) {
+    line = askVersion(cmd);
+    versions.set(cmd, line);
+  }
+  return line;
+}
+
+async function askVersion(cmd: string): Promise<string> {
   const file = installedFile(cmd);
   if (!file) return `${cmd}: missing`;
   try {
@@ -51,10 +61,11 @@ export function toolchainIdentity(): Promise<string> {
 export function kernelCompilerIdentity(ccVersionText: string | undefined): Promise<string> {
   const cmd = ccVersionText?.trim().split(/\s+/)[0];
   if (!cmd || !/^[\w.+-]+$/.test(cmd)) return Promise.resolve('');
-  let id = compilers.get(cmd);
-  if (!id) {
-    id = versionLine(cmd);
-    compilers.set(cmd, id);
-  }
-  return id;
+  return versionLine(cmd);
+}
+
+/** GNU make's major and minor version, or undefined when make is not GNU make. */
+export async function makeVersion(): Promise<{ major: number; minor: number } | undefined> {
+  const m = /^make: GNU Make (\d+)\.(\d+)/.exec(await versionLine('make'));
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }

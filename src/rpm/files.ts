@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CpioInput } from './cpio.js';
-import type { RpmFileEntry } from './types.js';
+import type { RpmFileEntry, RpmHeaderFile } from './types.js';
 
 export const S_IFDIR = 0o040000;
 export const S_IFREG = 0o100000;
@@ -12,19 +12,9 @@ export const S_IFLNK = 0o120000;
 const RPMFILE_GHOST = 1 << 6;
 
 /** One row of the header's parallel file arrays. */
-export interface FileRow {
-  path: string;
+export interface FileRow extends RpmHeaderFile {
   dirname: string;
   basename: string;
-  mode: number;
-  size: number;
-  mtime: number;
-  digest: string;
-  linkTo: string;
-  flags: number;
-  user: string;
-  group: string;
-  inode: number;
   content: Buffer;
 }
 

@@ -9,6 +9,7 @@ import { regionTrailer } from './header.js';
 import { readRpm } from './reader.js';
 import { RPMFILE } from './sense.js';
 import { RPMSIGTAG, RPMTAG } from './tags.js';
+import type { CpioEntry } from './types.js';
 
 const HASH_BY_ALGO: Record<number, string> = { 1: 'md5', 2: 'sha1', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224' };
 
@@ -18,13 +19,22 @@ function hex(algo: string, ...parts: Buffer[]): string {
   return h.digest('hex');
 }
 
+/** Every digest and size problem of a package; [] when rpm -K would say OK. */
 export async function verifyRpmDigests(buf: Buffer): Promise<string[]> {
+  return (await checkRpm(buf)).problems;
+}
+
+/**
+ * The digest checks, and the payload entries they had to decompress anyway, so a caller that
+ * also looks inside the package (dudforge verify) does not decompress it a second time.
+ */
+export async function checkRpm(buf: Buffer): Promise<{ problems: string[]; entries?: CpioEntry[] }> {
   const problems: string[] = [];
   let rpm;
   try {
     rpm = readRpm(buf);
   } catch (e) {
-    return [`unreadable: ${(e as Error).message}`];
+    return { problems: [`unreadable: ${(e as Error).message}`] };
   }
   const { signature: sig, header, headerBytes, payload } = rpm;
 
@@ -56,24 +66,24 @@ export async function verifyRpmDigests(buf: Buffer): Promise<string[]> {
     cpio = await decompressPayload(payload, header.string(RPMTAG.PAYLOADCOMPRESSOR));
   } catch (e) {
     problems.push(`payload does not decompress: ${(e as Error).message}`);
-    return problems;
+    return { problems };
   }
   const payloadSize = sig.number(RPMSIGTAG.PAYLOADSIZE);
   if (payloadSize !== undefined && payloadSize !== cpio.length) problems.push(`payload size mismatch: ${payloadSize} != ${cpio.length}`);
   const alt = header.string(RPMTAG.PAYLOADDIGESTALT);
   if (alt !== undefined && alt !== hex(payloadAlgo, cpio)) problems.push('uncompressed payload digest mismatch');
 
-  let entries;
+  let entries: CpioEntry[];
   try {
     entries = parseCpio(cpio);
   } catch (e) {
     problems.push(`payload is not a valid cpio archive: ${(e as Error).message}`);
-    return problems;
+    return { problems };
   }
   const fileAlgo = HASH_BY_ALGO[header.number(RPMTAG.FILEDIGESTALGO) ?? 1] ?? 'md5';
   const byPath = new Map(entries.map((e) => [e.path, e]));
   for (const f of rpm.files()) {
-    const entry = byPath.get(rpm.isSource ? f.path : f.path);
+    const entry = byPath.get(f.path);
     if (!entry) {
       if (!(f.flags & RPMFILE.GHOST)) problems.push(`${f.path}: in the header but not in the payload`);
       continue;
@@ -84,5 +94,5 @@ export async function verifyRpmDigests(buf: Buffer): Promise<string[]> {
     if (f.digest !== hex(fileAlgo, entry.data)) problems.push(`${f.path}: file digest mismatch`);
   }
   for (const path of byPath.keys()) problems.push(`${path}: in the payload but not in the header`);
-  return problems;
+  return { problems, entries };
 }

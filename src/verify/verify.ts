@@ -3,7 +3,7 @@
  * reading the ISO with our own reader — no mount, no external tool. Every problem is one line.
  */
 import { readIso, type IsoImage, type IsoReadEntry } from '../iso/index.js';
-import { readRpm, readRpmPayload, verifyRpmDigests, rangeSatisfies, RPMTAG, type ParsedRpm } from '../rpm/index.js';
+import { readRpm, checkRpm, rangeSatisfies, RPMTAG, type CpioEntry, type ParsedRpm } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
 import { readModuleBytes, readModuleSignature } from '../sign/index.js';
 import { checkRepodata, type RepoFile } from './repodata-check.js';
@@ -104,8 +104,9 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
         continue;
       }
       parsed.set(e.path, rpm);
-      for (const p of await verifyRpmDigests(bytes)) problems.push(`${e.path}: ${p}`);
-      rpms.push(await inspectRpm(e.path, rpm, bytes, problems, !!opts.expectSigned));
+      const checked = await checkRpm(bytes);
+      for (const p of checked.problems) problems.push(`${e.path}: ${p}`);
+      rpms.push(await inspectRpm(e.path, rpm, checked.entries, problems, !!opts.expectSigned));
     }
     // Repodata, as dnf reads it in stage 2.
     const files = new Map<string, RepoFile>();
@@ -149,7 +150,7 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
   return { ok: problems.length === 0, problems, volumeId: image.volumeId, rockRidge: image.hasRockRidge, arches, rpms, kernels };
 }
 
-async function inspectRpm(file: string, rpm: ParsedRpm, bytes: Buffer, problems: string[], expectSigned: boolean): Promise<VerifiedRpm> {
+async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | undefined, problems: string[], expectSigned: boolean): Promise<VerifiedRpm> {
   const description = rpm.header.string(RPMTAG.DESCRIPTION);
   if (!rpm.name) problems.push(`${file}: no NAME header`);
   if (description === undefined) problems.push(`${file}: no DESCRIPTION header (the installer needs one)`);
@@ -165,13 +166,8 @@ async function inspectRpm(file: string, rpm: ParsedRpm, bytes: Buffer, problems:
     modules: [],
     firmware: [],
   };
-  let payload;
-  try {
-    payload = await readRpmPayload(bytes);
-  } catch (err) {
-    problems.push(`${file}: payload cannot be read (${(err as Error).message})`);
-    return result;
-  }
+  // checkRpm has already reported why a payload could not be read.
+  if (!payload) return result;
   for (const entry of payload) {
     const path = entry.path;
     const type = entry.mode & 0o170000;

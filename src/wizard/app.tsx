@@ -291,21 +291,9 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
   );
 
   const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
+  const FormScreen = STEP_SCREENS[state.step - 1];
+  if (FormScreen) return <Screen extra={error}><FormScreen state={state} /></Screen>;
   switch (state.step) {
-    case 1:
-      return <Screen extra={error}><ProjectStep state={state} /></Screen>;
-    case 2:
-      return <Screen extra={error}><SourceStep state={state} /></Screen>;
-    case 3:
-      return <Screen extra={error}><DriverDirsStep state={state} /></Screen>;
-    case 4:
-      return <Screen extra={error}><PackageStep state={state} /></Screen>;
-    case 5:
-      return <Screen extra={error}><KernelsStep state={state} /></Screen>;
-    case 6:
-      return <Screen extra={error}><SigningStep state={state} /></Screen>;
-    case 7:
-      return <Screen extra={error}><ReviewStep state={state} /></Screen>;
     case 8:
       return (
         <Box flexDirection="column">
@@ -327,6 +315,17 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
       return state.result ? <DoneStep result={state.result} /> : null;
   }
 }
+
+/** Steps 1-7, in order: each is a view of the wizard state. */
+const STEP_SCREENS: ((props: { state: WizardState }) => React.ReactNode)[] = [
+  ProjectStep,
+  SourceStep,
+  DriverDirsStep,
+  PackageStep,
+  KernelsStep,
+  SigningStep,
+  ReviewStep,
+];
 
 function Screen({ children, extra }: { children: React.ReactNode; extra: React.ReactNode }) {
   return (

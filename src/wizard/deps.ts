@@ -8,6 +8,7 @@ import { readJsonFile, saveAnswers } from '../answers/io.js';
 import { execFileSync } from 'node:child_process';
 import { ANSWERS_SCHEMA_VERSION, type Answers, type SourceSpec } from '../answers/schema.js';
 import { validateAnswers } from '../answers/validate.js';
+import { defaultBuildTime, rpmSafeVersion } from '../answers/defaults.js';
 import { isUserError } from '../errors.js';
 import { discoverKernels } from '../kernel/discover.js';
 import { inspectTree, type KernelTree } from '../kernel/tree.js';
@@ -54,15 +55,6 @@ export function kernelChoice(tree: KernelTree, preferred: string[] = []): Kernel
  * The same rules as `dudforge new` (src/answers/create.ts), repeated here so the wizard's steps
  * do not load the import engine: "1.0-rc1" → "1.0_rc1"; build time from SOURCE_DATE_EPOCH or now.
  */
-export function rpmSafeVersion(v: string): string {
-  return v.trim().replace(/[-\s]+/g, '_').replace(/[^A-Za-z0-9._+~^]/g, '') || '1.0';
-}
-
-export function defaultBuildTime(env = process.env): number {
-  const sde = env.SOURCE_DATE_EPOCH;
-  return sde && /^\d+$/.test(sde) ? Number(sde) : Math.floor(Date.now() / 1000);
-}
-
 export function packageDefaultsOf(dir: string): PackageDefaults {
   const info = readModuleInfoDefaults(dir);
   const description = info.description?.trim();

@@ -36,8 +36,20 @@ describe('aborting runProbes', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.ok(seen.size > 0, 'a make was started');
+    const abortedAt = Date.now();
     controller.abort(new Error('stop probing'));
     await assert.rejects(running, /stop probing/);
+    // Killed processes may take a moment to be reaped on a loaded machine: the promise is that
+    // every group is gone within 2 s of the abort.
+    const groupAlive = (pgid: number) => {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while ([...seen].some(groupAlive) && Date.now() - abortedAt < 2_000) await new Promise((r) => setTimeout(r, 50));
     for (const pgid of seen) {
       assert.throws(() => process.kill(-pgid, 0), /ESRCH/, `process group ${pgid} is gone`);
     }
