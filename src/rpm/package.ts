@@ -137,11 +137,10 @@ export async function buildRpm(spec: RpmPackageSpec, opts: BuildRpmOptions = {})
   const isSource = spec.isSource === true;
   const rows = fileRows(spec.files, spec.buildTime, isSource);
   const cpio = writeCpio(cpioEntries(rows, isSource));
-  const payload: Payload = {
-    compressed: await compressPayload(cpio, spec.compression),
-    uncompressedSize: cpio.length,
-    uncompressedDigest: sha256(cpio),
-  };
+  // Compression runs on the thread pool; hash the payload here meanwhile.
+  const compressing = compressPayload(cpio, spec.compression);
+  const uncompressedDigest = sha256(cpio);
+  const payload: Payload = { compressed: await compressing, uncompressedSize: cpio.length, uncompressedDigest };
   const header = encodeHeader(mainHeaderTags(spec, rows, payload), RPMTAG.HEADERIMMUTABLE);
 
   const sigTags: HeaderTag[] = [

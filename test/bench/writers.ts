@@ -1,15 +1,17 @@
 /**
  * Throughput of the packaging writers on generated data: one kmod-style RPM holding a 10 MiB
- * module, and an ISO of 200 MiB of RPM-sized files. The module bytes are real machine code
- * (the kernel's vmlinux from a build tree when one ships it, else a built module), repeated to
- * 10 MiB: it compresses like a module does. The ISO files are random bytes, like the already
- * compressed RPMs a disk holds.
+ * module, and an ISO of 200 MiB of RPM-sized files. The module bytes come two ways, each
+ * repeated to 10 MiB: real machine code (the kernel's vmlinux from a build tree: what a
+ * stripped module is made of, and the slowest to deflate), and a module the bench just built
+ * (machine code plus the DWARF that Debian's kernel config adds). The ISO files are random
+ * bytes, like the already compressed RPMs a disk holds.
  */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRpm, type RpmPackageSpec } from '../../src/rpm/index.js';
+import { GZIP_PAYLOAD_LEVEL, gzipParallel } from '../../src/rpm/compress.js';
 import { writeIso, type IsoEntry } from '../../src/iso/index.js';
 import { median } from './measure.js';
 
@@ -30,16 +32,34 @@ function tile(seed: Buffer, size: number): Buffer {
   return out;
 }
 
-/** Pick real ELF code for the module: a tree's vmlinux, else the given built module. */
-function moduleBytes(buildTrees: string[], fallbackKo: string | undefined): { bytes: Buffer; input: string } {
+/** The module inputs: a tree's vmlinux (code), and the largest .ko built under `builtDir` (code + DWARF). */
+export function moduleInputs(buildTrees: string[], builtDir: string): { bytes: Buffer; input: string }[] {
+  const seeds: { path: string; what: string }[] = [];
   const vmlinux = buildTrees.map((t) => join(t, 'vmlinux')).find((p) => existsSync(p) && statSync(p).size > MiB);
-  const seedPath = vmlinux ?? fallbackKo;
-  if (!seedPath) throw new Error('no ELF file to build the 10 MiB module from');
-  return { bytes: tile(readFileSync(seedPath), 10 * MiB), input: `10 MiB module: ${seedPath} repeated` };
+  if (vmlinux) seeds.push({ path: vmlinux, what: 'machine code' });
+  const built = largestModule(builtDir);
+  if (built) seeds.push({ path: built, what: 'a built module with debug info' });
+  return seeds.map((s) => ({ bytes: tile(readFileSync(s.path), 10 * MiB), input: `10 MiB of ${s.what}: ${s.path} repeated` }));
 }
 
-export async function benchRpmWriter(buildTrees: string[], fallbackKo: string | undefined, rounds: number): Promise<WriterResult> {
-  const { bytes, input } = moduleBytes(buildTrees, fallbackKo);
+function largestModule(dir: string): string | undefined {
+  let best: { path: string; size: number } | undefined;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name.endsWith('.ko')) {
+        const size = statSync(p).size;
+        if (!best || size > best.size) best = { path: p, size };
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return best?.path;
+}
+
+export async function benchRpmWriter(module: { bytes: Buffer; input: string }, rounds: number): Promise<WriterResult> {
+  const { bytes, input } = module;
   const spec: RpmPackageSpec = {
     name: 'kmod-bench',
     version: '1.0.0',
@@ -66,7 +86,7 @@ export async function benchRpmWriter(buildTrees: string[], fallbackKo: string | 
     seconds.push((performance.now() - t0) / 1000);
   }
   return {
-    label: 'RPM writer (buildRpm, gzip payload)',
+    label: `RPM writer (buildRpm, gzip -${GZIP_PAYLOAD_LEVEL} payload), ${input.includes('debug') ? 'module with debug info' : 'machine code'}`,
     mib: 10,
     seconds,
     mibPerSecond: 10 / median(seconds),
@@ -108,17 +128,27 @@ export async function benchIsoWriter(workDir: string, rounds: number): Promise<W
   };
 }
 
-/** zlib's own speed on the module bytes, per level (median of 3): where the RPM writer's time goes. */
-export function gzipLevels(buildTrees: string[], fallbackKo: string | undefined): string[] {
-  const { bytes } = moduleBytes(buildTrees, fallbackKo);
-  return [9, 6, 4, 1].map((level) => {
-    const seconds: number[] = [];
-    let size = 0;
-    for (let r = 0; r < 3; r++) {
-      const t0 = performance.now();
-      size = gzipSync(bytes, { level, memLevel: 9 }).length;
-      seconds.push((performance.now() - t0) / 1000);
-    }
-    return `| ${level} | ${(bytes.length / MiB / median(seconds)).toFixed(0)} | ${(size / MiB).toFixed(2)} |`;
-  });
+/**
+ * Where the RPM writer's time goes, per gzip level on the machine-code bytes (median of 3):
+ * zlib deflating in one sequential stream, and our parallel one-member writer.
+ */
+export async function gzipLevels(module: { bytes: Buffer }): Promise<string[]> {
+  const { bytes } = module;
+  const rows: string[] = [];
+  for (const level of [9, 6, 5, 4, 1]) {
+    const timed = async (f: () => Promise<Buffer> | Buffer): Promise<{ mibs: number; size: number }> => {
+      const seconds: number[] = [];
+      let size = 0;
+      for (let r = 0; r < 3; r++) {
+        const t0 = performance.now();
+        size = (await f()).length;
+        seconds.push((performance.now() - t0) / 1000);
+      }
+      return { mibs: bytes.length / MiB / median(seconds), size };
+    };
+    const seq = await timed(() => gzipSync(bytes, { level, memLevel: 9 }));
+    const par = await timed(() => gzipParallel(bytes, level));
+    rows.push(`| ${level}${level === GZIP_PAYLOAD_LEVEL ? ' (used)' : ''} | ${seq.mibs.toFixed(0)} | ${(seq.size / MiB).toFixed(3)} | ${par.mibs.toFixed(0)} | ${(par.size / MiB).toFixed(3)} |`);
+  }
+  return rows;
 }

@@ -19,6 +19,22 @@ export function runStatus(cmd: string, args: string[], opts: { cwd?: string; env
 
 export const KVER = '6.1.0-99-test';
 
+/**
+ * `size` bytes that compress like a module: words and offsets drawn from a fixed generator
+ * (about 3:1 under gzip), so deflate does real work and every block differs.
+ */
+export function bigModuleBytes(size: number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = 0x2545f491;
+  const words = ['mov', 'rax', 'rdi', 'call', 'ret', 'push', 'pop', 'lea', 'jmp', 'cmp', '__this_module', 'kfree', 'printk'];
+  for (let off = 0; off < size;) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const piece = (x & 1) ? Buffer.from(words[(x >>> 8) % words.length] + ' ') : Buffer.from([x >>> 24, (x >>> 16) & 0xff, 0, 0]);
+    off += piece.copy(out, off);
+  }
+  return out;
+}
+
 /** A kmod-like binary package: a dir, a module, a config file, a symlink, scriptlets, changelog. */
 export function sampleSpec(overrides: Partial<RpmPackageSpec> = {}): RpmPackageSpec {
   const moduleBytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7 + 3) & 0xff));

@@ -4,6 +4,7 @@
  * a scratch root. Both payload compressions are covered.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import {
   buildRpm, formatDependency, readRpm, readRpmPayload, rpmFileName, RPMFILE, RPMTAG, verifyRpmDigests,
   type RpmPackageSpec,
 } from '../../src/rpm/index.js';
-import { run, runStatus, sampleSpec } from './fixtures.js';
+import { GZIP_BLOCK } from '../../src/rpm/compress.js';
+import { bigModuleBytes, run, runStatus, sampleSpec } from './fixtures.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const work = mkdtempSync(join(tmpdir(), 'dudforge-rpm-'));
@@ -123,6 +125,15 @@ function goldenSuite(label: string, spec: RpmPackageSpec) {
       }
     });
 
+    test('bsdtar (libarchive, as the installer\'s extractor) and 7z read the payload', () => {
+      const dir = join(work, label, 'bsdtar');
+      mkdirSync(dir);
+      run('bsdtar', ['-xf', file, '-C', dir]);
+      for (const f of spec.files.filter((x) => x.type === 'file')) assert.deepEqual(readFileSync(join(dir, f.path)), f.data, f.path);
+      const cpio = execFileSync('7z', ['x', '-so', file], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+      assert.equal(sha256(cpio), readRpm(bytes).header.string(RPMTAG.PAYLOADDIGESTALT));
+    });
+
     test('installs into a scratch root and rpm -V is clean', () => {
       const root = join(work, label, 'root');
       mkdirSync(root);
@@ -187,6 +198,13 @@ function writeTemp(b: Buffer): string {
 
 goldenSuite('gzip', sampleSpec());
 goldenSuite('xz', sampleSpec({ compression: 'xz', name: 'kmod-sample-xz' }));
+// A module larger than three deflate blocks, so the payload is deflated in parallel pieces.
+goldenSuite('gzip-blocks', (() => {
+  const spec = sampleSpec({ name: 'kmod-sample-blocks' });
+  const big = bigModuleBytes(3 * GZIP_BLOCK + 12345);
+  spec.files = spec.files.map((f) => (f.path.endsWith('.ko') ? { ...f, data: big } : f));
+  return spec;
+})());
 
 describe('builder input checks', () => {
   test('rejects relative paths, mode type bits, duplicate paths and bad versions', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildRpm, formatDependency, readRpm, RPMFILE, RPMTAG, type RpmPackageSpec } from '../../src/rpm/index.js';
 import { run, sampleSpec } from './fixtures.js';
+import { GZIP_PAYLOAD_LEVEL } from '../../src/rpm/compress.js';
 
 /** The fixture with changelog times at noon UTC, which is what rpmbuild makes of a `* Day Mon DD YYYY` line. */
 function paritySpec(): RpmPackageSpec {
@@ -82,7 +83,7 @@ describe('parity with rpmbuild', () => {
   before(async () => {
     mkdirSync(join(work, 'SPECS'), { recursive: true });
     writeFileSync(join(work, 'SPECS', 't.spec'), specFile(spec));
-    run('rpmbuild', ['-bb', '--define', `_topdir ${work}`, '--define', '_binary_payload w6.gzdio', '--define', `_buildhost ${spec.buildHost}`,
+    run('rpmbuild', ['-bb', '--define', `_topdir ${work}`, '--define', `_binary_payload w${GZIP_PAYLOAD_LEVEL}.gzdio`, '--define', `_buildhost ${spec.buildHost}`,
       '--define', 'use_source_date_epoch_as_buildtime 1', '--define', 'debug_package %{nil}', '--define', '__os_install_post %{nil}',
       '--define', '_build_id_links none', join(work, 'SPECS', 't.spec')], { env: { ...process.env, SOURCE_DATE_EPOCH: String(spec.buildTime) } });
     const dir = join(work, 'RPMS', spec.arch);
