@@ -1,3 +1,4 @@
+import { JOBSERVER_MAKEFLAGS } from './jobserver.js';
 import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -176,7 +177,7 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
   const jobserver = opts.jobserverFd;
   const child = execa('make', args, {
     cwd: opts.sourceDir,
-    env: buildEnv({ ...opts.env, ...(jobserver !== undefined ? { MAKEFLAGS: ' -j --jobserver-auth=3,3' } : {}) }),
+    env: buildEnv({ ...opts.env, ...(jobserver !== undefined ? { MAKEFLAGS: JOBSERVER_MAKEFLAGS } : {}) }),
     extendEnv: false,
     detached: true, // make leads its own process group: one signal reaches every cc1
     // The job server pipe is handed to make as fd 3 (execa's types do not list integers for fd 3+).

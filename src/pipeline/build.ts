@@ -3,13 +3,12 @@
  * concurrently under one job budget. A kernel that fails does not stop the others.
  * Compiled modules are cached by everything that can change them.
  */
-import { closeSync, cpSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync, copyFileSync, existsSync } from 'node:fs';
-import { execa } from 'execa';
+import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
+import { openJobServer } from '../kbuild/jobserver.js';
 import { isNotSource } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
-import { makeVersion } from './toolchain.js';
 import { treeStamp } from '../cache/tree-stamp.js';
 import { kernelCompilerIdentity } from './toolchain.js';
 import type { PipelineContext, ResolvedKernel } from './context.js';
@@ -189,34 +188,3 @@ export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<stri
   return results;
 }
 
-interface JobServer {
-  fd: number;
-  release(tokens: number): void;
-  close(): void;
-}
-
-/**
- * A GNU make job server shared by every kernel's make: a named pipe holding one token per job
- * slot beyond the one each running make owns. A static split (-j1 per kernel on 2 CPUs) leaves a
- * CPU idle as soon as one kernel finishes; with the shared server the others take its slot.
- * make 4.2+ only (`--jobserver-auth`); otherwise undefined and the static split is used.
- */
-async function openJobServer(workDir: string, initialTokens: number): Promise<JobServer | undefined> {
-  try {
-    const v = await makeVersion();
-    if (!v || v.major < 4 || (v.major === 4 && v.minor < 2)) return undefined;
-    const fifo = join(workDir, `jobserver-${process.pid}`);
-    rmSync(fifo, { force: true });
-    await execa('mkfifo', ['-m', '0600', fifo]);
-    // Read-write, so opening never blocks and the pipe never sees end-of-file.
-    const fd = openSync(fifo, 'r+');
-    rmSync(fifo, { force: true }); // the open descriptor keeps the pipe alive
-    const release = (tokens: number) => {
-      if (tokens > 0) writeSync(fd, '+'.repeat(tokens));
-    };
-    release(initialTokens);
-    return { fd, release, close: () => closeSync(fd) };
-  } catch {
-    return undefined;
-  }
-}

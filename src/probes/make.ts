@@ -10,7 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { JOBSERVER_MAKEFLAGS } from '../kbuild/jobserver.js';
 import { registerBuild, terminateGroup } from '../kbuild/process-group.js';
+import { ENV_TARGET, readRecording, recordingKbuild, replayInvocation, type KbuildReplay } from './kbuild-replay.js';
 import type { PipelineEvent } from '../pipeline/events.js';
 import { probeCflags, probeModuleName, probeRegion, probeSource } from './source.js';
 import type { Probe, ProbeKernel } from './types.js';
@@ -22,6 +24,15 @@ export interface ProbeRound {
   batches: Probe[][];
   /** Also print Kbuild's compiler flags for this directory (closure.ts reads the -I list). */
   flags?: boolean;
+  /** Also write down how Kbuild starts its inner make (kbuild-replay.ts). */
+  record?: boolean;
+  /** Start the inner make directly, as recorded (kbuild-replay.ts), instead of `make -C <tree>`. */
+  replay?: KbuildReplay;
+  /**
+   * A guess at what compiling these probes in one unit costs (headers parsed): make starts the
+   * costliest objects first, so the last one to finish is a cheap one and no CPU waits on it.
+   */
+  weigh?: (probes: Probe[]) => number;
 }
 
 export interface ProbeRoundResult {
@@ -35,6 +46,13 @@ export interface ProbeRoundResult {
   exitCode: number | undefined;
   /** Objects the round produced (for the caller's count). */
   objects: number;
+  /** How Kbuild started its inner make, when the round recorded it and it could be read. */
+  recording?: KbuildReplay;
+}
+
+/** The environment of a probe make (kbuild-replay.ts hashes the inherited part). */
+export function probeMakeEnv(): Record<string, string | undefined> {
+  return { ...process.env, LC_ALL: 'C', LANG: 'C' };
 }
 
 const batchName = (i: number) => `dudforge-batch-${i}`;
@@ -58,7 +76,21 @@ function writeRoundTree(dir: string, round: ProbeRound, llvm: boolean): void {
   // -H: gcc lists every header it opens, which tells what each region saw (closure.ts).
   round.batches.forEach((_, i) => kbuild.push(`CFLAGS_${batchName(i)}.o := -H`));
   if (round.flags) kbuild.push(`$(obj)/${FLAGS}: FORCE`, `\t$(Q)echo '$(c_flags)' > $@`);
+  if (round.record) kbuild.push(...recordingKbuild());
   writeFileSync(join(dir, 'Kbuild'), kbuild.join('\n') + '\n');
+}
+
+/** The round's objects, costliest first when the round can weigh them, else batches then singles. */
+function costliestFirst(round: ProbeRound): string[] {
+  const objects = [
+    ...round.batches.map((probes, i) => ({ name: `${batchName(i)}.o`, probes })),
+    ...round.single.map((p) => ({ name: `${probeModuleName(p)}.o`, probes: [p] })),
+  ];
+  const weigh = round.weigh;
+  if (!weigh) return objects.map((o) => o.name);
+  const weight = new Map(objects.map((o) => [o.name, weigh(o.probes)]));
+  // Stable: equal weights keep their order.
+  return objects.map((o, i) => ({ o, i })).sort((a, b) => weight.get(b.o.name)! - weight.get(a.o.name)! || a.i - b.i).map(({ o }) => o.name);
 }
 
 /** Compile one round for one kernel in one make; the temporary tree is removed afterwards. */
@@ -69,24 +101,35 @@ export async function compileRound(
   signal: AbortSignal | undefined,
   emit: (e: PipelineEvent) => void,
   progress: { compiled: number; expected: number },
+  jobserverFd?: number,
 ): Promise<ProbeRoundResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dudforge-probes-'));
   try {
     writeRoundTree(dir, round, kernel.llvm ?? false);
     const goals = [
+      ...(round.record && !round.replay ? [ENV_TARGET] : []),
       ...(round.flags ? [FLAGS] : []),
-      ...round.batches.map((_, i) => `${batchName(i)}.o`),
-      ...round.single.map((p) => `${probeModuleName(p)}.o`),
+      ...costliestFirst(round),
     ];
+    // With a shared job server (jobserver.ts) make takes its slots from the pipe instead of -j.
+    const parallel = jobserverFd === undefined ? [`-j${Math.max(1, jobs)}`] : [];
     // -Otarget: each compiler's messages in one piece, so an include chain is never split.
-    const args = ['-C', kernel.buildTree, `M=${dir}`, '-k', `-j${Math.max(1, jobs)}`, '-Otarget', ...(kernel.llvm ? ['LLVM=1'] : []), ...goals];
+    const common = ['-k', ...parallel, '-Otarget'];
+    const spawnEnv = probeMakeEnv();
+    const direct = round.replay ? replayInvocation(round.replay, dir, goals) : undefined;
+    const args = direct
+      ? [...common, ...direct.args]
+      : ['-C', kernel.buildTree, `M=${dir}`, ...common, ...(kernel.llvm ? ['LLVM=1'] : []), ...goals];
     signal?.throwIfAborted();
     // Own process group (detached), so cancelling reaches every sub-make and compiler.
     const child = execa('make', args, {
+      cwd: direct?.cwd,
       detached: true,
       reject: false,
-      stdin: 'ignore',
-      env: { LC_ALL: 'C', LANG: 'C' },
+      extendEnv: false,
+      env: { ...spawnEnv, ...direct?.env, ...(jobserverFd !== undefined ? { MAKEFLAGS: JOBSERVER_MAKEFLAGS } : direct ? { MAKEFLAGS: '' } : {}) },
+      // The job server pipe is make's fd 3 (execa's types do not list integers for fd 3+).
+      ...(jobserverFd !== undefined ? ({ stdio: ['ignore', 'pipe', 'pipe', jobserverFd] } as unknown as { stdin: 'ignore' }) : { stdin: 'ignore' as const }),
     });
     const pgid = child.pid;
     let cancelling: Promise<void> | undefined;
@@ -113,7 +156,8 @@ export async function compileRound(
     const compiled = new Set(round.single.filter((p) => existsSync(join(dir, `${probeModuleName(p)}.o`))).map((p) => p.define));
     const batchesCompiled = new Set(round.batches.map((_, i) => i).filter((i) => existsSync(join(dir, `${batchName(i)}.o`))));
     const cflags = round.flags && existsSync(join(dir, FLAGS)) ? readFileSync(join(dir, FLAGS), 'utf8') : undefined;
-    return { compiled, batchesCompiled, cflags, stderr: String(result.stderr ?? ''), exitCode: result.exitCode, objects: compiled.size + batchesCompiled.size };
+    const recording = round.record && !round.replay ? await readRecording(dir, spawnEnv) : undefined;
+    return { compiled, batchesCompiled, cflags, stderr: String(result.stderr ?? ''), exitCode: result.exitCode, objects: compiled.size + batchesCompiled.size, recording };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

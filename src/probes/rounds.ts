@@ -18,7 +18,8 @@ import type { PipelineEvent } from '../pipeline/events.js';
 import { batchable, hasFileScopeText, judgeBatch, orderBatch, parsedOnly } from './batch.js';
 import { ClosureReader, exactPositions, guessTreeFlags, parseOpened, parseTreeFlags, planChains } from './closure.js';
 import { classifyFailure, collectProbeErrors, type ProbeError } from './diagnostics.js';
-import { compileRound, type ProbeRound, type ProbeRoundResult } from './make.js';
+import { loadReplay, saveReplay, type KbuildReplay } from './kbuild-replay.js';
+import { compileRound, probeMakeEnv, type ProbeRound, type ProbeRoundResult } from './make.js';
 import { probeHeaders } from './source.js';
 import type { Probe, ProbeKernel } from './types.js';
 
@@ -32,15 +33,25 @@ interface RoundContext {
   kernel: ProbeKernel;
   defines: Set<string>;
   jobs: number;
+  jobserverFd: number | undefined;
+  /** The best closure reader so far: it weighs the objects of a round (make.ts costliestFirst). */
+  reader: ClosureReader | undefined;
+  /** How to start Kbuild's inner make directly, once known (kbuild-replay.ts). */
+  replay: KbuildReplay | undefined;
   signal: AbortSignal | undefined;
   emit: (e: PipelineEvent) => void;
   progress: { compiled: number; expected: number };
 }
 
+/** A unit's cost, roughly: the headers its largest closure opens. */
+function heaviest(reader: ClosureReader): (probes: Probe[]) => number {
+  return (probes) => Math.max(0, ...probes.map((p) => reader.probeClosure(p).size));
+}
+
 async function run(ctx: RoundContext, round: ProbeRound, n: number) {
   const sizes = round.batches.map((b) => b.length).join('+');
-  ctx.emit({ type: 'info', message: `probes for ${ctx.kernel.release}, round ${n}: ${round.batches.length ? `batches of ${sizes}, ` : ''}${round.single.length} alone` });
-  const made = await compileRound(ctx.kernel, round, ctx.jobs, ctx.signal, ctx.emit, ctx.progress);
+  ctx.emit({ type: 'info', message: `probes for ${ctx.kernel.release}, round ${n}: ${round.batches.length ? `batches of ${sizes}, ` : ''}${round.single.length} alone${ctx.replay ? ' (Kbuild\'s inner make started directly)' : ''}` });
+  const made = await compileRound(ctx.kernel, { ...round, replay: ctx.replay, weigh: ctx.reader ? heaviest(ctx.reader) : undefined }, ctx.jobs, ctx.signal, ctx.emit, ctx.progress, ctx.jobserverFd);
   return { made, ...collectProbeErrors(made.stderr, ctx.defines) };
 }
 
@@ -126,26 +137,36 @@ export async function answerByCompiling(
   jobs: number,
   signal: AbortSignal | undefined,
   emit: (e: PipelineEvent) => void,
+  jobserverFd?: number,
+  /** Where the kernel's Kbuild recording is kept (the probe cache); none: always the normal make. */
+  replayStore?: string,
 ): Promise<Map<string, Answer>> {
   const answers = new Map<string, Answer>();
-  const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, signal, emit, progress: { compiled: 0, expected: 0 } };
+  const replay = replayStore ? await loadReplay(replayStore, kernel, probeMakeEnv()) : undefined;
+  const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, jobserverFd, replay, reader: undefined, signal, emit, progress: { compiled: 0, expected: 0 } };
   // Round 1: the probes that parsing alone decides, in chains of nested closures (as far as
   // the tree's layout lets us guess them before make ran; -H checks it afterwards) so each one
   // is decided even where its batch had errors; calls, code and setup lines on their own, as
   // a batch with errors could not say yes for them anyway.
   const guessed = guessedReader(kernel);
+  ctx.reader = guessed;
   const parsed = probes.filter((p) => batchable(p) && parsedOnly(p));
   const chains = guessed ? planChains(parsed, guessed) : [orderBatch(parsed, (p) => probeHeaders(p).length).order];
   const batches = chains.filter((c) => c.length >= 2);
   const batched = new Set(batches.flat());
-  const first: ProbeRound = { single: probes.filter((p) => !batched.has(p)), batches, flags: batches.length > 0 };
+  const first: ProbeRound = { single: probes.filter((p) => !batched.has(p)), batches, flags: batches.length > 0, record: replayStore !== undefined && !replay };
 
   // Round 1.
   const r1 = await run(ctx, first, 1);
   assertMakeWorked(kernel, r1.made, r1.byProbe, r1.unattributed);
+  if (r1.made.recording && replayStore) {
+    saveReplay(replayStore, kernel, r1.made.recording);
+    ctx.replay = r1.made.recording;
+  }
   decideSingles(first.single, r1.made, r1.byProbe, r1.unattributed, answers);
   if (!batches.length) return answers;
   const reader = r1.made.cflags ? new ClosureReader(parseTreeFlags(kernel.buildTree, r1.made.cflags)) : undefined;
+  ctx.reader = reader ?? guessed;
   const v1 = judgeRound(first, r1, reader, answers);
   emit({ type: 'info', message: `probes for ${kernel.release}, round 1 batches: ${answers.size - first.single.length} decided, ${v1.confirm.length} to confirm, ${v1.verify.length} to verify, ${v1.alone.length} alone` });
 
@@ -170,7 +191,7 @@ export async function answerByCompiling(
 /** Every probe in a module of its own, in one make: the answers batching must agree with. */
 export async function answerEachAlone(kernel: ProbeKernel, probes: Probe[], jobs: number, signal?: AbortSignal): Promise<Map<string, Answer>> {
   const answers = new Map<string, Answer>();
-  const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, signal, emit: () => {}, progress: { compiled: 0, expected: 0 } };
+  const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, jobserverFd: undefined, replay: undefined, reader: undefined, signal, emit: () => {}, progress: { compiled: 0, expected: 0 } };
   const r = await run(ctx, { single: probes, batches: [] }, 1);
   assertMakeWorked(kernel, r.made, r.byProbe, r.unattributed);
   decideSingles(probes, r.made, r.byProbe, r.unattributed, answers);

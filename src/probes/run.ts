@@ -3,6 +3,8 @@
  * kernel is compiled in batches and single modules, one make per round (rounds.ts); kernels
  * run side by side under the job budget.
  */
+import { tmpdir } from 'node:os';
+import { openJobServer } from '../kbuild/jobserver.js';
 import type { PipelineEvent } from '../pipeline/events.js';
 import { readCachedAnswer, writeCachedAnswer, type CachedAnswer } from './cache.js';
 import { formatProbeError } from './diagnostics.js';
@@ -43,6 +45,7 @@ async function probeKernel(
   jobs: number,
   signal: AbortSignal,
   emit: (e: PipelineEvent) => void,
+  jobserverFd: number | undefined,
 ): Promise<ProbeKernelRun> {
   signal.throwIfAborted();
   const start = Date.now();
@@ -57,7 +60,7 @@ async function probeKernel(
   emit({ type: 'kernel-phase', release: kernel.release, phase: toCompile.length || toExport.length ? 'probe' : 'cached' });
   const fresh = answerExports(kernel, toExport);
   if (toCompile.length > 0) {
-    for (const [define, a] of await answerByCompiling(kernel, toCompile, jobs, signal, emit)) fresh.set(define, a);
+    for (const [define, a] of await answerByCompiling(kernel, toCompile, jobs, signal, emit, jobserverFd, opts.cacheDir)) fresh.set(define, a);
   }
   for (const p of [...toExport, ...toCompile]) {
     const a = fresh.get(p.define)!;
@@ -76,9 +79,9 @@ async function probeKernel(
 /**
  * Run `tasks` with at most `limit` at a time, keeping their order. The first failure aborts
  * `stop` (so the other kernels' makes are killed) and is thrown once every task has ended:
- * no make outlives the call.
+ * no make outlives the call. `workerDone` runs when a worker finds no task left.
  */
-async function pooled<T>(tasks: (() => Promise<T>)[], limit: number, stop: AbortController): Promise<T[]> {
+async function pooled<T>(tasks: (() => Promise<T>)[], limit: number, stop: AbortController, workerDone: () => void): Promise<T[]> {
   const out: T[] = new Array(tasks.length);
   let firstError: unknown;
   let next = 0;
@@ -92,6 +95,7 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number, stop: Abort
         stop.abort(err);
       }
     }
+    workerDone();
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
   if (firstError !== undefined) throw firstError;
@@ -113,13 +117,20 @@ export async function runProbes(opts: RunProbesOptions): Promise<ProbeRun> {
   const onAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // Every kernel's make joins one job server when more than one slot is shared: a slot freed
+  // by a kernel that finished goes to those still compiling (the static split left it idle).
+  const compiles = opts.kernels.some((k) => probes.some((p) => p.kind !== 'export' && !readCachedAnswer(opts.cacheDir, k.identity, p)));
+  const jobserver = jobs > 1 && compiles ? await openJobServer(tmpdir(), jobs - concurrent) : undefined;
   let kernels: ProbeKernelRun[];
   try {
-    kernels = await pooled(opts.kernels.map((k) => () => probeKernel(k, probes, opts, perKernel, stop.signal, emit)), concurrent, stop);
+    const tasks = opts.kernels.map((k) => () => probeKernel(k, probes, opts, perKernel, stop.signal, emit, jobserver?.fd));
+    // A worker with no kernel left gives its own slot to the makes still running.
+    kernels = await pooled(tasks, concurrent, stop, () => jobserver?.release(1));
   } catch (err) {
     emit({ type: 'step-end', step: 'probe', ok: false, detail: (err as Error)?.message });
     throw err;
   } finally {
+    jobserver?.close();
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const seconds = (Date.now() - start) / 1000;

@@ -5,7 +5,7 @@
  * its neighbour's code, two headers that clash, a header that only works after another one.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +16,7 @@ import { ClosureReader, exactPositions, parseOpened, parseTreeFlags } from '../.
 import { collectProbeErrors } from '../../src/probes/diagnostics.js';
 import { compileRound } from '../../src/probes/make.js';
 import { answerEachAlone, type Answer } from '../../src/probes/rounds.js';
+import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { installedKernels } from './kernels.js';
 
 /** The probe file of run.test.ts, read from its source so the two never drift apart. */
@@ -45,9 +46,22 @@ symbol spin_lock_init
 const kernels = installedKernels();
 const work = mkdtempSync(join(tmpdir(), 'dudforge-probe-batch-'));
 
-/** Batched answers and answers compiled each on its own, per kernel, for one probe set. */
+/**
+ * Batched answers and answers compiled each on its own, per kernel, for one probe set. The
+ * batched run starts Kbuild's inner make directly (kbuild-replay.ts) from a recording made by a
+ * first run; the probes compiled alone go through the normal `make -C <tree> M=…`.
+ */
+const replayed: string[] = [];
 async function bothWays(probes: Probe[], name: string) {
-  const run = await runProbes({ probes, kernels, cacheDir: join(work, name), jobs: 2 });
+  const cacheDir = join(work, name);
+  for (const k of kernels) {
+    mkdirSync(join(cacheDir, k.identity), { recursive: true });
+    copyFileSync(join(work, 'primer', k.identity, 'kbuild-replay.json'), join(cacheDir, k.identity, 'kbuild-replay.json'));
+  }
+  const onEvent = (e: PipelineEvent) => {
+    if (e.type === 'info' && /inner make started directly/.test(e.message)) replayed.push(`${name}: ${e.message}`);
+  };
+  const run = await runProbes({ probes, kernels, cacheDir, jobs: 2, onEvent });
   const alone = new Map<string, Map<string, Answer>>();
   for (const k of kernels) alone.set(k.release, await answerEachAlone(k, probes.filter((p) => p.kind !== 'export'), 2));
   return { run, alone };
@@ -69,6 +83,8 @@ function assertSame(label: string, run: ProbeRun, alone: Map<string, Map<string,
 describe('batched probes answer as probes compiled alone', () => {
   const sets: Record<string, { run: ProbeRun; alone: Map<string, Map<string, Answer>> }> = {};
   before(async () => {
+    // The primer records how each kernel's Kbuild starts its inner make.
+    await runProbes({ probes: parseProbeFile('symbol strlen\n    include <linux/string.h>\n', 'primer.probes'), kernels, cacheDir: join(work, 'primer'), jobs: 2 });
     sets.run = await bothWays(parseProbeFile(RUN_PROBES, 'test.probes'), 'run');
     sets.sample = await bothWays(readProbeFile(join(assetsDir, 'sample-driver', 'dudforge.probes')), 'sample');
     sets.swallow = await bothWays(parseProbeFile(SWALLOW, 'swallow.probes'), 'swallow');
@@ -77,6 +93,11 @@ describe('batched probes answer as probes compiled alone', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test('there are kernels to test against', () => assert.ok(kernels.length > 0));
+  test('the batched runs started Kbuild\'s inner make directly on every kernel', () => {
+    for (const name of ['run', 'sample', 'swallow', 'clash']) {
+      for (const k of kernels) assert.ok(replayed.some((m) => m.startsWith(`${name}: probes for ${k.release}, round 1`)), `${name} on ${k.release}: ${replayed.join('; ')}`);
+    }
+  });
   test('every probe of run.test.ts', () => assertSame('run', sets.run.run, sets.run.alone));
   test('every probe of the sample driver', () => assertSame('sample', sets.sample.run, sets.sample.alone));
 

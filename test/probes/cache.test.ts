@@ -44,7 +44,7 @@ describe('probe cache', () => {
     writeFileSync(probeFile, text);
     const events: PipelineEvent[] = [];
     const run = await runProbes({ probes: probeFile, kernels, cacheDir, jobs: 2, onEvent: (e) => events.push(e) });
-    const cacheFiles = kernels.map((k) => readdirSync(join(cacheDir, k.identity)).filter((f) => f.endsWith('.json')).length);
+    const cacheFiles = kernels.map((k) => readdirSync(join(cacheDir, k.identity)).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length);
     runs.push({ run, events, cacheFiles });
   };
 
@@ -98,6 +98,8 @@ describe('probe cache', () => {
       assert.equal(k.compiled, 1);
       const fresh = k.results.filter((r) => !r.cached).map((r) => r.define);
       assert.deepEqual(fresh, ['HAVE_1_ARG_CLASS_CREATE']);
+      // A kernel probed before: its make starts Kbuild's inner make directly (kbuild-replay.ts).
+      assert.ok(events.some((e) => e.type === 'info' && e.message.startsWith(`probes for ${k.release}, round 1`) && /inner make started directly/.test(e.message)), k.release);
     }
     const objects = events.flatMap((e) => (e.type === 'object-compiled' ? [e.object] : []));
     assert.equal(objects.length, kernels.length);
