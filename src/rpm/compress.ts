@@ -83,10 +83,15 @@ export async function compressPayload(cpio: Buffer, how: PayloadCompression): Pr
   return runFilter('xz', ['-9e', '--threads=1', '--check=crc64', '-c'], cpio);
 }
 
-/** Decompress by PAYLOADCOMPRESSOR; rpm assumes gzip when the tag is absent. */
-export async function decompressPayload(payload: Buffer, compressor: string | undefined): Promise<Buffer> {
+/**
+ * Decompress by PAYLOADCOMPRESSOR; rpm assumes gzip when the tag is absent. `expectedSize`
+ * (the signature's PAYLOADSIZE) lets gzip write into one buffer of that size instead of 16 KiB
+ * pieces joined at the end (a second copy); a wrong size only costs that copy again.
+ */
+export async function decompressPayload(payload: Buffer, compressor: string | undefined, expectedSize?: number): Promise<Buffer> {
+  const chunkSize = expectedSize && expectedSize > 0 && expectedSize < 2 ** 30 ? expectedSize + 64 : undefined;
   switch (compressor ?? 'gzip') {
-    case 'gzip': return gunzipSync(payload);
+    case 'gzip': return gunzipSync(payload, chunkSize ? { chunkSize } : {});
     case 'xz':
     case 'lzma': return runFilter('xz', ['-dc'], payload);
     case 'zstd': return runFilter('zstd', ['-dc'], payload);

@@ -63,7 +63,7 @@ export async function checkRpm(buf: Buffer): Promise<{ problems: string[]; entri
 
   let cpio: Buffer;
   try {
-    cpio = await decompressPayload(payload, header.string(RPMTAG.PAYLOADCOMPRESSOR));
+    cpio = await decompressPayload(payload, header.string(RPMTAG.PAYLOADCOMPRESSOR), sig.number(RPMSIGTAG.PAYLOADSIZE));
   } catch (e) {
     problems.push(`payload does not decompress: ${(e as Error).message}`);
     return { problems };
