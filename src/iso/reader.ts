@@ -80,8 +80,9 @@ function systemUseOf(walk: Walk, rec: RawRecord): SystemUseInfo | null {
   return parseSystemUse(rec.systemUse.subarray(walk.spSkip), readArea);
 }
 
+/** A file's bytes, a copy of its own (never a view into an image held in memory), copied once. */
 function makeReader(source: ImageSource, extents: { lba: number; size: number }[]): () => Buffer {
-  return () => Buffer.concat(extents.map((x) => Buffer.from(source.read(x.lba * SECTOR_SIZE, x.size))));
+  return () => Buffer.concat(extents.map((x) => source.read(x.lba * SECTOR_SIZE, x.size)));
 }
 
 function walkDirectory(walk: Walk, lba: number, size: number, parentPath: string, depth: number): void {

@@ -32,7 +32,8 @@ function validate(f: RpmFileEntry, isSource: boolean): void {
 
 /**
  * Rows sorted by path (byte order, as rpmbuild sorts its file list), with inodes 1..n in that
- * order. Source packages keep flat names and an empty dirname.
+ * order. Source packages keep flat names and an empty dirname. Digests are left empty for
+ * fillDigests, so the payload can be on its way to the compressor while they are computed.
  */
 export function fileRows(files: RpmFileEntry[], buildTime: number, isSource: boolean): FileRow[] {
   const seen = new Set<string>();
@@ -52,7 +53,7 @@ export function fileRows(files: RpmFileEntry[], buildTime: number, isSource: boo
       // rpm records the symlink target length as the size of a link, 0 for a directory.
       size: f.type === 'dir' ? 0 : content.length,
       mtime: f.mtime ?? buildTime,
-      digest: f.type === 'file' ? createHash('sha256').update(content).digest('hex') : '',
+      digest: '',
       linkTo: f.type === 'symlink' ? f.target! : '',
       flags: f.flags ?? 0,
       user: f.user ?? 'root',
@@ -61,6 +62,11 @@ export function fileRows(files: RpmFileEntry[], buildTime: number, isSource: boo
       content,
     };
   });
+}
+
+/** Each regular file's SHA-256 (FILEDIGESTALGO 8), in place. */
+export function fillDigests(rows: FileRow[]): void {
+  for (const r of rows) if ((r.mode & 0o170000) === S_IFREG) r.digest = createHash('sha256').update(r.content).digest('hex');
 }
 
 /** DIRNAMES in order of first use, and each file's index into them (rpm's compressFilelist). */

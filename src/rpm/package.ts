@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { compressPayload, GZIP_PAYLOAD_LEVEL } from './compress.js';
 import { writeCpio } from './cpio.js';
 import { evrString, packageProvides, packageRequires, sortDependencies } from './deps.js';
-import { cpioEntries, fileRows, installedSize, splitDirnames, type FileRow } from './files.js';
+import { cpioEntries, fileRows, fillDigests, installedSize, splitDirnames, type FileRow } from './files.js';
 import { encodeHeader, type HeaderTag } from './header.js';
 import { writeLead } from './lead.js';
 import { PGPHASHALGO_SHA256, RPM_TYPE, RPMSIGTAG, RPMTAG, RPMVERSION_STRING } from './tags.js';
@@ -137,8 +137,9 @@ export async function buildRpm(spec: RpmPackageSpec, opts: BuildRpmOptions = {})
   const isSource = spec.isSource === true;
   const rows = fileRows(spec.files, spec.buildTime, isSource);
   const cpio = writeCpio(cpioEntries(rows, isSource));
-  // Compression runs on the thread pool; hash the payload here meanwhile.
+  // Compression runs on the thread pool; hash the files and the payload here meanwhile.
   const compressing = compressPayload(cpio, spec.compression);
+  fillDigests(rows);
   const uncompressedDigest = sha256(cpio);
   const payload: Payload = { compressed: await compressing, uncompressedSize: cpio.length, uncompressedDigest };
   const header = encodeHeader(mainHeaderTags(spec, rows, payload), RPMTAG.HEADERIMMUTABLE);
