@@ -14,9 +14,26 @@ export interface SymversEntry {
 
 export type Symvers = Map<string, SymversEntry>;
 
-export function parseSymvers(text: string): Symvers {
+/**
+ * Parse Module.symvers. With `only`, just those symbols are kept: a kernel's file has ~30,000
+ * lines and a package needs the few hundred its modules import, so the rest are skipped
+ * without building a row for them.
+ */
+export function parseSymvers(text: string, only?: ReadonlySet<string>): Symvers {
   const out: Symvers = new Map();
-  for (const line of text.split('\n')) {
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const lineStart = start;
+    start = end + 1;
+    if (only) {
+      const t1 = text.indexOf('\t', lineStart);
+      if (t1 < 0 || t1 > end) continue;
+      let t2 = text.indexOf('\t', t1 + 1);
+      if (t2 < 0 || t2 > end) t2 = end;
+      if (!only.has(text.slice(t1 + 1, t2))) continue;
+    }
+    const line = text.slice(lineStart, end);
     if (line.trim() === '' || line.startsWith('#')) continue;
     const cols = line.split('\t');
     if (cols.length < 4 || !/^0x[0-9a-fA-F]+$/.test(cols[0])) continue;

@@ -50,8 +50,11 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
       const bytes = readFileSync(m.file);
       return { name: `${m.name}.ko`, bytes, info: { ...readKernelModule(bytes, m.file), exportedSymbols: exported.get(m.name) ?? [] } };
     });
-    const symvers = kernel.tree.symversPath && existsSync(kernel.tree.symversPath) ? parseSymvers(readFileSync(kernel.tree.symversPath, 'utf8')) : undefined;
     const kabiRequires = answers.packaging.kabiRequires === 'on' || (answers.packaging.kabiRequires === 'auto' && isRhelFamily(b.release));
+    // Module.symvers only feeds kernel()/ksym() Requires, and only for the symbols the modules import.
+    const imported = new Set(modules.flatMap((m) => [...m.info.undefinedSymbols, ...m.info.versions.map((v) => v.symbol)]));
+    const symvers = kabiRequires && kernel.tree.symversPath && existsSync(kernel.tree.symversPath)
+      ? parseSymvers(readFileSync(kernel.tree.symversPath, 'utf8'), imported) : undefined;
     const arch = kernel.tree.arch ?? 'x86_64';
     let greylist: { listName: string; symbols: string[] } | undefined;
     if (answers.packaging.kabiStablelist) {

@@ -29,6 +29,21 @@ test('parseSymvers reads every line of each installed kernel Module.symvers', ()
   }
 });
 
+test('parseSymvers with a symbol set keeps exactly those entries, as the full parse reads them', () => {
+  for (const t of trees) {
+    const text = readFileSync(t.symvers, 'utf8');
+    const full = parseSymvers(text);
+    const names = [...full.keys()];
+    const wanted = new Set([names[0], names[Math.floor(names.length / 2)], names[names.length - 1], 'no_such_symbol_dudforge']);
+    const some = parseSymvers(text, wanted);
+    assert.deepEqual([...some.keys()].sort(), [names[0], names[Math.floor(names.length / 2)], names[names.length - 1]].sort(), t.release);
+    for (const [k, v] of some) assert.deepEqual(v, full.get(k), k);
+  }
+  // The older column order and a namespace survive the filter too.
+  const old = parseSymvers('0x1\tfoo\tNS\tdrivers/x\tEXPORT_SYMBOL_GPL\n0x2\tbar\tvmlinux\tEXPORT_SYMBOL\n', new Set(['foo']));
+  assert.deepEqual([...old.entries()], [['foo', { crc: 1, module: 'drivers/x', exportType: 'EXPORT_SYMBOL_GPL', namespace: 'NS' }]]);
+});
+
 test('parseSymvers: namespaces and the 5.4–5.7 column order', () => {
   const m = parseSymvers(
     '0x0000abcd\tfoo\tvmlinux\tEXPORT_SYMBOL_GPL\tFOO_NS\n' +
