@@ -87,7 +87,7 @@ export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, c
       ) : null}
       {cancelling ? <Text color="yellow">Cancelling every build…</Text> : null}
       {confirmCancel ? <Text color="yellow">Cancel the build? Every make is stopped and nothing is written. (y/n)</Text> : null}
-      {interactive && !confirmCancel && !cancelling ? <Text dimColor>↑/↓ select · l log · q cancel</Text> : null}
+      {interactive && !confirmCancel && !cancelling ? <Text dimColor>↑/↓ select · l log · q/Esc cancel</Text> : null}
     </Box>
   );
 }
@@ -121,7 +121,8 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
         else if (input === 'n' || input === 'N' || key.escape) keys.onCancelAnswer(false);
         return;
       }
-      if (input === 'q' || (key.ctrl && input === 'c')) keys.onCancelRequest();
+      // Esc is "back" on every other step: here it asks to cancel the build, as q and Ctrl-C do.
+      if (input === 'q' || key.escape || (key.ctrl && input === 'c')) keys.onCancelRequest();
       else if (input === 'l') setShowLog((v) => !v);
       else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
       else if (key.downArrow) setSelected((s) => Math.min(Math.max(0, snapshot.running.length - 1), s + 1));

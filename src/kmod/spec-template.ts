@@ -143,6 +143,10 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     description: specEscape(pkg.description.trim()),
     topDir: opts.topDir,
     compatCheck: compat,
+    // Debug info goes before signing (stripping afterwards would break the signature).
+    stripModules: answers.packaging.strip
+      ? `# packaging.strip: debug info removed before signing, as dudforge's own builds do.\nfind "$dest" -name '*.ko' -type f -exec strip -g {} +\n`
+      : '',
     kcflags: kcflags.join(' '),
     makeArgs: makeArgs.map((a) => `${specEscape(a)} `).join(''),
     depmodConf: depmodConf({ pkgName: pkg.name, modules, kernelRelease: opts.kernels[0] }),

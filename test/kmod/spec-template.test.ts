@@ -84,6 +84,22 @@ describe('kmod spec text, parsed by rpmspec', () => {
     assert.match(p.out, /^Requires: kernel-core >= 5\.14\.0$/m);
   });
 
+  test('packaging.strip strips before the signing block; signing only with module_signing_key; clang kernels get LLVM=1', () => {
+    const plain = rpmspecParse(dir, render());
+    assert.ok(plain.ok, plain.err);
+    assert.doesNotMatch(plain.out, /strip -g/);
+    assert.doesNotMatch(plain.out, /sign-file/);
+    assert.match(plain.out, /CONFIG_CC_IS_CLANG=y' \/usr\/src\/kernels\/[^ ]+\/\.config; then llvm=LLVM=1; fi/);
+    assert.match(plain.out, / \$llvm \\$/m);
+    const a = base();
+    a.packaging.strip = true;
+    const signed = rpmspecParse(dir, render(a), ['module_signing_key /k/key.pem', 'module_signing_cert /k/cert.pem']);
+    assert.ok(signed.ok, signed.err);
+    const strip = signed.out.indexOf("-exec strip -g {} +");
+    const sign = signed.out.indexOf("scripts/sign-file \"${sig_hash:-sha256}\" '/k/key.pem' '/k/cert.pem' \"$ko\"");
+    assert.ok(strip > 0 && sign > strip, signed.out);
+  });
+
   test('a --- description line is refused', () => {
     assert.throws(() => render(base({ description: 'a\n---\nb' })), isUserError);
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildRpm, rpmFileName } from '../../src/rpm/package.js';
 import { writeTar, type TarEntry } from '../../src/archive/tar.js';
 import { kmodPackageSpec, renderKmodSpec, srpmSpec, parseSymvers } from '../../src/kmod/index.js';
+import { generateSigningKey } from '../../src/sign/keygen.js';
 import { installedKernels, DRIVER_SOURCES, readModules, makeAnswers, MODULE_FILES, type InstalledKernel } from './fixture.js';
 
 const FIRMWARE = { path: 'dftest/dfk-fw.bin', bytes: Buffer.from('firmware bytes\n') };
@@ -153,6 +154,29 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
       }
       assert.deepEqual(readFileSync(join(x, 'lib/firmware', FIRMWARE.path)), FIRMWARE.bytes);
     }
+  });
+
+  test('with module_signing_key/cert the rebuild signs every module with the kernel\'s sign-file; a key without a certificate stops', async () => {
+    const k = kernels[0];
+    const keys = await generateSigningKey({ dir: join(work, 'keys'), subject: { commonName: 'dudforge srpm test key' } });
+    const topdir = join(work, 'rpmbuild-signed');
+    const base = ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${k.release}`, '--define', `kernel_source ${k.build}`];
+    const r = spawnSync('rpmbuild', [...base, '--define', `module_signing_key ${keys.key}`, '--define', `module_signing_cert ${keys.certPem}`, srpm], { encoding: 'utf8' });
+    assert.equal(r.status, 0, (r.stdout + r.stderr).slice(-4000));
+    const rpm = join(topdir, 'RPMS/x86_64', readdirSync(join(topdir, 'RPMS/x86_64'))[0]);
+    const x = join(work, 'x-signed');
+    mkdirSync(x);
+    execFileSync('sh', ['-c', `rpm2cpio '${rpm}' | cpio -idm --quiet`], { cwd: x });
+    const wantHash = /^CONFIG_MODULE_SIG_HASH="(.*)"$/m.exec(readFileSync(join(k.build, '.config'), 'utf8'))?.[1] ?? 'sha256';
+    for (const m of MODULE_FILES) {
+      const ko = join(x, `lib/modules/${k.release}/extra/dftest/${m}`);
+      assert.equal(run('modinfo', ['-F', 'signer', ko]).trim(), 'dudforge srpm test key', m);
+      assert.equal(run('modinfo', ['-F', 'sig_hashalgo', ko]).trim(), wantHash, m);
+      assert.ok(readFileSync(ko).subarray(-28).toString().includes('~Module signature appended~'), m);
+    }
+    const noCert = spawnSync('rpmbuild', [...base, '--define', `module_signing_key ${keys.key}`, srpm], { encoding: 'utf8' });
+    assert.notEqual(noCert.status, 0);
+    assert.match(noCert.stderr, /module_signing_cert is not/);
   });
 
   test('a kernel outside the probed set stops %build with a message naming it', () => {

@@ -46,7 +46,7 @@ describe('build board', () => {
     store.dispose();
   });
 
-  test('board: bars, phases, finished kernels as ✔/✖ lines, log tail, "…and N more", q asks', async () => {
+  test('board: bars, phases, finished kernels as ✔/✖ lines, log tail, "…and N more", q, Ctrl-C and Esc ask', async () => {
     const store = createBoardStore({ throttleMs: 10 });
     let cancelRequests = 0;
     const app = render(
@@ -74,6 +74,8 @@ describe('build board', () => {
     assert.equal(cancelRequests, 1);
     await press(app, KEY.ctrlC);
     assert.equal(cancelRequests, 2);
+    await press(app, KEY.esc);
+    assert.equal(cancelRequests, 3);
     app.unmount();
     store.dispose();
   });
