@@ -117,6 +117,43 @@ function judgeRound(
 }
 
 /**
+ * Round 1 also gives a call or code probe a place in a chain where the nesting allows it (its
+ * closure contains those before it and lies within those after it; with file-scope text, only
+ * last), at most one per chain. A unit that compiles clean then answers it without a module of
+ * its own; its own isolated errors still decide it (no or broken); and when the unit failed
+ * elsewhere it goes to round 2 like every probe left without an answer.
+ */
+export function attachToChains(chains: Probe[][], candidates: Probe[], reader: ClosureReader): void {
+  const taken = new Set<Probe[]>();
+  const within = (a: Set<string>, b: Set<string>) => [...a].every((f) => b.has(f));
+  for (const q of candidates) {
+    const own = reader.probeClosure(q);
+    const fits = (chain: Probe[], i: number) =>
+      (i === 0 || within(reader.probeClosure(chain[i - 1]), own)) && (i === chain.length || within(own, reader.probeClosure(chain[i])));
+    let placed = false;
+    // The end of a chain first: nothing in the unit comes after a probe that may fail.
+    for (const chain of chains) {
+      if (taken.has(chain) || chain.some(hasFileScopeText)) continue;
+      if (fits(chain, chain.length)) {
+        chain.push(q);
+        placed = true;
+      } else if (!hasFileScopeText(q)) {
+        for (let i = chain.length - 1; i >= 0 && !placed; i--) {
+          if (fits(chain, i)) {
+            chain.splice(i, 0, q);
+            placed = true;
+          }
+        }
+      }
+      if (placed) {
+        taken.add(chain);
+        break;
+      }
+    }
+  }
+}
+
+/**
  * The reader of a tree's headers before make ran, kept for the life of the process per tree
  * identity (which changes whenever the tree does): reading ~1000 headers costs a few hundred
  * milliseconds, spent again only for a tree not seen yet.
@@ -152,6 +189,7 @@ export async function answerByCompiling(
   ctx.reader = guessed;
   const parsed = probes.filter((p) => batchable(p) && parsedOnly(p));
   const chains = guessed ? planChains(parsed, guessed) : [orderBatch(parsed, (p) => probeHeaders(p).length).order];
+  if (guessed) attachToChains(chains, probes.filter((p) => batchable(p) && !parsedOnly(p)), guessed);
   const batches = chains.filter((c) => c.length >= 2);
   const batched = new Set(batches.flat());
   const first: ProbeRound = { single: probes.filter((p) => !batched.has(p)), batches, flags: batches.length > 0, record: replayStore !== undefined && !replay };

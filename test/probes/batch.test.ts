@@ -43,6 +43,23 @@ symbol spin_lock_init
     include <linux/spinlock.h>
 `;
 
+// Calls placed in a chain of round 1 (rounds.ts attachToChains): the chain's unit fails on the
+// missing symbol, so the call that compiles must be confirmed by a later round, never answered
+// yes by a unit that stopped before code generation; the call with a wrong argument count is
+// decided no by its own error.
+const ATTACH = `
+symbol no_such_symbol_dudforge_attach
+    include <linux/slab.h>
+call kfree(NULL)
+    include <linux/slab.h>
+symbol kmalloc_array
+    include <linux/slab.h>
+symbol no_such_symbol_dudforge_attach2
+    include <linux/string.h>
+call kfree(NULL, NULL)
+    include <linux/slab.h>
+`;
+
 const kernels = installedKernels();
 const work = mkdtempSync(join(tmpdir(), 'dudforge-probe-batch-'));
 
@@ -89,6 +106,7 @@ describe('batched probes answer as probes compiled alone', () => {
     sets.sample = await bothWays(readProbeFile(join(assetsDir, 'sample-driver', 'dudforge.probes')), 'sample');
     sets.swallow = await bothWays(parseProbeFile(SWALLOW, 'swallow.probes'), 'swallow');
     sets.clash = await bothWays(parseProbeFile(CLASH, 'clash.probes'), 'clash');
+    sets.attach = await bothWays(parseProbeFile(ATTACH, 'attach.probes'), 'attach');
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -128,6 +146,18 @@ describe('batched probes answer as probes compiled alone', () => {
       assert.equal(v('HAVE_UNCLOSED_BRACE'), 'broken');
       assert.equal(v('HAVE_STRSCPY'), true);
       assert.equal(v('HAVE_NO_SUCH_SYMBOL_ANYWHERE_DUDFORGE'), false);
+    }
+  });
+
+  test('calls placed in a chain: confirmed by a later round when the unit failed elsewhere, no by their own error', () => {
+    assertSame('attach', sets.attach.run, sets.attach.alone);
+    for (const k of sets.attach.run.kernels) {
+      const v = Object.fromEntries(k.results.map((r) => [r.define, r.value]));
+      assert.equal(v.HAVE_1_ARG_KFREE, true, k.release);
+      assert.equal(v.HAVE_2_ARG_KFREE, false, k.release);
+      assert.equal(v.HAVE_NO_SUCH_SYMBOL_DUDFORGE_ATTACH, false, k.release);
+      assert.ok(replayed.some((m) => m.startsWith(`attach: probes for ${k.release}, round 1: batches of`)), `a batch in round 1 on ${k.release}`);
+      assert.ok(replayed.some((m) => m.startsWith(`attach: probes for ${k.release}, round 2`)), `a round 2 on ${k.release}: ${replayed.filter((m) => m.startsWith('attach')).join('; ')}`);
     }
   });
 
