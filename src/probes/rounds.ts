@@ -4,7 +4,9 @@
  *  1. the probes that parsing alone decides (batch.ts parsedOnly), in chains of nested header
  *     closures — one batch per chain, so each probe sees exactly its own headers, as far as the
  *     tree's include path lets us guess before make ran (closure.ts guessTreeFlags; gcc -H
- *     checks it afterwards) — and every other probe alone, in its own module;
+ *     checks it afterwards) — with at most one call or code probe placed in each chain where
+ *     the nesting allows (attachToChains: a clean unit answers it yes, its own error no), and
+ *     every other probe alone, in its own module;
  *  2. what the batches could not decide: probes without an error (or with errors that stay
  *     in their construct but came where more than their own headers were seen) in exact
  *     batches planned with the flags make really used and the inclusions gcc was seen to make;
@@ -183,8 +185,8 @@ export async function answerByCompiling(
   const ctx: RoundContext = { kernel, defines: new Set(probes.map((p) => p.define)), jobs, jobserverFd, replay, reader: undefined, signal, emit, progress: { compiled: 0, expected: 0 } };
   // Round 1: the probes that parsing alone decides, in chains of nested closures (as far as
   // the tree's layout lets us guess them before make ran; -H checks it afterwards) so each one
-  // is decided even where its batch had errors; calls, code and setup lines on their own, as
-  // a batch with errors could not say yes for them anyway.
+  // is decided even where its batch had errors; one call or code probe per chain where it
+  // nests (yes only from a clean unit), the rest on their own.
   const guessed = guessedReader(kernel);
   ctx.reader = guessed;
   const parsed = probes.filter((p) => batchable(p) && parsedOnly(p));
