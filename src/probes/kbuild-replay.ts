@@ -122,8 +122,10 @@ function storePath(cacheDir: string, kernel: ProbeKernel): string {
 export function saveReplay(cacheDir: string, kernel: ProbeKernel, replay: KbuildReplay): void {
   const target = storePath(cacheDir, kernel);
   mkdirSync(join(cacheDir, kernel.identity), { recursive: true });
-  writeFileSync(`${target}.tmp`, JSON.stringify(replay, null, 1) + '\n');
-  renameSync(`${target}.tmp`, target);
+  // A temporary name of this process's own, so two runs probing one kernel never mix their files.
+  const tmp = `${target}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(replay, null, 1) + '\n');
+  renameSync(tmp, target);
 }
 
 /** The kernel's recording, when it still holds for this environment, compiler and make. */
