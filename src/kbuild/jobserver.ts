@@ -8,7 +8,7 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { makeVersion } from '../pipeline/toolchain.js';
+import { makeVersion } from './toolchain.js';
 
 export interface JobServer {
   /** The pipe, read-write; handed to make as fd 3. */

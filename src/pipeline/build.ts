@@ -10,7 +10,7 @@ import { openJobServer } from '../kbuild/jobserver.js';
 import { isNotSource } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
 import { treeStamp } from '../cache/tree-stamp.js';
-import { kernelCompilerIdentity } from './toolchain.js';
+import { kernelCompilerIdentity } from '../kbuild/toolchain.js';
 import type { PipelineContext, ResolvedKernel } from './context.js';
 
 export interface BuiltModule {

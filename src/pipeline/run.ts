@@ -21,7 +21,7 @@ import { packageKernels, packageSources, type PackagedRpm } from './package.js';
 import { OutputWriter } from './output.js';
 import { writeDisk } from '../disk/write.js';
 import { verifyDisk, type VerifyReport } from '../verify/verify.js';
-import { toolchainIdentity } from './toolchain.js';
+import { toolchainIdentity } from '../kbuild/toolchain.js';
 
 export interface BuildResult {
   ok: boolean;

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernelCompilerIdentity, makeVersion } from '../pipeline/toolchain.js';
+import { kernelCompilerIdentity, makeVersion } from '../kbuild/toolchain.js';
 import type { ProbeKernel } from './types.js';
 
 export const ENV_TARGET = 'dudforge-env.i';
