@@ -51,10 +51,6 @@ const oneOf =
     allowed.includes(v as never) ? undefined : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
 
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
-const optional =
-  (check: Check): Check =>
-  (v) =>
-    v === undefined ? undefined : check(v);
 const stringList =
   (item: Check = nonEmptyString): Check =>
   (v) => {

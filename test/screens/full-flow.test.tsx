@@ -13,7 +13,7 @@ import { assetsDir } from '../../src/paths.js';
 import { ProjectStore } from '../../src/projects/registry.js';
 import { WizardApp } from '../../src/wizard/app.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
-import { allOutput, frame, KEY, press, type, waitFor } from './helpers.js';
+import { allOutput, KEY, press, type, waitFor } from './helpers.js';
 import { installedKernels, tempDir } from '../wizard/helpers.js';
 
 const base = tempDir('dudforge-flow-');
