@@ -1,6 +1,6 @@
 /**
  * Benchmark of the probe step (issue 6), run by hand:
- *   node --import tsx test/bench/probes.ts [rounds]
+ *   npm run bench:probes   (or: node dist/test/bench/probes.js [rounds])
  * Compares 30 probes on every installed kernel with compiling one probe module on one kernel
  * with a plain `make modules`, alternating for ≥ 3 rounds so that machine load hits both alike:
  *  - cold: a fresh cache, kernels dudforge has never probed (the top Makefile runs once per kernel);
