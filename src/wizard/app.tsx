@@ -21,6 +21,9 @@ import { StepHeader } from '../../screens/common.js';
 import { ProjectStoreError, projectStorePath, startFreshStore, type ProjectStore } from '../projects/registry.js';
 import type { Answers } from '../answers/schema.js';
 import { createBoardStore, type BoardStore } from './board-store.js';
+
+/** How long the board stays after the build, so its final frame is drawn (see the build effect). */
+const BOARD_LAST_FRAME_MS = 150;
 import type { WizardDeps } from './deps.js';
 import { keyToActions } from './keys.js';
 import { wizardReducer } from './reducer.js';
@@ -264,8 +267,12 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
     deps
       .runBuild({ answers: runDoc, projectDir: projectDirOf(state), reporter: board.reporter, signal: controller.signal })
       .catch((err: unknown) => ({ ok: false, exitCode: 1, rpms: [], failed: [], signedModules: false, error: `the build stopped: ${(err as Error).stack ?? err}` }))
-      .then((result) => {
+      .then(async (result) => {
         board.flush();
+        // Ink draws at most every ~32 ms: give the board's last state one frame before Done
+        // replaces it, or the last kernel's ✔/✖ line (written to the scrollback by <Static>)
+        // is never drawn.
+        await new Promise((resolve) => setTimeout(resolve, BOARD_LAST_FRAME_MS));
         if (live) dispatch({ type: 'build-finished', result });
       });
     return () => {

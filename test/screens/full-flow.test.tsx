@@ -2,6 +2,7 @@
  * The whole wizard from the start screen to Done, with the bundled sample driver and every
  * usable kernel installed here: real Kbuild, real packaging, the real ISO.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -56,7 +57,11 @@ test('start screen → sample driver → every step → live board → Done', { 
   assert.match(f, /passed every check/);
   assert.match(f, /inst\.dd=hd:LABEL=OEMDRV/);
 
-  const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
+  // The Done screen and the save of its step are one state change; the file is written by an
+  // effect right after that render, so wait for it rather than read in the same instant.
+  const readSaved = () => JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
+  for (const end = Date.now() + 5000; readSaved().wizard?.step !== 9 && Date.now() < end;) await delay(20);
+  const saved = readSaved();
   assert.deepEqual(validateAnswers(saved).problems, []);
   assert.equal(saved.wizard.step, 9);
   assert.equal(saved.probes, join(assetsDir, 'sample-driver', 'dudforge.probes'), "the sample's probe file is carried into the answers");
