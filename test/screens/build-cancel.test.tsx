@@ -1,11 +1,11 @@
 /**
- * The Build step with the real pipeline: q asks first (n keeps building), y cancels every
+ * The Build step with the real pipeline: Esc and q ask first (n or Esc keeps building), y cancels every
  * build and returns to Review with the result saved as "cancelled", and no make is left behind.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
@@ -13,7 +13,7 @@ import { DEFAULT_PACKAGING } from '../../src/answers/schema.js';
 import { ProjectStore } from '../../src/projects/registry.js';
 import { WizardApp } from '../../src/wizard/app.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
-import { frame, KEY, press, waitFor } from './helpers.js';
+import { frame, KEY, press, savedAnswers, waitFor } from './helpers.js';
 import { installedKernels, tempDir, writeModuleDir } from '../wizard/helpers.js';
 
 const base = tempDir('dudforge-cancel-');
@@ -52,6 +52,9 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
   await waitFor(app, (f) => f.includes('8/8 Build') && usable.some((k) => f.includes(k.release!)), 'the board with kernel rows');
   await press(app, KEY.esc);
   assert.match(frame(app), /8\/8 Build/, 'Esc does not leave a running build');
+  assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/, 'Esc asks, as q does');
+  await press(app, KEY.esc);
+  assert.doesNotMatch(frame(app), /Cancel the build\?/, 'Esc again keeps building');
   await press(app, 'q');
   assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/);
   await press(app, 'n');
@@ -61,7 +64,7 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
   await press(app, 'y');
   const f = await waitFor(app, (x) => x.includes('7/8 Review'), 'back at Review', 30_000);
   assert.match(f, /cancelled/);
-  const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
+  const saved = await savedAnswers(projectDir, (d) => d.wizard?.lastResult === 'cancelled');
   assert.equal(saved.wizard.lastResult, 'cancelled');
   assert.equal(new ProjectStore({ cwd: conf }).find('bar')?.lastResult, 'cancelled');
   // Every make/cc1 started for the project is gone within 2 s.

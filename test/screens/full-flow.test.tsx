@@ -2,11 +2,10 @@
  * The whole wizard from the start screen to Done, with the bundled sample driver and every
  * usable kernel installed here: real Kbuild, real packaging, the real ISO.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { validateAnswers } from '../../src/answers/validate.js';
@@ -14,7 +13,7 @@ import { assetsDir } from '../../src/paths.js';
 import { ProjectStore } from '../../src/projects/registry.js';
 import { WizardApp } from '../../src/wizard/app.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
-import { allOutput, KEY, press, type, waitFor } from './helpers.js';
+import { allOutput, KEY, press, savedAnswers, type, waitFor } from './helpers.js';
 import { installedKernels, tempDir } from '../wizard/helpers.js';
 
 const base = tempDir('dudforge-flow-');
@@ -57,11 +56,7 @@ test('start screen → sample driver → every step → live board → Done', { 
   assert.match(f, /passed every check/);
   assert.match(f, /inst\.dd=hd:LABEL=OEMDRV/);
 
-  // The Done screen and the save of its step are one state change; the file is written by an
-  // effect right after that render, so wait for it rather than read in the same instant.
-  const readSaved = () => JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
-  for (const end = Date.now() + 5000; readSaved().wizard?.step !== 9 && Date.now() < end;) await delay(20);
-  const saved = readSaved();
+  const saved = await savedAnswers(projectDir, (d) => d.wizard?.step === 9);
   assert.deepEqual(validateAnswers(saved).problems, []);
   assert.equal(saved.wizard.step, 9);
   assert.equal(saved.probes, join(assetsDir, 'sample-driver', 'dudforge.probes'), "the sample's probe file is carried into the answers");

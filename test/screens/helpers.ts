@@ -1,4 +1,6 @@
 /** Driving Ink screens in tests: one key per write, yielding between them (see docs/tui.md). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export const KEY = { up: '\u001B[A', down: '\u001B[B', left: '\u001B[D', right: '\u001B[C', enter: '\r', esc: '\u001B', ctrlC: '\u0003', backspace: '\x7f', space: ' ', tab: '\t' };
@@ -52,4 +54,15 @@ export async function waitFor(app: Driven, test: (frame: string) => boolean, wha
 /** Everything written so far (static lines included). */
 export function allOutput(app: Driven): string {
   return plain(app.frames.join('\n'));
+}
+
+/**
+ * The project's saved answers once `ready` holds. A screen and the save of its step are one state
+ * change, but the file is written by an effect just after that render: wait for it (up to 5 s)
+ * instead of reading in the same instant. Returns the last read either way.
+ */
+export async function savedAnswers(projectDir: string, ready: (doc: { wizard?: { step?: number; lastResult?: string } }) => boolean): Promise<any> {
+  const read = () => JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
+  for (const end = Date.now() + 5000; !ready(read()) && Date.now() < end;) await delay(20);
+  return read();
 }
