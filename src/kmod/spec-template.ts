@@ -25,6 +25,11 @@ export interface KmodSpecOptions {
   includeDirs?: string[];
   /** The tarball holds compat/<release>/dudforge-compat.h for each probed kernel. */
   hasCompat?: boolean;
+  /**
+   * The tarball holds the probe kit at `PROBE_KIT_DIR/` (src/probes/kit.ts): a kernel without a
+   * header of its own gets one answered in %build instead of an error.
+   */
+  hasProbeKit?: boolean;
   /** Firmware paths relative to /lib/firmware; the tarball holds them at firmware/<path>. */
   firmware?: string[];
   /** More files shipped in the SRPM (Source2, Source3, …), e.g. the probe file. */
@@ -63,16 +68,19 @@ function kabiRequiresMacro(mode: Answers['packaging']['kabiRequires']): string {
 
 const KVER_TOKEN = 'DUDFORGEKERNELRELEASE';
 
+/** Where the probe kit sits in the source tarball (a name no driver tree uses). */
+export const PROBE_KIT_DIR = 'dudforge-probes';
+
 /**
  * The kmod spec (templates/kmod.spec): `rpmbuild --rebuild` of the SRPM builds the same modules
  * on a machine with kernel-devel, with the same Provides, Requires, scriptlets, depmod.d file and
  * changelog as the kmods dudforge writes natively.
  *
- * Compatibility probes: the spec does not re-run them. The tarball carries the header dudforge
- * generated for each target kernel (compat/<release>/dudforge-compat.h) and the probe file; %build
- * picks the one for %{kernel_version} and stops with a clear message for a kernel outside the set
- * (run `dudforge probe`/`dudforge build` for it). Re-implementing the probe compiler in sh would
- * be a second implementation to keep in step; shipping the answers keeps the rebuild exact.
+ * Compatibility probes: the tarball carries the header dudforge generated for each target kernel
+ * (compat/<release>/dudforge-compat.h), the probe file, and the probe kit (src/probes/kit.ts).
+ * %build uses the header for %{kernel_version} when there is one, so a rebuild for a probed
+ * kernel is exact; for another kernel the kit compiles each probe on its own against that tree
+ * and writes its header (the same #defines dudforge's engine gives a probe compiled alone).
  */
 export function renderKmodSpec(opts: KmodSpecOptions): string {
   const { answers } = opts;
@@ -100,15 +108,19 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
   const extraSources = opts.extraSources ?? [];
   const log = changelogEntry(answers, opts.buildTime);
   const srpmFile = `${pkg.name}-${pkg.version}-${pkg.release}.src.rpm`;
-  const compat = opts.hasCompat
+  const missingHeader = opts.hasProbeKit
     ? [
-        `if [ ! -f "compat/%{kernel_version}/dudforge-compat.h" ]; then`,
+        `    echo "dudforge: no dudforge-compat.h for kernel %{kernel_version} (this package has: $(ls compat | tr '\\n' ' ')); answering the probes for it" >&2`,
+        `    mkdir -p "compat/%{kernel_version}"`,
+        `    sh ${PROBE_KIT_DIR}/answer.sh %{kernel_source} "compat/%{kernel_version}/dudforge-compat.h" %{?_smp_mflags} $llvm || exit 1`,
+      ]
+    : [
         `    echo "error: this source package has no dudforge-compat.h for kernel %{kernel_version}; it has: $(ls compat | tr '\\n' ' ')" >&2`,
         `    echo "run 'dudforge probe' (or 'dudforge build') for that kernel, or rebuild with --define 'kernel_version <one of them>'" >&2`,
         `    exit 1`,
-        `fi`,
-        '',
-      ].join('\n')
+      ];
+  const compat = opts.hasCompat
+    ? [`if [ ! -f "compat/%{kernel_version}/dudforge-compat.h" ]; then`, ...missingHeader, `fi`, ''].join('\n')
     : '';
 
   const values: Record<string, string> = {

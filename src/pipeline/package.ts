@@ -8,8 +8,10 @@ import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { buildRpm, rpmFileName } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
-import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule } from '../kmod/index.js';
-import { writeTar } from '../archive/tar.js';
+import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule, PROBE_KIT_DIR } from '../kmod/index.js';
+import { probeKitFiles } from '../probes/kit.js';
+import { readProbeFile } from '../probes/parse.js';
+import { writeTar, type TarEntry } from '../archive/tar.js';
 import { gpgHeaderSigner } from '../sign/index.js';
 import { listSourceFiles } from './sources.js';
 import { isRhelFamily } from './resolve.js';
@@ -92,7 +94,7 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   const p = answers.package;
   const top = `${p.name}-${p.version}`;
   const files = listSourceFiles(ctx.sources.rootDir);
-  const entries = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
+  const entries: TarEntry[] = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
   if (ctx.sources.wrapperKbuild) entries.push({ path: `${top}/Kbuild`, type: 'file', mode: 0o644, data: Buffer.from(ctx.sources.wrapperKbuild) });
   for (const f of ctx.sources.firmware) {
     entries.push({ path: `${top}/firmware/${f.path}`, type: 'file', mode: 0o644, data: readFileSync(f.from) });
@@ -100,14 +102,19 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   for (const [release, header] of [...compatHeaders].sort()) {
     entries.push({ path: `${top}/compat/${release}/dudforge-compat.h`, type: 'file', mode: 0o644, data: Buffer.from(header) });
   }
+  const probeFile = answers.probes ? projectPath(ctx.projectDir, answers.probes) : undefined;
+  if (probeFile) {
+    for (const f of probeKitFiles(readProbeFile(probeFile))) entries.push({ path: `${top}/${PROBE_KIT_DIR}/${f.path}`, type: 'file', mode: f.mode, data: f.data });
+  }
   const tarball = { name: `${top}.tar.gz`, bytes: writeTar(entries, { mtime: ctx.buildTime }) };
-  const extraSources = answers.probes ? [{ name: basename(answers.probes), bytes: readFileSync(projectPath(ctx.projectDir, answers.probes)) }] : [];
+  const extraSources = probeFile ? [{ name: basename(probeFile), bytes: readFileSync(probeFile) }] : [];
   const specText = renderKmodSpec({
     answers,
     kernels: ctx.kernels.map((k) => k.release),
     modules: moduleFiles,
     makeArgs: ctx.sources.makeArgs,
     hasCompat: compatHeaders.size > 0,
+    hasProbeKit: probeFile !== undefined,
     includeDirs: ctx.sources.includeDirs,
     firmware: ctx.sources.firmware.map((f) => f.path),
     extraSources: extraSources.map((e) => e.name),

@@ -100,6 +100,19 @@ describe('kmod spec text, parsed by rpmspec', () => {
     assert.ok(strip > 0 && sign > strip, signed.out);
   });
 
+  test('a kernel without a shipped dudforge-compat.h: answered by the probe kit when the package has one, else an error', () => {
+    const spec = (hasProbeKit: boolean) =>
+      renderKmodSpec({ answers: base(), kernels: KERNELS, modules: ['a.ko'], tarballName: 't.tar.gz', topDir: 't', hasCompat: true, hasProbeKit, buildTime: 1767225600 });
+    const withKit = rpmspecParse(dir, spec(true), ['kernel_source /k']);
+    assert.ok(withKit.ok, withKit.err);
+    assert.match(withKit.out, /sh dudforge-probes\/answer\.sh \/k "compat\/5\.14\.0-570\.12\.1\.el9_6\.x86_64\/dudforge-compat\.h" .*\$llvm \|\| exit 1/);
+    assert.doesNotMatch(withKit.out, /error: this source package has no dudforge-compat\.h/);
+    const without = rpmspecParse(dir, spec(false));
+    assert.ok(without.ok, without.err);
+    assert.match(without.out, /error: this source package has no dudforge-compat\.h/);
+    assert.doesNotMatch(without.out, /answer\.sh/);
+  });
+
   test('a --- description line is refused', () => {
     assert.throws(() => render(base({ description: 'a\n---\nb' })), isUserError);
   });
