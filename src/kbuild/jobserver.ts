@@ -11,9 +11,12 @@ import { execa } from 'execa';
 import { makeVersion } from './toolchain.js';
 
 export interface JobServer {
-  /** The pipe, read-write; handed to make as fd 3. */
-  fd: number;
-  /** Put `tokens` more slots in the pipe (a make that finished gives back its own). */
+  /**
+   * The pipe for make's fd 3, opened on the first call (a run where every kernel is cached never
+   * creates it); undefined when make is older than 4.2 or the pipe cannot be made.
+   */
+  fd(): Promise<number | undefined>;
+  /** Give `tokens` more slots (a make that finished gives back its own); kept until the pipe opens. */
   release(tokens: number): void;
   close(): void;
 }
@@ -21,8 +24,43 @@ export interface JobServer {
 /** The job server fd, as make expects it: fd 3 in the child, announced in MAKEFLAGS. */
 export const JOBSERVER_MAKEFLAGS = ' -j --jobserver-auth=3,3';
 
-/** Open a job server with `initialTokens` free slots; the FIFO lives briefly in `dir`. */
-export async function openJobServer(dir: string, initialTokens: number): Promise<JobServer | undefined> {
+/** A job server with `freeSlots` slots beyond the makes' own; its FIFO lives briefly in `dir`. */
+export function jobServer(dir: string, freeSlots: number): JobServer {
+  let pending = Math.max(0, freeSlots);
+  let opened: Promise<number | undefined> | undefined;
+  let fd: number | undefined;
+  let closed = false;
+  const put = (n: number) => {
+    if (n > 0) writeSync(fd!, '+'.repeat(n));
+  };
+  return {
+    fd() {
+      opened ??= openPipe(dir).then((f) => {
+        if (f === undefined || closed) {
+          if (f !== undefined) closeSync(f);
+          return undefined;
+        }
+        fd = f;
+        put(pending);
+        pending = 0;
+        return f;
+      });
+      return opened;
+    },
+    release(tokens) {
+      if (closed) return;
+      if (fd === undefined) pending += tokens;
+      else put(tokens);
+    },
+    close() {
+      closed = true;
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+async function openPipe(dir: string): Promise<number | undefined> {
   try {
     const v = await makeVersion();
     if (!v || v.major < 4 || (v.major === 4 && v.minor < 2)) return undefined;
@@ -32,11 +70,7 @@ export async function openJobServer(dir: string, initialTokens: number): Promise
     // Read-write, so opening never blocks and the pipe never sees end-of-file.
     const fd = openSync(fifo, 'r+');
     rmSync(fifo, { force: true }); // the open descriptor keeps the pipe alive
-    const release = (tokens: number) => {
-      if (tokens > 0) writeSync(fd, '+'.repeat(tokens));
-    };
-    release(initialTokens);
-    return { fd, release, close: () => closeSync(fd) };
+    return fd;
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
-import { openJobServer } from '../kbuild/jobserver.js';
+import { jobServer, type JobServer } from '../kbuild/jobserver.js';
 import { isNotSource } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
 import { treeStamp } from '../cache/tree-stamp.js';
@@ -59,7 +59,7 @@ async function buildOne(
   jobs: number,
   compatHeader: string | undefined,
   toolchain: string,
-  jobserverFd?: number,
+  jobserver: JobServer | undefined,
 ): Promise<KernelBuildResult> {
   const { release, tree } = kernel;
   const started = Date.now();
@@ -123,7 +123,7 @@ async function buildOne(
     },
     logFile,
     expectedObjects: ctx.sources.expectedObjects,
-    jobserverFd,
+    jobserverFd: await jobserver?.fd(),
     signal: ctx.signal,
     onEvent: (e) => ctx.reporter.emit(e),
   });
@@ -161,7 +161,7 @@ async function buildOne(
 /** Build every kernel; results come back in the order of ctx.kernels. */
 export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<string, string>, toolchain: string): Promise<KernelBuildResult[]> {
   const { concurrent, perKernel } = shareJobs(ctx.jobs, ctx.kernels.length);
-  const jobserver = concurrent > 1 || ctx.jobs > 1 ? await openJobServer(ctx.workDir, ctx.jobs - concurrent) : undefined;
+  const jobserver = concurrent > 1 || ctx.jobs > 1 ? jobServer(ctx.workDir, ctx.jobs - concurrent) : undefined;
   for (const k of ctx.kernels) {
     ctx.reporter.emit({ type: 'kernel-queued', release: k.release, objectsExpected: ctx.sources.expectedObjects });
   }
@@ -175,7 +175,7 @@ export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<stri
         results[i] = { release: kernel.release, ok: false, cancelled: true, cached: false, modules: [], firstError: 'cancelled', logFile: logFileFor(ctx, kernel.release) };
         continue;
       }
-      results[i] = await buildOne(ctx, kernel, perKernel[i], compatHeaders.get(kernel.release), toolchain, jobserver?.fd);
+      results[i] = await buildOne(ctx, kernel, perKernel[i], compatHeaders.get(kernel.release), toolchain, jobserver);
     }
     // This worker's own slot (every make holds one implicitly) goes to the kernels still compiling.
     jobserver?.release(1);

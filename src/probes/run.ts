@@ -4,7 +4,7 @@
  * run side by side under the job budget.
  */
 import { tmpdir } from 'node:os';
-import { openJobServer } from '../kbuild/jobserver.js';
+import { jobServer, type JobServer } from '../kbuild/jobserver.js';
 import type { PipelineEvent } from '../pipeline/events.js';
 import { readCachedAnswer, writeCachedAnswer, type CachedAnswer } from './cache.js';
 import { formatProbeError } from './diagnostics.js';
@@ -45,7 +45,7 @@ async function probeKernel(
   jobs: number,
   signal: AbortSignal,
   emit: (e: PipelineEvent) => void,
-  jobserverFd: number | undefined,
+  jobserver: JobServer | undefined,
 ): Promise<ProbeKernelRun> {
   signal.throwIfAborted();
   const start = Date.now();
@@ -60,7 +60,7 @@ async function probeKernel(
   emit({ type: 'kernel-phase', release: kernel.release, phase: toCompile.length || toExport.length ? 'probe' : 'cached' });
   const fresh = answerExports(kernel, toExport);
   if (toCompile.length > 0) {
-    for (const [define, a] of await answerByCompiling(kernel, toCompile, jobs, signal, emit, jobserverFd, opts.cacheDir)) fresh.set(define, a);
+    for (const [define, a] of await answerByCompiling(kernel, toCompile, jobs, signal, emit, await jobserver?.fd(), opts.cacheDir)) fresh.set(define, a);
   }
   for (const p of [...toExport, ...toCompile]) {
     const a = fresh.get(p.define)!;
@@ -119,11 +119,10 @@ export async function runProbes(opts: RunProbesOptions): Promise<ProbeRun> {
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   // Every kernel's make joins one job server when more than one slot is shared: a slot freed
   // by a kernel that finished goes to those still compiling (the static split left it idle).
-  const compiles = opts.kernels.some((k) => probes.some((p) => p.kind !== 'export' && !readCachedAnswer(opts.cacheDir, k.identity, p)));
-  const jobserver = jobs > 1 && compiles ? await openJobServer(tmpdir(), jobs - concurrent) : undefined;
+  const jobserver = jobs > 1 ? jobServer(tmpdir(), jobs - concurrent) : undefined;
   let kernels: ProbeKernelRun[];
   try {
-    const tasks = opts.kernels.map((k) => () => probeKernel(k, probes, opts, perKernel, stop.signal, emit, jobserver?.fd));
+    const tasks = opts.kernels.map((k) => () => probeKernel(k, probes, opts, perKernel, stop.signal, emit, jobserver));
     // A worker with no kernel left gives its own slot to the makes still running.
     kernels = await pooled(tasks, concurrent, stop, () => jobserver?.release(1));
   } catch (err) {

@@ -9,31 +9,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { JOBSERVER_MAKEFLAGS, openJobServer } from '../../src/kbuild/jobserver.js';
+import { JOBSERVER_MAKEFLAGS, jobServer } from '../../src/kbuild/jobserver.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dudforge-jobserver-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Four recipes that each note which recipes were running beside them; returns the most seen at once. */
-async function widestOverlap(tokens: number): Promise<number> {
+async function widestOverlap(tokens: number, releasedBeforeOpen = 0): Promise<number> {
   const dir = mkdtempSync(join(work, 'run-'));
   writeFileSync(
     join(dir, 'Makefile'),
     ['all: a b c d', 'a b c d:', '\t@touch running.$@; sleep 0.4; ls running.* | wc -l > seen.$@; rm running.$@', ''].join('\n'),
   );
-  const server = await openJobServer(dir, tokens);
-  assert.ok(server, 'GNU make 4.2+ is installed here');
+  const server = jobServer(dir, tokens - releasedBeforeOpen);
+  server.release(releasedBeforeOpen);
+  const fd = await server.fd();
+  assert.ok(fd !== undefined, 'GNU make 4.2+ is installed here');
   try {
     const r = await execa('make', ['-C', dir], {
       env: { MAKEFLAGS: JOBSERVER_MAKEFLAGS },
       reject: false,
-      ...({ stdio: ['ignore', 'pipe', 'pipe', server.fd] } as unknown as { stdin: 'ignore' }),
+      ...({ stdio: ['ignore', 'pipe', 'pipe', fd] } as unknown as { stdin: 'ignore' }),
     });
     assert.equal(r.exitCode, 0, String(r.stderr));
     // Every token is back in the pipe. A marker after them keeps the read from blocking.
-    writeSync(server.fd, '!');
+    writeSync(fd, '!');
     const back = Buffer.alloc(tokens + 8);
-    const got = back.subarray(0, readSync(server.fd, back, 0, back.length, null)).toString();
+    const got = back.subarray(0, readSync(fd, back, 0, back.length, null)).toString();
     assert.equal(got, '+'.repeat(tokens) + '!', 'tokens returned');
   } finally {
     server.close();
@@ -51,5 +53,10 @@ describe('make job server', () => {
   test('two tokens: up to three recipes at once, and both tokens come back', async () => {
     const widest = await widestOverlap(2);
     assert.ok(widest >= 2 && widest <= 3, `widest ${widest}`);
+  });
+
+  test('a slot given back before the pipe exists is in it once it opens', async () => {
+    const widest = await widestOverlap(1, 1);
+    assert.equal(widest, 2);
   });
 });
