@@ -100,7 +100,7 @@ export interface BoardKeys {
 }
 
 /** The board connected to its store; with `keys`, it answers ↑/↓, l, q and Ctrl-C. */
-export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?: BoardKeys; maxRows?: number; final?: boolean }) {
+export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?: BoardKeys; maxRows?: number }) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [now, setNow] = useState(store.now());
   const [selected, setSelected] = useState(0);
@@ -152,18 +152,19 @@ export function renderBuildBoard(store: BoardStore, opts: { stdout?: NodeJS.Writ
  * A live board as a pipeline Reporter for `dudforge build` on a terminal. It does not read the
  * keyboard, so Ctrl-C stays a SIGINT for the command line to cancel with.
  */
-export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}): { reporter: Reporter; store: BoardStore; unmount(): void; close(): void } {
+export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}): { reporter: Reporter; close(): void } {
   const store = createBoardStore();
   const instance = renderBuildBoard(store, opts);
   let closed = false;
-  const unmount = () => {
+  const close = () => {
     if (closed) return;
     closed = true;
     store.flush();
-    // Render the last snapshot synchronously (Ink's legacy root) before the board goes away.
-    instance.rerender(<BuildBoard store={store} final />);
+    // Render the last snapshot synchronously (Ink's legacy root) before the board goes away: a
+    // new element makes React render again even though the props are the same.
+    instance.rerender(<BuildBoard store={store} />);
     instance.unmount();
     store.dispose();
   };
-  return { reporter: store.reporter, store, unmount, close: unmount };
+  return { reporter: store.reporter, close };
 }

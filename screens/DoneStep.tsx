@@ -2,7 +2,8 @@
 import { Box, Text } from 'ink';
 import { basename, dirname } from 'node:path';
 import type { BuildOutcome } from '../src/wizard/state.js';
-import { formatBytes, Hints, StepHeader } from './common.js';
+import { formatBytes } from '../src/cli/format.js';
+import { Hints, StepHeader } from './common.js';
 
 export function DoneStep({ result }: { result: BuildOutcome }) {
   return (

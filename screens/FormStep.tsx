@@ -2,7 +2,7 @@
 import { Box } from 'ink';
 import { FIELD_LABELS, isChoice, stepFields } from '../src/wizard/form.js';
 import type { WizardState } from '../src/wizard/state.js';
-import { ErrorLine, TextInputView } from './common.js';
+import { TextInputView } from './common.js';
 
 export function FormFields({ state, placeholders = {} }: { state: WizardState; placeholders?: Partial<Record<string, string>> }) {
   const fields = stepFields(state);
@@ -16,5 +16,3 @@ export function FormFields({ state, placeholders = {} }: { state: WizardState; p
     </Box>
   );
 }
-
-export { ErrorLine };

@@ -1,6 +1,7 @@
 /** Step 7: every answer on one screen, where the output goes, and the replay command. */
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
+import { answersPath } from '../src/answers/io.js';
 import { answersFromState } from '../src/wizard/answers-doc.js';
 import type { WizardState } from '../src/wizard/state.js';
 import { REVIEW_STEP } from '../src/wizard/steps.js';
@@ -42,7 +43,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
       <Row label="Kernels" value={(doc.kernels ?? []).map((k) => k.release).join(', ')} />
       <Row label="Signing" value={signingText} />
       <Box marginTop={1} flexDirection="column">
-        <Row label="Answers" value={join(projectDir, 'dudforge.json')} />
+        <Row label="Answers" value={answersPath(projectDir)} />
         <Row label="RPMs" value={`${outDir}/`} />
         <Row label="Driver disk" value={p ? join(outDir, `dd-${p.name}-${p.version}-${p.release}.iso`) : ''} />
       </Box>

@@ -40,10 +40,6 @@ export function loadAnswersFile(file: string): Answers {
   return answers;
 }
 
-export function loadAnswers(projectDir: string): Answers {
-  return loadAnswersFile(answersPath(projectDir));
-}
-
 /** Write `dudforge.json` atomically, with stable key order and a trailing newline. */
 export function saveAnswers(projectDir: string, answers: Partial<Answers> | Answers): string {
   mkdirSync(projectDir, { recursive: true });

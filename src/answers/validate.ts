@@ -2,7 +2,7 @@
  * Validation of the answers document. Every problem names its field (`package.version`) and
  * says what RPM or the installer would do with the bad value, so a user can fix them all at once.
  */
-import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers } from './schema.js';
+import { ANSWERS_SCHEMA_VERSION, type Answers } from './schema.js';
 
 export interface AnswerProblem {
   field: string;
@@ -249,9 +249,4 @@ export function validateField(field: string, value: unknown): string | undefined
 
 export function formatProblems(file: string, problems: AnswerProblem[]): string {
   return `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p.field}: ${p.message}`).join('\n')}`;
-}
-
-/** Fill the optional sections with their defaults (used by `dudforge new` and the wizard). */
-export function withDefaults(partial: Omit<Answers, 'packaging'> & { packaging?: Partial<Answers['packaging']> }): Answers {
-  return { ...partial, packaging: { ...DEFAULT_PACKAGING, ...partial.packaging } };
 }

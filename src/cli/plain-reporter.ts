@@ -3,6 +3,7 @@
  * clean for --json output and scripts.
  */
 import type { PipelineEvent, Reporter } from '../pipeline/events.js';
+import { formatBytes } from './format.js';
 
 export function createPlainReporter(stream: NodeJS.WritableStream = process.stderr, opts: { verbose?: boolean } = {}): Reporter {
   const started = Date.now();
@@ -60,10 +61,4 @@ export function createPlainReporter(stream: NodeJS.WritableStream = process.stde
       }
     },
   };
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

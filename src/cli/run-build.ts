@@ -6,7 +6,8 @@ import type { Answers } from '../answers/schema.js';
 import type { Reporter } from '../pipeline/events.js';
 import { runPipeline, type BuildResult } from '../pipeline/run.js';
 import { killAllBuilds } from '../kbuild/run.js';
-import { createPlainReporter, formatBytes } from './plain-reporter.js';
+import { formatBytes } from './format.js';
+import { createPlainReporter } from './plain-reporter.js';
 
 export interface CliBuildOptions {
   answers: Answers;

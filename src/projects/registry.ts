@@ -189,12 +189,18 @@ export function projectStorePath(opts: ProjectStoreOptions = {}): string {
 }
 
 /**
- * Moves an unusable store aside (`<file>.bak-<time>`) so a fresh one can be started; returns the
- * backup's path. Nothing is deleted.
+ * Moves a file we will not overwrite aside (`<file>.bak-<time>`); returns the backup's path, or
+ * undefined when there is no file. Nothing is deleted. The wizard uses it for a bad
+ * dudforge.json too, so both problem screens keep their file the same way.
  */
-export function startFreshStore(path: string, now: Date = new Date()): string | undefined {
-  if (!existsSync(path)) return undefined;
-  const backup = `${path}.bak-${now.toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(path, backup);
+export function backupFile(file: string, now: Date = new Date()): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const backup = `${file}.bak-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, backup);
   return backup;
+}
+
+/** Moves an unusable store aside so a fresh one can be started; returns the backup's path. */
+export function startFreshStore(path: string, now: Date = new Date()): string | undefined {
+  return backupFile(path, now);
 }

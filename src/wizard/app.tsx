@@ -18,12 +18,10 @@ import { SigningStep } from '../../screens/SigningStep.js';
 import { SourceStep } from '../../screens/SourceStep.js';
 import { StartScreen, type StartChoice } from '../../screens/StartScreen.js';
 import { StepHeader } from '../../screens/common.js';
-import { ProjectStoreError, projectStorePath, startFreshStore, type ProjectStore } from '../projects/registry.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore } from '../projects/registry.js';
+import { answersPath } from '../answers/io.js';
 import type { Answers } from '../answers/schema.js';
 import { createBoardStore, type BoardStore } from './board-store.js';
-
-/** How long the board stays after the build, so its final frame is drawn (see the build effect). */
-const BOARD_LAST_FRAME_MS = 150;
 import type { WizardDeps } from './deps.js';
 import { keyToActions } from './keys.js';
 import { wizardReducer } from './reducer.js';
@@ -33,6 +31,9 @@ import { formatSource } from '../import/source-flag.js';
 import { isUserError } from '../errors.js';
 import { BUILD_STEP } from './steps.js';
 import { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
+
+/** How long the board stays after the build, so its final frame is drawn (see the build effect). */
+const BOARD_LAST_FRAME_MS = 150;
 
 export type AppStart =
   | { screen: 'start' }
@@ -44,6 +45,7 @@ type Mode =
   | { kind: 'store-problem'; path: string; problem: string }
   | { kind: 'answers-problem'; path: string; problem: string; projectDir: string }
   | { kind: 'wizard'; state: WizardState };
+type ProblemMode = Extract<Mode, { kind: 'store-problem' | 'answers-problem' }>;
 
 export interface WizardAppProps {
   deps: WizardDeps;
@@ -72,7 +74,7 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
 
   const newState = (projectDir?: string, prefill?: Partial<Answers>): WizardState => {
     const profile = storeRef.current?.profile() ?? {};
-    const opts = { baseDir, projectDir, profile, sourceKinds: deps.sourceKinds, now: deps.buildTime() };
+    const opts = { baseDir, projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() };
     if (!prefill) return initialState(opts);
     const s = stateFromAnswers({ ...prefill, wizard: { step: 1 } }, { ...opts, projectDir: projectDir ?? baseDir });
     for (const key of ['vendor', 'author', 'email'] as const) {
@@ -87,15 +89,29 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     const saved = deps.readSaved(s.projectDir);
     if ('problem' in saved) return { kind: 'answers-problem', path: saved.path, problem: saved.problem, projectDir: s.projectDir };
     const profile = storeRef.current?.profile() ?? {};
-    return { kind: 'wizard', state: stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds, now: deps.buildTime() }) };
+    return { kind: 'wizard', state: stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() }) };
   };
 
-  const [mode, setMode] = useState<Mode>(() => {
+  /** At launch and again after a fresh store: a store we cannot read shows its problem first. */
+  const openStoreAndEnter = (): Mode => {
     const opened = openStore(deps);
     if (opened.problem) return { kind: 'store-problem', ...opened.problem };
     storeRef.current = opened.store;
     return enter(start);
-  });
+  };
+
+  const [mode, setMode] = useState<Mode>(openStoreAndEnter);
+
+  /** "Start fresh" on a problem screen: the bad file is kept as a backup, never deleted. */
+  const startFresh = (problem: ProblemMode): Mode => {
+    if (problem.kind === 'answers-problem') {
+      deps.backupAnswers(problem.projectDir);
+      return { kind: 'wizard', state: newState(problem.projectDir) };
+    }
+    const backup = startFreshStore(problem.path);
+    const next = openStoreAndEnter();
+    return next.kind === 'start' ? { kind: 'start', notice: backup ? `The old project list was kept as ${backup}.` : undefined } : next;
+  };
 
   const onStart = (choice: StartChoice) => {
     if (choice.kind === 'quit') return finish(0);
@@ -120,33 +136,8 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     case 'start':
       return <StartScreen projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
     case 'store-problem':
-      return (
-        <ProblemScreen
-          path={mode.path}
-          problem={mode.problem}
-          onAnswer={(fresh) => {
-            if (!fresh) return finish(2);
-            const backup = startFreshStore(mode.path);
-            const opened = openStore(deps);
-            if (opened.problem) return setMode({ kind: 'store-problem', ...opened.problem });
-            storeRef.current = opened.store;
-            const next = enter(start);
-            setMode(next.kind === 'start' ? { kind: 'start', notice: backup ? `The old project list was kept as ${backup}.` : undefined } : next);
-          }}
-        />
-      );
     case 'answers-problem':
-      return (
-        <ProblemScreen
-          path={mode.path}
-          problem={mode.problem}
-          onAnswer={(fresh) => {
-            if (!fresh) return finish(2);
-            deps.backupAnswers(mode.projectDir);
-            setMode({ kind: 'wizard', state: newState(mode.projectDir) });
-          }}
-        />
-      );
+      return <ProblemScreen path={mode.path} problem={mode.problem} onAnswer={(fresh) => (fresh ? setMode(startFresh(mode)) : finish(2))} />;
     case 'wizard':
       return (
         <WizardFlow
@@ -180,7 +171,7 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
       if (save.step === 2 && save.doc.project) store?.saveProfile(save.doc.project);
       setSaveError(undefined);
     } catch (err) {
-      setSaveError(`could not save ${join(save.projectDir, 'dudforge.json')}: ${(err as Error).message}`);
+      setSaveError(`could not save ${answersPath(save.projectDir)}: ${(err as Error).message}`);
     }
   }, [state.save, deps, store]);
 
@@ -342,5 +333,3 @@ function Screen({ children, extra }: { children: React.ReactNode; extra: React.R
     </Box>
   );
 }
-
-export { projectStorePath };

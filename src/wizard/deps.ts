@@ -2,9 +2,9 @@
  * What the wizard needs from the engine and the disk, gathered in one object so the app root
  * is wired to the real functions here and tests can point parts elsewhere (a temp conf store).
  */
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readJsonFile, saveAnswers } from '../answers/io.js';
+import { answersPath, readJsonFile, saveAnswers } from '../answers/io.js';
 import { execFileSync } from 'node:child_process';
 import { ANSWERS_SCHEMA_VERSION, type Answers, type SourceSpec } from '../answers/schema.js';
 import { validateAnswers } from '../answers/validate.js';
@@ -15,7 +15,7 @@ import { inspectTree, type KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { assetsDir } from '../paths.js';
 import type { Reporter } from '../pipeline/events.js';
-import { ProjectStore } from '../projects/registry.js';
+import { backupFile, ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
 import type { PackageDefaults } from './reducer.js';
@@ -40,7 +40,8 @@ export interface WizardDeps {
   /** Moves a bad dudforge.json aside; returns the backup path. */
   backupAnswers(projectDir: string): string | undefined;
   sampleDir: string;
-  sourceKinds: SourceKindOption[];
+  /** The source kinds step 2 offers (git and tar only when installed). */
+  sourceKinds(): SourceKindOption[];
   /** Seconds since the epoch for a new project's build time. */
   buildTime(): number;
 }
@@ -70,7 +71,7 @@ export function packageDefaultsOf(dir: string): PackageDefaults {
 }
 
 export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string } {
-  const file = join(projectDir, 'dudforge.json');
+  const file = answersPath(projectDir);
   if (!existsSync(file)) return { doc: {} };
   let doc: unknown;
   try {
@@ -85,13 +86,6 @@ export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } 
   }
   if (version !== ANSWERS_SCHEMA_VERSION) return { path: file, problem: `schemaVersion must be ${ANSWERS_SCHEMA_VERSION}` };
   return { doc: doc as Partial<Answers> };
-}
-
-export function backupFile(file: string, now = new Date()): string | undefined {
-  if (!existsSync(file)) return undefined;
-  const backup = `${file}.bak-${now.toISOString().replace(/[:.]/g, '-')}`;
-  renameSync(file, backup);
-  return backup;
 }
 
 export async function runBuildOutcome(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome> {
@@ -118,6 +112,9 @@ function hasTool(name: string): boolean {
 }
 
 export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
+  // Probed on first use, not here: the start screen (and every test that builds deps) needs no
+  // child processes.
+  let sourceKinds: SourceKindOption[] | undefined;
   return {
     openStore: () => new ProjectStore({ cwd: opts.confCwd }),
     discoverKernels: (extra) => discoverKernels(extra).map((t) => kernelChoice(t, extra)),
@@ -140,9 +137,9 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
     runBuild: runBuildOutcome,
     saveAnswers: (dir, doc) => void saveAnswers(dir, doc),
     readSaved: readSavedAnswers,
-    backupAnswers: (dir) => backupFile(join(dir, 'dudforge.json')),
+    backupAnswers: (dir) => backupFile(answersPath(dir)),
     sampleDir: join(assetsDir, 'sample-driver'),
-    sourceKinds: sourceKindsFor({ git: hasTool('git'), tar: hasTool('tar') }),
+    sourceKinds: () => (sourceKinds ??= sourceKindsFor({ git: hasTool('git'), tar: hasTool('tar') })),
     buildTime: () => defaultBuildTime(),
   };
 }

@@ -1,11 +1,13 @@
 /**
- * The wizard's public face for the command line: `runWizard` (the interactive session),
- * `listProjects` and `findProject` (for `dudforge projects` and `dudforge resume`).
+ * The wizard's public face for the command line: `runWizard` (the interactive session, also
+ * `dudforge resume`), `findProject` and `listProjects`. `dudforge projects` reads the store
+ * itself, so listing does not load Ink and React.
  */
 import { render } from 'ink';
 import { createElement } from 'react';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { answersPath } from '../answers/io.js';
 import type { Answers } from '../answers/schema.js';
 import { UserError } from '../errors.js';
 import { ProjectStore, type ProjectEntry } from '../projects/registry.js';
@@ -65,7 +67,7 @@ export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   return code;
 }
 
-/** Saved projects, most recent first (`dudforge projects [--json]`). Throws for a bad store. */
+/** Saved projects, most recent first. Throws for a bad store. */
 export function listProjects(opts: { confCwd?: string } = {}): ProjectEntry[] {
   return new ProjectStore({ cwd: opts.confCwd }).list();
 }
@@ -80,9 +82,8 @@ export function findProject(nameOrDir: string, opts: { confCwd?: string } = {}):
   const found = store.find(nameOrDir);
   if (found) return found;
   const dir = resolve(nameOrDir);
-  if (existsSync(join(dir, 'dudforge.json'))) return { name: nameOrDir, dir, step: 1, updatedAt: new Date(0).toISOString() };
+  if (existsSync(answersPath(dir))) return { name: nameOrDir, dir, step: 1, updatedAt: new Date(0).toISOString() };
   return undefined;
 }
 
 export type { ProjectEntry } from '../projects/registry.js';
-export { ProjectStoreError } from '../projects/registry.js';

@@ -14,20 +14,10 @@ export const STEPS = [
   { n: 9, id: 'done', title: 'Done' },
 ] as const;
 
-export type StepId = (typeof STEPS)[number]['id'];
 export const COUNTED_STEPS = 8;
-export const FIRST_STEP = 1;
 export const REVIEW_STEP = 7;
 export const BUILD_STEP = 8;
 export const DONE_STEP = 9;
-
-export function stepId(n: number): StepId {
-  return STEPS[Math.min(Math.max(n, 1), STEPS.length) - 1].id;
-}
-
-export function stepNumber(id: StepId): number {
-  return STEPS.find((s) => s.id === id)!.n;
-}
 
 /** "3/8 Driver directories", or "Done". */
 export function stepHeader(n: number): string {

@@ -33,7 +33,7 @@ describe('wizard step screens', () => {
     store = new ProjectStore({ cwd: join(base, 'conf') });
     store.saveProfile({ vendor: 'ACME Corp', author: 'Ann' });
     const deps = defaultDeps({ confCwd: join(base, 'conf') });
-    const state = initialState({ baseDir: base, now: 1700000000, profile: store.profile(), sourceKinds: deps.sourceKinds });
+    const state = initialState({ baseDir: base, now: 1700000000, profile: store.profile(), sourceKinds: deps.sourceKinds() });
     app = render(<WizardFlow deps={deps} initial={state} store={store} onLeave={(c) => leftWith.push(c)} />);
   });
   after(() => {
