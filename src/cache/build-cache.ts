@@ -5,7 +5,7 @@
  * to a temp directory and renamed, so a crash leaves no half entry.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 export interface BuildCacheKeyParts {
@@ -70,9 +70,5 @@ export class BuildCache {
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
-  }
-
-  entries(): string[] {
-    return existsSync(this.root) ? readdirSync(this.root).filter((d) => !d.includes('.tmp-')) : [];
   }
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { SourceSpec } from '../answers/schema.js';
 import { silentReporter, type Reporter } from '../pipeline/events.js';
 import { UserError } from '../errors.js';
-import { scanKbuildDir } from '../kbuild/makefile.js';
+import { kbuildFile, scanKbuildDir } from '../kbuild/makefile.js';
 import { collectFirmware, type FirmwareFile } from './firmware.js';
 import { makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
 import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.js';
@@ -100,7 +100,7 @@ async function checkDriverDirs(tree: SourceTree, dirs: string[]): Promise<void> 
 
 function checkKbuildFiles(staged: string, dirs: string[], label: string): void {
   for (const d of dirs) {
-    if (!['Kbuild', 'Makefile'].some((f) => fs.existsSync(path.join(staged, d, f)))) {
+    if (!kbuildFile(path.join(staged, d))) {
       throw new UserError(
         `driver directory ${d || '.'} of ${label} has no Makefile or Kbuild`,
         'choose the directory that holds the driver Makefile (the one with obj-m or obj-$(CONFIG_…) += x.o)',

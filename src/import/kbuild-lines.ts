@@ -8,7 +8,8 @@
  * directories are listed at once (the wizard's directory browser).
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import { kbuildFile } from '../kbuild/makefile.js';
+import { logicalLines } from '../kbuild/makefile-eval.js';
 
 export interface KbuildModuleLine {
   /** Module name as Kbuild writes it (`foo_bar`, `-` kept as written). */
@@ -31,29 +32,11 @@ export interface KbuildDirLines {
   ccflags: string[];
 }
 
-/** The Kbuild file of a directory, or undefined when it has neither Kbuild nor Makefile. */
-export function kbuildFileOf(dir: string): string | undefined {
-  for (const name of ['Kbuild', 'Makefile']) {
-    const p = path.join(dir, name);
-    if (fs.existsSync(p) && fs.statSync(p).isFile()) return p;
-  }
-  return undefined;
-}
-
-/** Join backslash continuations and drop comments, giving one logical line per entry. */
-export function logicalLines(text: string): string[] {
-  const joined = text.replace(/\\\r?\n/g, ' ');
-  return joined
-    .split(/\r?\n/)
-    .map((l) => l.replace(/(^|[^\\])#.*$/, '$1').trim())
-    .filter((l) => l.length > 0);
-}
-
 const ASSIGN = /^([A-Za-z0-9_.$()\-/]+)\s*(\+=|:=|\?=|=)\s*(.*)$/;
 const CONFIG_REF = /\$\((CONFIG_[A-Za-z0-9_]+)\)/;
 
 export function parseKbuildText(text: string, file = 'Makefile'): KbuildDirLines {
-  const lines = logicalLines(text);
+  const lines = logicalLines(text).map((l) => l.trim()).filter((l) => l.length > 0);
   const modules: KbuildModuleLine[] = [];
   const subdirs: { dir: string; configSymbol?: string }[] = [];
   const symbols = new Set<string>();
@@ -96,16 +79,7 @@ export function parseKbuildText(text: string, file = 'Makefile'): KbuildDirLines
 
 /** Parse the Kbuild file of `dir`; undefined when there is none. */
 export function readKbuildDir(dir: string): KbuildDirLines | undefined {
-  const file = kbuildFileOf(dir);
+  const file = kbuildFile(dir);
   if (!file) return undefined;
   return parseKbuildText(fs.readFileSync(file, 'utf8'), file);
-}
-
-/**
- * The module a directory is "about": the one named like the directory when there is one (a
- * directory `e1000` with `obj-… += e1000.o`), else the first module listed.
- */
-export function mainModuleOf(dir: string, modules: KbuildModuleLine[]): KbuildModuleLine | undefined {
-  const base = path.basename(path.resolve(dir)).replace(/-/g, '_');
-  return modules.find((m) => m.name.replace(/-/g, '_') === base) ?? modules[0];
 }

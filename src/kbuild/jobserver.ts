@@ -24,6 +24,15 @@ export interface JobServer {
 /** The job server fd, as make expects it: fd 3 in the child, announced in MAKEFLAGS. */
 export const JOBSERVER_MAKEFLAGS = ' -j --jobserver-auth=3,3';
 
+/**
+ * What a make needs to join the job server `fd`: MAKEFLAGS naming it and the pipe as its fd 3
+ * (execa's types do not list integers for fd 3+). Without one, stdin is closed as usual.
+ */
+export function joinJobServer(fd: number | undefined): { env: Record<string, string>; stdio: { stdin: 'ignore' } } {
+  if (fd === undefined) return { env: {}, stdio: { stdin: 'ignore' } };
+  return { env: { MAKEFLAGS: JOBSERVER_MAKEFLAGS }, stdio: { stdio: ['ignore', 'pipe', 'pipe', fd] } as unknown as { stdin: 'ignore' } };
+}
+
 /** A job server with `freeSlots` slots beyond the makes' own; its FIFO lives briefly in `dir`. */
 export function jobServer(dir: string, freeSlots: number): JobServer {
   let pending = Math.max(0, freeSlots);

@@ -51,8 +51,12 @@ function normalizeConfig(config: Record<string, string>): Record<string, string>
   return out;
 }
 
-function kbuildFile(dir: string): string | undefined {
-  for (const name of ['Kbuild', 'Makefile', 'makefile', 'GNUmakefile']) {
+/**
+ * The file Kbuild reads for a directory: `Kbuild` when there is one, else `Makefile` (the
+ * kernel's scripts/Makefile.build reads no other name); undefined when it has neither.
+ */
+export function kbuildFile(dir: string): string | undefined {
+  for (const name of ['Kbuild', 'Makefile']) {
     const p = join(dir, name);
     if (existsSync(p) && statSync(p).isFile()) return p;
   }

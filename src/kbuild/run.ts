@@ -1,4 +1,4 @@
-import { JOBSERVER_MAKEFLAGS } from './jobserver.js';
+import { joinJobServer } from './jobserver.js';
 import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,8 +66,12 @@ export function kbuildArgs(opts: Pick<RunKbuildOptions, 'buildTree' | 'sourceDir
   ];
 }
 
-/** Our environment for make: English messages (we parse "error:"), no inherited job server. */
-function buildEnv(extra: Record<string, string> | undefined): Record<string, string> {
+/**
+ * The environment of every make dudforge starts (builds and probes): English messages (we
+ * parse "error:"), Kbuild's quiet output, and no job server or flags inherited from a make that
+ * may have started dudforge.
+ */
+export function makeEnv(extra: Record<string, string> | undefined): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'KBUILD_VERBOSE', 'V'].includes(k)) env[k] = v;
@@ -174,14 +178,13 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
     }
   };
 
-  const jobserver = opts.jobserverFd;
+  const joined = joinJobServer(opts.jobserverFd);
   const child = execa('make', args, {
     cwd: opts.sourceDir,
-    env: buildEnv({ ...opts.env, ...(jobserver !== undefined ? { MAKEFLAGS: JOBSERVER_MAKEFLAGS } : {}) }),
+    env: makeEnv({ ...opts.env, ...joined.env }),
     extendEnv: false,
     detached: true, // make leads its own process group: one signal reaches every cc1
-    // The job server pipe is handed to make as fd 3 (execa's types do not list integers for fd 3+).
-    ...(jobserver !== undefined ? ({ stdio: ['ignore', 'pipe', 'pipe', jobserver] } as unknown as { stdin: 'ignore' }) : { stdin: 'ignore' as const }),
+    ...joined.stdio,
     buffer: false,
     reject: false,
   });

@@ -114,6 +114,8 @@ async function buildOne(
     sourceDir: srcCopy,
     release,
     jobs,
+    // inspectTree already read the tree's .config: no second read to learn whether it is clang-built.
+    llvm: tree.llvm,
     makeArgs: ctx.sources.makeArgs,
     env: {
       KCFLAGS: cflags.join(' '),
@@ -133,11 +135,6 @@ async function buildOne(
     ctx.reporter.emit({ type: 'kernel-phase', release, phase: result.cancelled ? 'cancelled' : 'failed' });
     ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
     return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile };
-  }
-  if (result.modules.length === 0) {
-    const firstError = 'make succeeded but produced no .ko (is obj-m set? are the CONFIG_ symbols given?)';
-    ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
-    return { release, ok: false, cached: false, modules: [], firstError, logFile };
   }
   const modules = result.modules
     .slice()

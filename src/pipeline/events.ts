@@ -37,8 +37,3 @@ export interface Reporter {
 
 /** A reporter that drops every event (for library use and tests that do not care). */
 export const silentReporter: Reporter = { emit() {} };
-
-/** Fan one event stream out to several reporters. */
-export function teeReporter(...reporters: Reporter[]): Reporter {
-  return { emit: (e) => reporters.forEach((r) => r.emit(e)) };
-}

@@ -175,6 +175,8 @@ export class ClosureReader {
   private direct = new Map<string, string[]>();
   private seen = new Map<string, Set<string>>();
   private resolved = new Map<string, string | undefined>();
+  /** Closures already walked; planning asks for the same probe's many times. Cleared by addSeen. */
+  private closures = new Map<Probe, Set<string>>();
   constructor(readonly flags: TreeFlags) {}
 
   /**
@@ -182,6 +184,7 @@ export class ClosureReader {
    * well, by the premise, even where the reader could not decide the #if around them.
    */
   addSeen(edges: Iterable<[string, string]>): void {
+    this.closures.clear();
     for (const [parent, child] of edges) {
       const kids = this.seen.get(parent) ?? new Set<string>();
       kids.add(child);
@@ -217,9 +220,14 @@ export class ClosureReader {
     return out;
   }
 
+  /** The union of the closures of a probe's headers (callers must not change the set). */
   probeClosure(p: Probe): Set<string> {
-    const out = new Set<string>();
-    for (const { header } of probeHeaders(p)) this.headerClosure(header).forEach((f) => out.add(f));
+    let out = this.closures.get(p);
+    if (!out) {
+      out = new Set<string>();
+      for (const { header } of probeHeaders(p)) this.headerClosure(header).forEach((f) => out!.add(f));
+      this.closures.set(p, out);
+    }
     return out;
   }
 }

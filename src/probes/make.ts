@@ -10,7 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { JOBSERVER_MAKEFLAGS } from '../kbuild/jobserver.js';
+import { joinJobServer } from '../kbuild/jobserver.js';
+import { parseKbuildLine } from '../kbuild/progress.js';
+import { makeEnv } from '../kbuild/run.js';
 import { registerBuild, terminateGroup } from '../kbuild/process-group.js';
 import { ENV_TARGET, readRecording, recordingKbuild, replayInvocation, type KbuildReplay } from './kbuild-replay.js';
 import type { PipelineEvent } from '../pipeline/events.js';
@@ -50,9 +52,9 @@ export interface ProbeRoundResult {
   recording?: KbuildReplay;
 }
 
-/** The environment of a probe make (kbuild-replay.ts hashes the inherited part). */
-export function probeMakeEnv(): Record<string, string | undefined> {
-  return { ...process.env, LC_ALL: 'C', LANG: 'C' };
+/** The environment of a probe make, as of every make (kbuild-replay.ts hashes the inherited part). */
+export function probeMakeEnv(): Record<string, string> {
+  return makeEnv(undefined);
 }
 
 const batchName = (i: number) => `dudforge-batch-${i}`;
@@ -117,6 +119,7 @@ export async function compileRound(
     const common = ['-k', ...parallel, '-Otarget'];
     const spawnEnv = probeMakeEnv();
     const direct = round.replay ? replayInvocation(round.replay, dir, goals) : undefined;
+    const joined = joinJobServer(jobserverFd);
     const args = direct
       ? [...common, ...direct.args]
       : ['-C', kernel.buildTree, `M=${dir}`, ...common, ...(kernel.llvm ? ['LLVM=1'] : []), ...goals];
@@ -127,9 +130,8 @@ export async function compileRound(
       detached: true,
       reject: false,
       extendEnv: false,
-      env: { ...spawnEnv, ...direct?.env, ...(jobserverFd !== undefined ? { MAKEFLAGS: JOBSERVER_MAKEFLAGS } : direct ? { MAKEFLAGS: '' } : {}) },
-      // The job server pipe is make's fd 3 (execa's types do not list integers for fd 3+).
-      ...(jobserverFd !== undefined ? ({ stdio: ['ignore', 'pipe', 'pipe', jobserverFd] } as unknown as { stdin: 'ignore' }) : { stdin: 'ignore' as const }),
+      env: { ...spawnEnv, ...direct?.env, ...joined.env },
+      ...joined.stdio,
     });
     const pgid = child.pid;
     let cancelling: Promise<void> | undefined;
@@ -144,8 +146,8 @@ export async function compileRound(
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        const m = /^\s*CC \[M\]\s+(\S+\.o)$/.exec(line) ?? /^\s*CC\s+(\S+\.o)$/.exec(line);
-        if (m) emit({ type: 'object-compiled', release: kernel.release, object: m[1], compiled: ++progress.compiled, expected: progress.expected });
+        const e = parseKbuildLine(line);
+        if (e.kind === 'compile') emit({ type: 'object-compiled', release: kernel.release, object: e.object, compiled: ++progress.compiled, expected: progress.expected });
       }
     });
     const result = await child;

@@ -26,7 +26,7 @@ function resultOf(p: Probe, a: Answer, cached: boolean): ProbeResult {
 function answerExports(kernel: ProbeKernel, probes: Probe[]): Map<string, Answer> {
   const answers = new Map<string, Answer>();
   if (probes.length === 0) return answers;
-  const exports = readExports(kernel.buildTree);
+  const exports = readExports(kernel.buildTree, new Set(probes.map((p) => p.subject)));
   for (const p of probes) {
     if (!exports) {
       answers.set(p.define, { value: 'broken', reason: `${kernel.buildTree}/Module.symvers is missing, so exports cannot be checked` });
