@@ -23,10 +23,6 @@ export function readBoth32(buf: Buffer, offset: number): number {
   return buf.readUInt32LE(offset);
 }
 
-export function readBoth16(buf: Buffer, offset: number): number {
-  return buf.readUInt16LE(offset);
-}
-
 /** §9.1.5: the 7-byte recording date of a directory record, always written in UTC (offset 0). */
 export function date7(epochSeconds: number): Buffer {
   const d = new Date(epochSeconds * 1000);

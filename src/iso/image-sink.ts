@@ -31,11 +31,57 @@ function shrank(path: string): UserError {
   return new UserError(`${path} became shorter while the image was being written`, 'Do not modify the input files during the build; run it again.');
 }
 
-export class FileSink implements ImageSink {
+/** Where the next bytes go: `room` bytes of `buf` from `at`. */
+interface Window {
+  buf: Buffer;
+  at: number;
+  room: number;
+}
+
+/**
+ * zeros and copyFile fill the sink's free window and advance past what they filled; only the
+ * window differs (a staging buffer flushed when full, or the preallocated image itself).
+ */
+abstract class WindowedSink implements ImageSink {
+  written = 0;
+  abstract write(data: Buffer): Promise<void>;
+  protected abstract window(): Promise<Window>;
+  protected abstract advance(count: number): void;
+
+  async zeros(count: number): Promise<void> {
+    let left = count;
+    while (left > 0) {
+      const w = await this.window();
+      const n = Math.min(left, w.room);
+      w.buf.fill(0, w.at, w.at + n);
+      this.advance(n);
+      left -= n;
+    }
+  }
+
+  async copyFile(path: string, size: number): Promise<void> {
+    const fh = await openSource(path, size);
+    try {
+      let done = 0;
+      while (done < size) {
+        const w = await this.window();
+        const { bytesRead } = await fh.read(w.buf, w.at, Math.min(size - done, w.room), done);
+        if (bytesRead === 0) throw shrank(path);
+        this.advance(bytesRead);
+        done += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+export class FileSink extends WindowedSink {
   private readonly staging = Buffer.alloc(STAGING_BYTES);
   private used = 0;
-  written = 0;
-  constructor(private readonly out: FileHandle) {}
+  constructor(private readonly out: FileHandle) {
+    super();
+  }
 
   async flush(): Promise<void> {
     let at = 0;
@@ -59,62 +105,33 @@ export class FileSink implements ImageSink {
     this.written += data.length;
   }
 
-  async zeros(count: number): Promise<void> {
-    let left = count;
-    while (left > 0) {
-      if (this.used === STAGING_BYTES) await this.flush();
-      const n = Math.min(left, STAGING_BYTES - this.used);
-      this.staging.fill(0, this.used, this.used + n);
-      this.used += n;
-      left -= n;
-    }
-    this.written += count;
+  protected async window(): Promise<Window> {
+    if (this.used === STAGING_BYTES) await this.flush();
+    return { buf: this.staging, at: this.used, room: STAGING_BYTES - this.used };
   }
 
-  async copyFile(path: string, size: number): Promise<void> {
-    const fh = await openSource(path, size);
-    try {
-      let done = 0;
-      while (done < size) {
-        if (this.used === STAGING_BYTES) await this.flush();
-        const want = Math.min(size - done, STAGING_BYTES - this.used);
-        const { bytesRead } = await fh.read(this.staging, this.used, want, done);
-        if (bytesRead === 0) throw shrank(path);
-        this.used += bytesRead;
-        done += bytesRead;
-      }
-    } finally {
-      await fh.close();
-    }
-    this.written += size;
+  protected advance(count: number): void {
+    this.used += count;
+    this.written += count;
   }
 }
 
-export class BufferSink implements ImageSink {
-  written = 0;
-  constructor(readonly buffer: Buffer) {}
+export class BufferSink extends WindowedSink {
+  constructor(readonly buffer: Buffer) {
+    super();
+  }
 
   async write(data: Buffer): Promise<void> {
     this.written += data.copy(this.buffer, this.written);
   }
 
-  async zeros(count: number): Promise<void> {
-    this.buffer.fill(0, this.written, this.written + count);
-    this.written += count;
+  protected async window(): Promise<Window> {
+    // The layout sized the buffer; running out means a layout bug, and must not loop forever.
+    if (this.written >= this.buffer.length) throw new RangeError(`image overruns its ${this.buffer.length}-byte buffer`);
+    return { buf: this.buffer, at: this.written, room: this.buffer.length - this.written };
   }
 
-  async copyFile(path: string, size: number): Promise<void> {
-    const fh = await openSource(path, size);
-    try {
-      let done = 0;
-      while (done < size) {
-        const { bytesRead } = await fh.read(this.buffer, this.written + done, size - done, done);
-        if (bytesRead === 0) throw shrank(path);
-        done += bytesRead;
-      }
-    } finally {
-      await fh.close();
-    }
-    this.written += size;
+  protected advance(count: number): void {
+    this.written += count;
   }
 }

@@ -4,16 +4,18 @@
  * contents on demand. Used by `dudforge verify` to judge a driver disk.
  */
 import { UserError, isUserError } from '../errors.js';
+import { FLAG_DIRECTORY } from './directory-record.js';
 import { SECTOR_SIZE, readBoth32, readPadded } from './fields.js';
 import { BufferSource, FileSource, type ImageSource } from './image-source.js';
-import { S_IFLNK } from './rock-ridge.js';
+import { FIRST_VOLUME_DESCRIPTOR } from './layout.js';
+import { RRIP_ID, S_IFLNK } from './rock-ridge.js';
 import { parseSystemUse, type SystemUseInfo } from './susp.js';
 import type { IsoImage, IsoReadEntry } from './types.js';
+import { STANDARD_ID, VD_PRIMARY, VD_TERMINATOR } from './volume-descriptor.js';
 
-const FIRST_VOLUME_DESCRIPTOR = 16;
 const MAX_DESCRIPTORS = 64;
-const ROCK_RIDGE_IDS = new Set(['RRIP_1991A', 'IEEE_P1282', 'IEEE_1282']);
-const FLAG_DIRECTORY = 2;
+const ROCK_RIDGE_IDS = new Set([RRIP_ID, 'IEEE_P1282', 'IEEE_1282']);
+// Our writer never splits a file over extents; genisoimage and xorriso do above 4 GiB.
 const FLAG_MULTI_EXTENT = 0x80;
 
 interface RawRecord {
@@ -138,9 +140,9 @@ function readImage(source: ImageSource): IsoImage {
   let pvd: Buffer | null = null;
   for (let i = 0; i < MAX_DESCRIPTORS && (FIRST_VOLUME_DESCRIPTOR + i + 1) * SECTOR_SIZE <= source.size; i++) {
     const vd = source.read((FIRST_VOLUME_DESCRIPTOR + i) * SECTOR_SIZE, SECTOR_SIZE);
-    if (vd.toString('latin1', 1, 6) !== 'CD001') break;
-    if (vd[0] === 1 && !pvd) pvd = vd;
-    if (vd[0] === 255) break;
+    if (vd.toString('latin1', 1, 6) !== STANDARD_ID) break;
+    if (vd[0] === VD_PRIMARY && !pvd) pvd = vd;
+    if (vd[0] === VD_TERMINATOR) break;
   }
   if (!pvd) throw notIso();
 

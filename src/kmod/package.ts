@@ -1,5 +1,6 @@
 import type { Answers } from '../answers/schema.js';
 import { UserError } from '../errors.js';
+import { evrString } from '../rpm/deps.js';
 import { RPMFILE, RPMSENSE } from '../rpm/sense.js';
 import type { RpmChangelogEntry, RpmDependency, RpmFileEntry, RpmPackageSpec } from '../rpm/types.js';
 import { depmodConf } from './depmod.js';
@@ -7,7 +8,7 @@ import { checkDescription } from './description.js';
 import { greylistText } from './kabi.js';
 import type { ModuleImports } from './module-imports.js';
 import { moduleFileName, moduleNameOf } from './module-imports.js';
-import { evrString, kmodRelease } from './release.js';
+import { kmodRelease } from './release.js';
 import { kernelModulesProvide, moduleRequires } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import type { Symvers } from './symvers.js';
@@ -34,10 +35,10 @@ export interface KmodPackageOptions {
   symvers?: Symvers;
   kabiRequires: boolean;
   /**
-   * Symbols not on the kABI stablelist (kabiReport().symbolsNotOnList), shipped as a doc file;
-   * with the list's name the file gets the `[rhel9_x86_64_greylist]` header ddiskit writes.
+   * Symbols not on the kABI stablelist (kabiReport().symbolsNotOnList), shipped as a doc file
+   * under the list's `[rhel9_x86_64_greylist]` header, as ddiskit writes it.
    */
-  greylist?: string[] | { listName: string; symbols: string[] };
+  greylist?: { listName: string; symbols: string[] };
   /** The signing certificate to ship (DER), for MOK enrollment. */
   certDer?: { vendor: string; bytes: Buffer };
   buildTime: number;
@@ -131,7 +132,7 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     seen.add(m.name);
   }
   const release = kmodRelease(pkg.release, opts.kernel.release);
-  const evr = evrString(pkg.version, release, pkg.epoch);
+  const evr = evrString({ version: pkg.version, release, epoch: pkg.epoch });
   const paths = kmodPaths(pkg.name, opts.kernel.release);
 
   const moduleFiles = modules.map((m) => `${paths.moduleDir}/${m.name}`);
@@ -162,11 +163,7 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
       type: 'file',
       mode: 0o644,
       flags: RPMFILE.DOC,
-      data: Buffer.from(
-        Array.isArray(opts.greylist)
-          ? greylistText(`${opts.kernel.arch}_stablelist`, opts.greylist)
-          : greylistText(opts.greylist.listName, opts.greylist.symbols),
-      ),
+      data: Buffer.from(greylistText(opts.greylist.listName, opts.greylist.symbols)),
     });
   }
   if (opts.certDer) {

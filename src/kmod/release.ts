@@ -20,8 +20,3 @@ export function kmodRelease(projectRelease: string, kernelRelease: string): stri
   if (kernelRelease === '') throw new Error('kmodRelease: empty kernel release');
   return `${projectRelease}.k${kernelRelease.replace(/[^A-Za-z0-9._+]/g, '_')}`;
 }
-
-/** The Epoch:Version-Release string rpm compares and shows (epoch only when set). */
-export function evrString(version: string, release: string, epoch?: number): string {
-  return `${epoch !== undefined ? `${epoch}:` : ''}${version}-${release}`;
-}

@@ -13,6 +13,7 @@ const ISA: Record<string, string> = {
 
 const RPMLIB_FLAGS = RPMSENSE.RPMLIB | RPMSENSE.LESS | RPMSENSE.EQUAL;
 
+/** The Epoch:Version-Release string rpm compares and shows; the epoch whenever one is set, 0 included. */
 export function evrString(spec: Pick<RpmPackageSpec, 'epoch' | 'version' | 'release'>): string {
   const vr = `${spec.version}-${spec.release}`;
   return spec.epoch !== undefined ? `${spec.epoch}:${vr}` : vr;

@@ -57,16 +57,13 @@ export function parseDependency(text: string): RpmDependency | undefined {
   return { name: parts[0], flags, version: parts[2] };
 }
 
-/** The operator text for the comparison bits of a flags word ('' when unversioned). */
+/**
+ * The operator text for the comparison bits of a flags word ('' when unversioned). Bit by bit,
+ * as rpmdsNewDNEVR prints it, so that a damaged package's `<>` shows as rpm -q shows it.
+ */
 export function senseOperator(flags: number): string {
-  switch (flags & RPMSENSE_SENSEMASK) {
-    case RPMSENSE.LESS: return '<';
-    case RPMSENSE.GREATER: return '>';
-    case RPMSENSE.EQUAL: return '=';
-    case RPMSENSE.LESS | RPMSENSE.EQUAL: return '<=';
-    case RPMSENSE.GREATER | RPMSENSE.EQUAL: return '>=';
-    default: return '';
-  }
+  const sense = flags & RPMSENSE_SENSEMASK;
+  return `${sense & RPMSENSE.LESS ? '<' : ''}${sense & RPMSENSE.GREATER ? '>' : ''}${sense & RPMSENSE.EQUAL ? '=' : ''}`;
 }
 
 /** `NAME OP VERSION` as rpm -q --provides prints it. */

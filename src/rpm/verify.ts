@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { decompressPayload } from './compress.js';
 import { parseCpio } from './cpio.js';
 import { regionTrailer } from './header.js';
-import { readRpm } from './reader.js';
+import { readRpm, type ParsedRpm } from './reader.js';
 import { RPMFILE } from './sense.js';
 import { RPMSIGTAG, RPMTAG } from './tags.js';
 import type { CpioEntry } from './types.js';
@@ -26,15 +26,18 @@ export async function verifyRpmDigests(buf: Buffer): Promise<string[]> {
 
 /**
  * The digest checks, and the payload entries they had to decompress anyway, so a caller that
- * also looks inside the package (dudforge verify) does not decompress it a second time.
+ * also looks inside the package (dudforge verify) does not decompress it a second time. A
+ * caller that has already parsed `buf` passes the result, so the headers are not parsed twice.
  */
-export async function checkRpm(buf: Buffer): Promise<{ problems: string[]; entries?: CpioEntry[] }> {
+export async function checkRpm(buf: Buffer, parsed?: ParsedRpm): Promise<{ problems: string[]; entries?: CpioEntry[] }> {
   const problems: string[] = [];
-  let rpm;
-  try {
-    rpm = readRpm(buf);
-  } catch (e) {
-    return { problems: [`unreadable: ${(e as Error).message}`] };
+  let rpm = parsed;
+  if (!rpm) {
+    try {
+      rpm = readRpm(buf);
+    } catch (e) {
+      return { problems: [`unreadable: ${(e as Error).message}`] };
+    }
   }
   const { signature: sig, header, headerBytes, payload } = rpm;
 

@@ -3,7 +3,7 @@
  * reading the ISO with our own reader — no mount, no external tool. Every problem is one line.
  */
 import { readIso, type IsoImage, type IsoReadEntry } from '../iso/index.js';
-import { readRpm, checkRpm, rangeSatisfies, RPMTAG, type CpioEntry, type ParsedRpm } from '../rpm/index.js';
+import { readRpm, checkRpm, evrString, rangeSatisfies, senseOperator, RPMTAG, type CpioEntry, type ParsedRpm } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
 import { readModuleBytes, readModuleSignature } from '../sign/index.js';
 import { checkRepodata, type RepoFile } from './repodata-check.js';
@@ -53,10 +53,6 @@ function childrenOf(image: IsoImage, dir: string): IsoReadEntry[] {
   return image.entries.filter((e) => e.path.startsWith(prefix) && !e.path.slice(prefix.length).includes('/') && e.path !== dir);
 }
 
-function operator(flags: number): string {
-  return `${flags & 2 ? '<' : ''}${flags & 4 ? '>' : ''}${flags & 8 ? '=' : ''}`;
-}
-
 export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const image = readIso(isoPath);
   const problems: string[] = [];
@@ -90,12 +86,15 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
       if (/\.rpm$/i.test(e.path) && !e.path.endsWith('.rpm')) problems.push(`${e.path}: the installer only globs lowercase *.rpm`);
     }
     if (!rpmEntries.length) problems.push(`${dir}: no RPMs`);
+    // Read once from the image: the repodata check below hashes the same bytes.
+    const rpmBytes = new Map<string, Buffer>();
     for (const e of rpmEntries) {
       if (e.type !== 'file') {
         problems.push(`${e.path}: not a regular file`);
         continue;
       }
       const bytes = e.read();
+      rpmBytes.set(e.path, bytes);
       let rpm: ParsedRpm;
       try {
         rpm = readRpm(bytes);
@@ -104,7 +103,7 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
         continue;
       }
       parsed.set(e.path, rpm);
-      const checked = await checkRpm(bytes);
+      const checked = await checkRpm(bytes, rpm);
       for (const p of checked.problems) problems.push(`${e.path}: ${p}`);
       rpms.push(await inspectRpm(e.path, rpm, checked.entries, problems, !!opts.expectSigned));
     }
@@ -114,7 +113,7 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
       if (e.path.startsWith(`${dir}/`) && e.type === 'file') files.set(e.path.slice(dir.length + 1), { rel: e.path.slice(dir.length + 1), read: () => e.read() });
     }
     const names = rpmEntries.map((e) => e.path.slice(dir.length + 1));
-    problems.push(...checkRepodata(dir, files, names, (n) => byPath.get(`${dir}/${n}`)!.read()));
+    problems.push(...checkRepodata(dir, files, names, (n) => rpmBytes.get(`${dir}/${n}`) ?? byPath.get(`${dir}/${n}`)!.read()));
   }
 
   // Which RPMs each kernel would get, by the installer's own rule.
@@ -156,13 +155,15 @@ async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | u
   if (description === undefined) problems.push(`${file}: no DESCRIPTION header (the installer needs one)`);
   else if (description.split('\n').some((l) => l === '---')) problems.push(`${file}: its description has a line "---", which breaks the installer's package list`);
   const kmProvides = rpm.provides().filter((p) => p.name === 'kernel-modules');
-  const versioned = kmProvides.filter((p) => p.version && p.flags & 14);
+  // Any one of <, >, = makes it versioned to rpm, and only then is senseOperator non-empty.
+  const versioned = kmProvides.filter((p) => p.version && senseOperator(p.flags));
   if (kmProvides.length && !versioned.length) problems.push(`${file}: its kernel-modules Provides has no version, so the installer ignores the RPM`);
   const result: VerifiedRpm = {
     file,
     name: rpm.name,
-    evr: `${rpm.epoch ? `${rpm.epoch}:` : ''}${rpm.version}-${rpm.release}`,
-    kernelModulesProvides: versioned.map((p) => `${operator(p.flags)} ${p.version}`),
+    // The report has always left out an Epoch of 0 (rpm -q's NEVRA leaves out every epoch).
+    evr: evrString({ version: rpm.version, release: rpm.release, epoch: rpm.epoch || undefined }),
+    kernelModulesProvides: versioned.map((p) => `${senseOperator(p.flags)} ${p.version}`),
     modules: [],
     firmware: [],
   };

@@ -102,8 +102,16 @@ describe('ISO image checked by real tools', () => {
     assert.deepEqual(actual, expected);
   });
 
-  test('the multi-sector directory holds all its files', () => {
+  test('the multi-sector directory holds all its files', async () => {
     const inMany = [...staged.keys()].filter((p) => p.startsWith(`${MANY_DIR}/`));
     assert.equal(inMany.length, MANY_COUNT);
+    // What isoinfo reads from the image's own records of that directory, sector after sector.
+    const { stdout, stderr } = await execa('isoinfo', ['-R', '-l', '-i', iso]);
+    assert.equal(stderr, '');
+    const section = stdout.split(/^Directory listing of /m).find((s) => s.startsWith(`/${MANY_DIR}/\n`));
+    assert.ok(section, `isoinfo -R -l has no listing of /${MANY_DIR}/`);
+    const listed = [...section.matchAll(/\]\s+(.+?)\s*$/gm)].map((m) => m[1]).filter((n) => n !== '.' && n !== '..');
+    assert.equal(listed.length, MANY_COUNT);
+    assert.deepEqual(listed.sort(), inMany.map((p) => p.slice(MANY_DIR.length + 1)).sort());
   });
 });

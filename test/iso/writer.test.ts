@@ -4,7 +4,7 @@
  * atomic output, and UserErrors for bad input.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -163,5 +163,15 @@ describe('writeIso / buildIsoBuffer', () => {
     );
     const modes = Object.fromEntries(readIso(buf).entries.map((e) => [e.path, (e.mode ?? 0).toString(8)]));
     assert.deepEqual(modes, { bin: '40755', 'bin/run': '100755', data: '100444' });
+    // libarchive reads the PX entries of the same image, written to a file; it lists the root
+    // too, which keeps the default directory mode.
+    const file = join(work, 'modes.iso');
+    writeFileSync(file, buf);
+    const { stdout } = await execa('bsdtar', ['-tvf', file]);
+    const listed = Object.fromEntries(stdout.trim().split('\n').map((l) => {
+      const fields = l.trim().split(/\s+/);
+      return [fields[fields.length - 1].replace(/\/$/, ''), fields[0]];
+    }));
+    assert.deepEqual(listed, { '.': 'dr-xr-xr-x', bin: 'drwxr-xr-x', 'bin/run': '-rwxr-xr-x', data: '-r--r--r--' });
   });
 });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
-import { kmodRelease, evrString } from '../../src/kmod/release.js';
+import { kmodRelease } from '../../src/kmod/release.js';
+import { evrString } from '../../src/rpm/deps.js';
 import { kernelModulesProvide } from '../../src/kmod/requires.js';
 import { RPMSENSE } from '../../src/rpm/sense.js';
 import { isUserError } from '../../src/errors.js';
@@ -38,8 +39,9 @@ test('kmod releases of the installed kernels are distinct and sort like the kern
 });
 
 test('evrString', () => {
-  assert.equal(evrString('1.0', '1.k6'), '1.0-1.k6');
-  assert.equal(evrString('1.0', '1.k6', 2), '2:1.0-1.k6');
+  assert.equal(evrString({ version: '1.0', release: '1.k6' }), '1.0-1.k6');
+  assert.equal(evrString({ version: '1.0', release: '1.k6', epoch: 2 }), '2:1.0-1.k6');
+  assert.equal(evrString({ version: '1.0', release: '1.k6', epoch: 0 }), '0:1.0-1.k6');
 });
 
 test('kernel-modules provides: exact is =, minimum is >=, full uname -r', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { compareEVR, parseDependency, parseEVR, rangeSatisfies, rpmvercmp, RPMSENSE, formatDependency } from '../../src/rpm/index.js';
+import { compareEVR, parseDependency, parseEVR, rangeSatisfies, rpmvercmp, RPMSENSE, formatDependency, senseOperator } from '../../src/rpm/index.js';
 
 // [a, b, rpmvercmp(a, b)] — cases from rpm's own test-suite semantics (tests/rpmvercmp.at).
 const TABLE: [string, string, number][] = [
@@ -116,5 +116,18 @@ describe('dependency strings', () => {
     assert.equal(parseDependency('a ~ 2'), undefined);
     assert.equal(parseDependency('a >='), undefined);
     assert.equal(formatDependency({ name: 'x', flags: RPMSENSE.LESS | RPMSENSE.EQUAL, version: '1' }), 'x <= 1');
+  });
+
+  test('operators print bit by bit, as rpm prints them; non-comparison bits are ignored', () => {
+    const { LESS, GREATER, EQUAL, RPMLIB, CONFIG, INTERP } = RPMSENSE;
+    assert.equal(senseOperator(0), '');
+    assert.equal(senseOperator(RPMLIB | CONFIG | INTERP), '');
+    assert.equal(senseOperator(LESS), '<');
+    assert.equal(senseOperator(GREATER), '>');
+    assert.equal(senseOperator(EQUAL), '=');
+    assert.equal(senseOperator(LESS | EQUAL | RPMLIB), '<=');
+    assert.equal(senseOperator(GREATER | EQUAL | CONFIG), '>=');
+    assert.equal(senseOperator(LESS | GREATER), '<>');
+    assert.equal(senseOperator(LESS | GREATER | EQUAL), '<>=');
   });
 });

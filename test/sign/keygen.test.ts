@@ -63,6 +63,11 @@ describe('generateSigningKey', () => {
   test('4096-bit keys on request', async () => {
     const out = await generateSigningKey({ dir: join(dir, 'big'), bits: 4096, subject: { commonName: 'big' } });
     assert.equal((await certificateInfo(out.certPem)).keyBits, 4096);
+    const text = (await execa('openssl', ['x509', '-in', out.certPem, '-noout', '-text'])).stdout;
+    assert.match(text, /Public-Key: \(4096 bit\)/);
+    // The private key is the certificate's: its modulus is as long.
+    const key = (await execa('openssl', ['rsa', '-in', out.key, '-noout', '-text'])).stdout;
+    assert.match(key, /Private-Key: \(4096 bit, 2 primes\)/);
   });
 
   test('refuses to overwrite any existing file, naming it, and leaves it untouched', async () => {

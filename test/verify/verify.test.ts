@@ -12,6 +12,7 @@ import { buildRpm, readRpmPayload, RPMSENSE, rpmFileName, type RpmPackageSpec } 
 import { buildRepodata } from '../../src/repodata/index.js';
 import { buildIsoBuffer, type IsoEntry } from '../../src/iso/index.js';
 import { verifyDisk } from '../../src/verify/verify.js';
+import { UserError } from '../../src/errors.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -146,6 +147,15 @@ describe('dudforge verify', { skip: kernels.length === 0 ? 'no kernel build tree
 
   test('a file that is not an ISO is a clear error', async () => {
     await assert.rejects(verifyDisk(Buffer.alloc(4096)), /ISO|not/i);
+    // Too short to hold sector 16, and long enough but without a CD001 descriptor: one message.
+    for (const bytes of [Buffer.alloc(4096), Buffer.alloc(20 * 2048)]) {
+      await assert.rejects(
+        verifyDisk(bytes),
+        (err: unknown) => err instanceof UserError
+          && err.message === '<buffer> is not an ISO 9660 image (no primary volume descriptor at sector 16)'
+          && err.hint === 'Give the path of a driver disk ISO.',
+      );
+    }
   });
 });
 
