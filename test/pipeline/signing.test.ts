@@ -17,6 +17,11 @@ let project: string;
 let keys: string;
 let build: CliResult;
 
+/** openssl's SHA-256 fingerprint of a certificate file. */
+function fingerprint(file: string, form: 'DER' | 'PEM'): string {
+  return shOk('openssl', ['x509', '-inform', form, '-in', file, '-noout', '-fingerprint', '-sha256']).trim();
+}
+
 describe('signed builds', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
   before(() => {
     work = tempDir('signing');
@@ -41,6 +46,8 @@ describe('signed builds', { skip: kernels.length === 0 ? 'no kernel build tree i
     assert.match(build.stdout, /mokutil --import .*signing-cert\.der/);
     const der = readdirSync(join(project, 'out')).find((f) => f.endsWith('-signing-cert.der'));
     assert.ok(der, 'the DER certificate is written next to the disk');
+    // openssl reads it as DER, and it is the project's certificate.
+    assert.equal(fingerprint(join(project, 'out', der), 'DER'), fingerprint(join(keys, 'signing_cert.pem'), 'PEM'));
   });
 
   test('every module in every RPM is signed with the project key and verifies with openssl cms', async () => {
@@ -65,6 +72,8 @@ describe('signed builds', { skip: kernels.length === 0 ? 'no kernel build tree i
       assert.equal(shOk('modinfo', ['-F', 'sig_key', koFile]).trim(), info.serialHex);
       assert.equal(shOk('modinfo', ['-F', 'sig_hashalgo', koFile]).trim(), 'sha256');
       assert.match(shOk('rpm', ['-qlp', join(out, f)]), /^\/etc\/pki\/.*\.der$/m, 'the certificate is shipped on request');
+      const shipped = shOk('find', [join(dir, 'etc', 'pki'), '-name', '*.der']).trim();
+      assert.equal(fingerprint(shipped, 'DER'), fingerprint(cert, 'PEM'), `${f}: the shipped certificate is the project's`);
     }
   });
 

@@ -74,6 +74,7 @@ describe('probe cache', () => {
 
   test('a second run compiles nothing and starts no make', () => {
     const { run, events } = runs[1];
+    assert.equal(run.kernels.length, kernels.length);
     for (const k of run.kernels) {
       assert.equal(k.compiled, 0);
       assert.equal(k.makeInvoked, false);
