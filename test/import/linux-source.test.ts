@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { importSources, includeMakeArgs, type ImportResult } from '../../src/import/index.js';
 import { buildTreeParts } from '../../src/import/headers.js';
 import { installedBuildTrees } from './fixture.js';
+import { needs } from '../helpers/needs.js';
 
 /**
  * A real kernel tarball: Debian's linux-source-<ver> package (/usr/src/linux-source-*.tar.xz,
@@ -19,7 +20,7 @@ const tarball = fs
   .map((f) => path.join('/usr/src', f))
   .sort()[0];
 
-describe('import from a real linux-source tarball', { skip: tarball ? false : 'no /usr/src/linux-source-*.tar.* installed' }, () => {
+describe('import from a real linux-source tarball', { skip: needs(Boolean(tarball), 'no /usr/src/linux-source-*.tar.* installed') }, () => {
   let tmp: string;
   let result: ImportResult;
   const trees = installedBuildTrees();

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { installedKernels, removeDir, runCli, tempDir } from '../helpers/cli.js';
 import { packageRoot } from '../../src/paths.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 const SAMPLE = join(packageRoot, 'assets', 'sample-driver');
@@ -38,7 +39,7 @@ function project(name: string, mutate: (a: Record<string, any>) => void): string
   return dir;
 }
 
-describe('bad input', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
+describe('bad input', { skip: needs(kernels.length > 0, 'no kernel build tree installed') }, () => {
   before(() => {
     work = tempDir('badinput');
   });
@@ -135,7 +136,7 @@ describe('bad input', { skip: kernels.length === 0 ? 'no kernel build tree insta
     }
   });
 
-  test('a compile error in one kernel: the other kernels still get RPMs, exit 1, no ISO', { skip: kernels.length < 2 ? 'needs two kernels' : false }, () => {
+  test('a compile error in one kernel: the other kernels still get RPMs, exit 1, no ISO', { skip: needs(kernels.length >= 2, 'two kernel build trees') }, () => {
     const dir = project('one-fails', () => {});
     // Break the build for the newest kernel only.
     const newest = kernels[kernels.length - 1].release;

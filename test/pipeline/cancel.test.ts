@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, installedKernels, removeDir, tempDir } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -33,7 +34,7 @@ function survivors(marker: string): string[] {
   return ps.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo') && /\b(make|cc1|gcc|ld|sh)\b/.test(l));
 }
 
-describe('cancellation', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
+describe('cancellation', { skip: needs(kernels.length > 0, 'no kernel build tree installed') }, () => {
   before(() => {
     work = tempDir('cancel');
   });

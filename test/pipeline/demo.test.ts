@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { installedKernels, removeDir, runCli, sh, shOk, tempDir, type CliResult } from '../helpers/cli.js';
 import { diskEntries } from '../../src/disk/write.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -43,7 +44,7 @@ function assertSameTree(actualDir: string, expected: Map<string, Buffer | 'dir'>
   }
 }
 
-describe('dudforge demo', { skip: kernels.length === 0 ? 'no kernel build tree installed (run .ci/run --install-only)' : false }, () => {
+describe('dudforge demo', { skip: needs(kernels.length > 0, 'no kernel build tree installed (run .ci/run --install-only)') }, () => {
   before(() => {
     work = tempDir('demo');
     demo = runCli(['demo', '--out', join(work, 'project'), '--plain']);

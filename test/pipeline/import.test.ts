@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedKernels, removeDir, runCli, shOk, tempDir, type CliResult } from '../helpers/cli.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -24,7 +25,7 @@ function write(path: string, text: string): void {
 
 const git = (...args: string[]) => shOk('git', ['-C', repo, '-c', 'user.name=Test', '-c', 'user.email=test@example.org', ...args]);
 
-describe('kernel-tree driver from git', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
+describe('kernel-tree driver from git', { skip: needs(kernels.length > 0, 'no kernel build tree installed') }, () => {
   before(() => {
     work = tempDir('gitimport');
     repo = join(work, 'linux');

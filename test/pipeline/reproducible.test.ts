@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, installedKernels, removeDir, runCli, tempDir } from '../helpers/cli.js';
 import { packageRoot } from '../../src/paths.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -28,7 +29,7 @@ function buildIn(dir: string, umask: string): Map<string, string> {
   return new Map(readdirSync(out).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(out, f))).digest('hex')]));
 }
 
-describe('reproducible builds', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
+describe('reproducible builds', { skip: needs(kernels.length > 0, 'no kernel build tree installed') }, () => {
   before(() => {
     work = tempDir('repro');
   });

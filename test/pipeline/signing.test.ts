@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { installedKernels, removeDir, runCli, shOk, tempDir, type CliResult } from '../helpers/cli.js';
 import { packageRoot } from '../../src/paths.js';
 import { assertNoKeyLeak, verifyModuleSignature, readModuleSignature, certificateInfo } from '../../src/sign/index.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -22,7 +23,7 @@ function fingerprint(file: string, form: 'DER' | 'PEM'): string {
   return shOk('openssl', ['x509', '-inform', form, '-in', file, '-noout', '-fingerprint', '-sha256']).trim();
 }
 
-describe('signed builds', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
+describe('signed builds', { skip: needs(kernels.length > 0, 'no kernel build tree installed') }, () => {
   before(() => {
     work = tempDir('signing');
     project = join(work, 'project');

@@ -13,6 +13,7 @@ import { buildRepodata } from '../../src/repodata/index.js';
 import { buildIsoBuffer, type IsoEntry } from '../../src/iso/index.js';
 import { verifyDisk } from '../../src/verify/verify.js';
 import { UserError } from '../../src/errors.js';
+import { needs } from '../helpers/needs.js';
 
 const kernels = installedKernels();
 let work: string;
@@ -51,7 +52,7 @@ async function disk(rpms: RpmPackageSpec[], opts: { label?: string; rhdd3?: bool
   return buildIsoBuffer(entries, { volumeId: opts.label ?? 'OEMDRV', time: 1700000000 });
 }
 
-describe('dudforge verify', { skip: kernels.length === 0 ? 'no kernel build tree installed' : false }, () => {
+describe('dudforge verify', { skip: needs(kernels.length > 0, 'no kernel build tree installed') }, () => {
   before(async () => {
     work = tempDir('verify');
     const r = runCli(['demo', '--out', join(work, 'demo'), '--plain']);
