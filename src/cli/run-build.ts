@@ -15,6 +15,8 @@ export interface CliBuildOptions {
   outDir?: string;
   jobs?: number;
   allowPartial?: boolean;
+  kernels?: string[];
+  noDisk?: boolean;
   json?: boolean;
   /** Force plain lines even on a terminal. */
   plain?: boolean;
@@ -57,6 +59,8 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
       jobs: opts.jobs,
       outDir: opts.outDir,
       allowPartial: opts.allowPartial,
+      kernels: opts.kernels,
+      noDisk: opts.noDisk,
     });
   } finally {
     close();

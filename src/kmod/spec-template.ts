@@ -110,12 +110,12 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
   const srpmFile = `${pkg.name}-${pkg.version}-${pkg.release}.src.rpm`;
   const missingHeader = opts.hasProbeKit
     ? [
-        `    echo "dudforge: no dudforge-compat.h for kernel %{kernel_version} (this package has: $(ls compat | tr '\\n' ' ')); answering the probes for it" >&2`,
+        `    echo "dudforge: no dudforge-compat.h for kernel %{kernel_version} (this package has: $(ls compat 2>/dev/null | tr '\\n' ' ')); answering the probes for it" >&2`,
         `    mkdir -p "compat/%{kernel_version}"`,
         `    sh ${PROBE_KIT_DIR}/answer.sh %{kernel_source} "compat/%{kernel_version}/dudforge-compat.h" %{?_smp_mflags} $llvm || exit 1`,
       ]
     : [
-        `    echo "error: this source package has no dudforge-compat.h for kernel %{kernel_version}; it has: $(ls compat | tr '\\n' ' ')" >&2`,
+        `    echo "error: this source package has no dudforge-compat.h for kernel %{kernel_version}; it has: $(ls compat 2>/dev/null | tr '\\n' ' ')" >&2`,
         `    echo "run 'dudforge probe' (or 'dudforge build') for that kernel, or rebuild with --define 'kernel_version <one of them>'" >&2`,
         `    exit 1`,
       ];
@@ -130,11 +130,14 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     dudforgeVersion: packageVersion,
     defaultKernel: opts.kernels[0],
     srpmFile,
-    compatComment: opts.hasCompat
-      ? `# Compatibility probes: compat/<kernel release>/dudforge-compat.h holds what dudforge's probes\n` +
-        `# answered for each kernel it was generated for (${opts.kernels.join(', ')}); %build uses\n` +
-        `# the one for %%{kernel_version}. Another kernel needs 'dudforge probe' first.`
-      : '',
+    compatComment: !opts.hasCompat
+      ? ''
+      : opts.hasProbeKit
+        ? `# Compatibility probes: %build uses compat/%%{kernel_version}/dudforge-compat.h when the\n` +
+          `# package carries one, else it answers the probes for that kernel with the probe kit.`
+        : `# Compatibility probes: compat/<kernel release>/dudforge-compat.h holds what dudforge's probes\n` +
+          `# answered for each kernel it was generated for (${opts.kernels.join(', ')}); %build uses\n` +
+          `# the one for %%{kernel_version}. Another kernel needs 'dudforge probe' first.`,
     kabiRequires: kabiRequiresMacro(answers.packaging.kabiRequires),
     epochLine: pkg.epoch !== undefined ? `Epoch: ${pkg.epoch}\n` : '',
     summary: specEscape(pkg.summary),

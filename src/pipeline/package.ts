@@ -99,10 +99,15 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   for (const f of ctx.sources.firmware) {
     entries.push({ path: `${top}/firmware/${f.path}`, type: 'file', mode: 0o644, data: readFileSync(f.from) });
   }
-  for (const [release, header] of [...compatHeaders].sort()) {
-    entries.push({ path: `${top}/compat/${release}/dudforge-compat.h`, type: 'file', mode: 0o644, data: Buffer.from(header) });
-  }
   const probeFile = answers.probes ? projectPath(ctx.projectDir, answers.probes) : undefined;
+  // The source RPM is the same whichever kernels this run built (a sharded build's machines each
+  // write it, and `dudforge disk` takes one): with a probe kit, %build answers the probes for the
+  // kernel it builds, so no per-kernel header is carried.
+  if (!probeFile) {
+    for (const [release, header] of [...compatHeaders].sort()) {
+      entries.push({ path: `${top}/compat/${release}/dudforge-compat.h`, type: 'file', mode: 0o644, data: Buffer.from(header) });
+    }
+  }
   if (probeFile) {
     for (const f of probeKitFiles(readProbeFile(probeFile))) entries.push({ path: `${top}/${PROBE_KIT_DIR}/${f.path}`, type: 'file', mode: f.mode, data: f.data });
   }
@@ -110,7 +115,8 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   const extraSources = probeFile ? [{ name: basename(probeFile), bytes: readFileSync(probeFile) }] : [];
   const specText = renderKmodSpec({
     answers,
-    kernels: ctx.kernels.map((k) => k.release),
+    // Every kernel of the project, not only this run's (`build --kernel` shards the set).
+    kernels: ctx.answers.kernels.map((k) => k.release),
     modules: moduleFiles,
     makeArgs: ctx.sources.makeArgs,
     hasCompat: compatHeaders.size > 0,

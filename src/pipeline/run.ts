@@ -48,6 +48,24 @@ export interface RunPipelineOptions {
   /** Overrides answers.output.dir (relative paths resolve against the current directory). */
   outDir?: string;
   allowPartial?: boolean;
+  /** Build only these kernels of the answers (a shard of a build spread over machines). */
+  kernels?: string[];
+  /** Stop after the RPMs: no driver disk (`dudforge disk` assembles one from shards). */
+  noDisk?: boolean;
+}
+
+/** The answers' kernels narrowed to `releases`; every release named must be one of them. */
+export function selectKernels(answers: Answers, releases: string[] | undefined): Answers['kernels'] {
+  if (!releases?.length) return answers.kernels;
+  const known = new Set(answers.kernels.map((k) => k.release));
+  const unknown = releases.filter((r) => !known.has(r));
+  if (unknown.length) {
+    throw new UserError(
+      `--kernel ${unknown.join(', ')}: not among the project's kernels`,
+      `the project builds for: ${answers.kernels.map((k) => k.release).join(', ')}`,
+    );
+  }
+  return answers.kernels.filter((k) => releases.includes(k.release));
 }
 
 /** Build time: SOURCE_DATE_EPOCH wins, else the project's recorded time — never "now". */
@@ -73,7 +91,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
   try {
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing } = await step('resolve', async () => {
-      const kernels = resolveKernels(answers, projectDir);
+      const kernels = resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
       for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
       const signing = await prepareSigning(answers, projectDir, reporter);
@@ -146,6 +164,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     }
     if (!packaged.length) {
       result.exitCode = 1;
+      return result;
+    }
+    if (opts.noDisk) {
+      reporter.emit({ type: 'info', message: 'no driver disk written (--no-disk): assemble one with `dudforge disk OUT.iso DIR...`' });
+      result.ok = result.failed.length === 0;
+      result.exitCode = result.ok ? 0 : 1;
       return result;
     }
 
