@@ -70,7 +70,8 @@ export function pickKernels(trees: KernelTree[], wanted: string[] | undefined, e
   }
   const explicit = extraDirs.map((d) => resolve(d));
   const usable = trees.filter((t) => t.usable);
-  const chosen = explicit.length ? usable.filter((t) => t.foundVia.some((v) => explicit.includes(resolve(v))) || explicit.includes(t.path)) : usable;
+  // By default the host's own architecture: another one's trees are chosen by name (--kernel or --kernel-dir).
+  const chosen = explicit.length ? usable.filter((t) => t.foundVia.some((v) => explicit.includes(resolve(v))) || explicit.includes(t.path)) : usable.filter((t) => !t.cross);
   if (!chosen.length) {
     const bad = trees.filter((t) => !t.usable).map((t) => `  ${t.path}: ${t.reason}`);
     throw new UserError(

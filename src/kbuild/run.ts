@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, rmSync
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { crossMakeVars } from '../kernel/cross.js';
 import { UserError } from '../errors.js';
 import type { KernelPhase, PipelineEvent } from '../pipeline/events.js';
 import { isEnabled, readKernelConfig } from '../kernel/config.js';
@@ -61,6 +62,8 @@ export function kbuildArgs(opts: Pick<RunKbuildOptions, 'buildTree' | 'sourceDir
     // With a shared job server, an explicit -j would make this make a server of its own.
     ...(opts.jobserverFd === undefined ? [`-j${Math.max(1, Math.floor(opts.jobs))}`] : []),
     ...(opts.llvm ? ['LLVM=1'] : []),
+    // A tree of another architecture: ARCH and CROSS_COMPILE (kernel/cross.ts).
+    ...crossMakeVars(opts.buildTree),
     ...(opts.makeArgs ?? []),
     'modules',
   ];

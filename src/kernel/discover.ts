@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectTree, type KernelTree } from './tree.js';
+import { fetchedTrees, fetchedTreesDir } from './fetch.js';
 
 /** Where to look; the defaults are the distributions' own places. Tests point them elsewhere. */
 export interface DiscoveryRoots {
@@ -10,6 +11,8 @@ export interface DiscoveryRoots {
   usrSrcKernels?: string;
   /** Holds Debian/Ubuntu `linux-headers-*` trees. Default /usr/src. */
   usrSrc?: string;
+  /** Trees of other architectures fetched by `dudforge kernels --fetch` (fetch.ts). */
+  fetched?: string;
 }
 
 function listDir(dir: string): string[] {
@@ -48,6 +51,7 @@ function candidatePaths(roots: Required<DiscoveryRoots>): string[] {
     const dir = join(roots.usrSrc, name);
     if (existsSync(join(dir, '.config'))) found.push(dir);
   }
+  found.push(...fetchedTrees(roots.fetched));
   return found;
 }
 
@@ -61,6 +65,7 @@ export function discoverKernels(extraDirs: string[] = [], roots: DiscoveryRoots 
     libModules: roots.libModules ?? '/lib/modules',
     usrSrcKernels: roots.usrSrcKernels ?? '/usr/src/kernels',
     usrSrc: roots.usrSrc ?? '/usr/src',
+    fetched: roots.fetched ?? fetchedTreesDir(),
   };
   const byPath = new Map<string, KernelTree>();
   for (const candidate of [...candidatePaths(full), ...extraDirs]) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isEnabled, readKernelConfig, rpmArchFromConfig, type KernelConfig } from './config.js';
+import { crossFor, type CrossToolchain } from './cross.js';
 
 /** One kernel build tree (what `make -C <path> M=… modules` needs), as found on disk. */
 export interface KernelTree {
@@ -19,6 +20,8 @@ export interface KernelTree {
   compiler?: string;
   /** The kernel was built with clang: Kbuild then needs `LLVM=1`. */
   llvm: boolean;
+  /** A tree of another architecture than the host's: the cross toolchain it builds with. */
+  cross?: CrossToolchain;
   modversions: boolean;
   /** `CONFIG_MODULE_SIG_HASH`, e.g. sha256. */
   sigHashAlgo?: string;
@@ -144,7 +147,8 @@ export function inspectTree(dir: string): KernelTree {
   const hasSymvers = existsSync(symversPath);
   const signFile = join(path, 'scripts/sign-file');
   const compiler = config.CONFIG_CC_VERSION_TEXT || undefined;
-  const reason = unusableReason(path, release);
+  const cross = crossFor(config);
+  const reason = unusableReason(path, release) ?? (cross.kind === 'unusable' ? cross.reason : undefined);
   return {
     path,
     release,
@@ -154,6 +158,7 @@ export function inspectTree(dir: string): KernelTree {
     signFile: isExecutableFile(signFile) ? signFile : undefined,
     compiler,
     llvm: isEnabled(config, 'CC_IS_CLANG'),
+    ...(cross.kind === 'cross' ? { cross: cross.toolchain } : {}),
     modversions: isEnabled(config, 'MODVERSIONS'),
     sigHashAlgo: config.CONFIG_MODULE_SIG_HASH || undefined,
     moduleSig: isEnabled(config, 'MODULE_SIG'),

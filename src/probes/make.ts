@@ -6,6 +6,7 @@
  * only skips modpost entirely, which a probe has no use for (export probes read Module.symvers
  * directly); `KBUILD_MODPOST_NOFINAL=1 modules` would still run modpost.
  */
+import { crossMakeVars } from '../kernel/cross.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ export async function compileRound(
     const joined = joinJobServer(jobserverFd);
     const args = direct
       ? [...common, ...direct.args]
-      : ['-C', kernel.buildTree, `M=${dir}`, ...common, ...(kernel.llvm ? ['LLVM=1'] : []), ...goals];
+      : ['-C', kernel.buildTree, `M=${dir}`, ...common, ...(kernel.llvm ? ['LLVM=1'] : []), ...crossMakeVars(kernel.buildTree), ...goals];
     signal?.throwIfAborted();
     // Own process group (detached), so cancelling reaches every sub-make and compiler.
     const child = execa('make', args, {

@@ -7,6 +7,7 @@ import { readRpm, checkRpm, evrString, rangeSatisfies, senseOperator, RPMTAG, ty
 import { readKernelModule } from '../elf/ko.js';
 import { readModuleBytes, readModuleSignature } from '../sign/index.js';
 import { checkRepodata, type RepoFile } from './repodata-check.js';
+import { TARGETS } from '../kernel/cross.js';
 
 export const INSTALLER_ARCHES = ['x86_64', 'aarch64', 'ppc64le', 's390x'];
 const WRONG_ARCH_NAMES: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', noarch: 'a real architecture', i386: 'x86_64', ppc64el: 'ppc64le' };
@@ -105,7 +106,8 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
       parsed.set(e.path, rpm);
       const checked = await checkRpm(bytes, rpm);
       for (const p of checked.problems) problems.push(`${e.path}: ${p}`);
-      rpms.push(await inspectRpm(e.path, rpm, checked.entries, problems, !!opts.expectSigned));
+      if (!rpm.isSource && rpm.arch !== arch) problems.push(`${e.path}: built for ${rpm.arch}, but it lies in rpms/${arch}/, where only the ${arch} installer looks`);
+      rpms.push(await inspectRpm(e.path, rpm, checked.entries, problems, !!opts.expectSigned, arch));
     }
     // Repodata, as dnf reads it in stage 2.
     const files = new Map<string, RepoFile>();
@@ -126,10 +128,14 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
       return rpm.provides().some((p) => p.name === 'kernel-modules' && rangeSatisfies(p, release));
     });
     if (!accepted.length) problems.push(`kernel ${release}: no RPM on the disk is accepted for it`);
+    // Each architecture's installer reads only its own rpms/<arch>/.
     const byName = new Map<string, string[]>();
-    for (const a of accepted) byName.set(a.name, [...(byName.get(a.name) ?? []), a.file]);
-    for (const [name, files] of byName) {
-      if (files.length > 1) problems.push(`kernel ${release}: gets ${files.length} RPMs of ${name} (${files.join(', ')}); the later one silently wins`);
+    for (const a of accepted) {
+      const key = `${a.file.split('/')[1]}\0${a.name}`;
+      byName.set(key, [...(byName.get(key) ?? []), a.file]);
+    }
+    for (const [key, files] of byName) {
+      if (files.length > 1) problems.push(`kernel ${release}: gets ${files.length} RPMs of ${key.split('\0')[1]} (${files.join(', ')}); the later one silently wins`);
     }
     for (const a of accepted) {
       for (const m of a.modules) {
@@ -149,7 +155,8 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
   return { ok: problems.length === 0, problems, volumeId: image.volumeId, rockRidge: image.hasRockRidge, arches, rpms, kernels };
 }
 
-async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | undefined, problems: string[], expectSigned: boolean): Promise<VerifiedRpm> {
+async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | undefined, problems: string[], expectSigned: boolean, arch: string): Promise<VerifiedRpm> {
+  const machine = TARGETS[arch]?.elfMachine;
   const description = rpm.header.string(RPMTAG.DESCRIPTION);
   if (!rpm.name) problems.push(`${file}: no NAME header`);
   if (description === undefined) problems.push(`${file}: no DESCRIPTION header (the installer needs one)`);
@@ -191,6 +198,9 @@ async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | u
           const info = readKernelModule(bytes, path);
           module.vermagic = info.vermagic;
           if (!info.vermagic) problems.push(`${file}: ${path} has no vermagic in .modinfo (modinfo would fail and abort loading for the whole disk)`);
+          if (machine !== undefined && info.machine !== machine) {
+            problems.push(`${file}: ${path} is an ELF module for machine ${info.machine}, not ${arch} (${machine}): the ${arch} kernel cannot load it`);
+          }
         } catch (err) {
           problems.push(`${file}: ${path} is not a readable kernel module (${(err as Error).message}); one failure aborts module loading for the whole disk`);
         }

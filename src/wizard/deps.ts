@@ -49,7 +49,7 @@ export interface WizardDeps {
 /** The path a tree is listed under: the one saved before, else the first one it was found through. */
 export function kernelChoice(tree: KernelTree, preferred: string[] = []): KernelChoice {
   const path = tree.foundVia.find((p) => preferred.includes(p)) ?? tree.path;
-  return { path, release: tree.release, arch: tree.arch, usable: tree.usable, reason: tree.reason, hasSymvers: tree.hasSymvers, signFile: tree.signFile };
+  return { path, release: tree.release, arch: tree.arch, usable: tree.usable, reason: tree.reason, hasSymvers: tree.hasSymvers, signFile: tree.signFile, ...(tree.cross ? { foreign: true } : {}) };
 }
 
 /**

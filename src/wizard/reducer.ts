@@ -229,7 +229,7 @@ export function createWizardReducer(fs: FsProbe = realFs) {
         const kernels = [...action.kernels];
         // Saved build trees that detection did not find stay listed (with what is known of them).
         for (const path of state.selectedKernels) if (!kernels.some((k) => k.path === path)) kernels.push({ path, usable: false, reason: 'not found any more' });
-        const selectedKernels = state.kernelsChosen ? state.selectedKernels : kernels.filter((k) => k.usable).map((k) => k.path);
+        const selectedKernels = state.kernelsChosen ? state.selectedKernels : kernels.filter((k) => k.usable && !k.foreign).map((k) => k.path);
         return { ...state, kernels, selectedKernels };
       }
       case 'kernel-added': {

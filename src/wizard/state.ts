@@ -28,6 +28,8 @@ export interface KernelChoice {
   reason?: string;
   hasSymvers?: boolean;
   signFile?: string;
+  /** Another architecture than the host's (cross-compiled): chosen by the user, never by default. */
+  foreign?: boolean;
 }
 
 export interface CertDetails {

@@ -10,7 +10,7 @@ import type { KernelTree } from '../../src/kernel/tree.js';
 import { assetsDir } from '../../src/paths.js';
 
 export function usableKernels(): KernelTree[] {
-  const trees = discoverKernels().filter((t) => t.usable);
+  const trees = discoverKernels().filter((t) => t.usable && !t.cross);
   if (trees.length === 0) throw new Error('no usable kernel build tree here: install linux-headers (see .ci/run)');
   return trees;
 }

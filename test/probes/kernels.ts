@@ -12,7 +12,7 @@ export interface TestKernel extends ProbeKernel {
 
 export function installedKernels(): TestKernel[] {
   return discoverKernels()
-    .filter((k) => k.usable && k.release)
+    .filter((k) => k.usable && k.release && !k.cross)
     .map((k) => ({
       release: k.release!,
       buildTree: k.path,

@@ -16,7 +16,7 @@ export function removeDir(dir: string | undefined): void {
 
 /** Kernel trees here that can build modules and have their own scripts/sign-file. */
 export function signingKernels(): (KernelTree & { release: string; signFile: string })[] {
-  return discoverKernels().filter((t): t is KernelTree & { release: string; signFile: string } => t.usable && !!t.release && !!t.signFile);
+  return discoverKernels().filter((t): t is KernelTree & { release: string; signFile: string } => t.usable && !!t.release && !!t.signFile && !t.cross);
 }
 
 const HELLO_C = `#include <linux/module.h>

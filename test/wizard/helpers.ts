@@ -36,7 +36,7 @@ export function writeModuleDir(dir: string): void {
 
 /** The kernel build trees installed here, as step 5 lists them. */
 export function installedKernels(): KernelChoice[] {
-  return discoverKernels().map((t) => ({
+  return discoverKernels().filter((t) => !t.cross).map((t) => ({
     path: t.foundVia[0] ?? t.path,
     release: t.release,
     arch: t.arch,

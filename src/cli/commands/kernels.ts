@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { boolOption, listOption } from '../command.js';
 import { discoverKernels } from '../../kernel/discover.js';
+import { fetchDebianTree } from '../../kernel/fetch.js';
 import type { KernelTree } from '../../kernel/tree.js';
 
 export function kernelTable(trees: KernelTree[]): string {
@@ -23,11 +24,19 @@ export function kernelTable(trees: KernelTree[]): string {
 export const kernelsCommand: Command = {
   name: 'kernels',
   summary: 'list the kernel build trees found on this machine',
-  usage: 'kernels [--json] [--kernel-dir DIR]...',
-  help: '  --json              machine-readable output\n  --kernel-dir DIR    also inspect this build tree (repeatable)',
-  options: { json: { type: 'boolean' }, 'kernel-dir': { type: 'string', multiple: true } },
+  usage: 'kernels [--json] [--kernel-dir DIR]... [--fetch RELEASE]...',
+  help: [
+    '  --json              machine-readable output',
+    '  --kernel-dir DIR    also inspect this build tree (repeatable)',
+    '  --fetch RELEASE     download Debian\'s header package of RELEASE (e.g. 6.1.0-57-arm64, any',
+    '                      architecture) and extract it into the cache; nothing is installed',
+  ].join('\n'),
+  options: { json: { type: 'boolean' }, 'kernel-dir': { type: 'string', multiple: true }, fetch: { type: 'string', multiple: true } },
   maxPositionals: 0,
   async run({ values }) {
+    for (const release of listOption(values, 'fetch')) {
+      await fetchDebianTree(release, { onInfo: (line) => process.stderr.write(`${line}\n`) });
+    }
     const trees = discoverKernels(listOption(values, 'kernel-dir'));
     if (boolOption(values, 'json')) {
       process.stdout.write(`${JSON.stringify(trees, null, 2)}\n`);
