@@ -80,7 +80,8 @@ async function buildOne(
     treePath: tree.path,
     treeStamp: treeStamp(tree.path),
     toolchain,
-    kernelCompiler: await kernelCompilerIdentity(tree.compiler),
+    // A foreign tree is built by the cross compiler, not by the one its config names.
+    kernelCompiler: await kernelCompilerIdentity(tree.cross?.compiler ?? tree.compiler),
     includeDirs: ctx.sources.includeDirs,
   });
   const cache = new BuildCache(join(ctx.workDir, 'cache'));
