@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { CLI } from '../helpers/cli.js';
 import { measure, type Sample } from './measure.js';
+import { crossMakeVars } from '../../src/kernel/cross.js';
 
 export interface BenchKernel {
   release: string;
@@ -29,6 +30,8 @@ export interface Workload {
   modules: string[];
   probes?: string;
   kernels: BenchKernel[];
+  /** No DKMS contender (it only builds for trees at /lib/modules/<release>/build). */
+  noDkms?: boolean;
 }
 
 export interface Contender {
@@ -93,7 +96,7 @@ export async function prepareWorkload(w: Workload, workDir: string, opts: { dkms
 
   const contenders: Contender[] = [rawFloor(w, join(workDir, 'raw'), compatDirFor)];
   // DKMS only builds for kernels it finds at /lib/modules/<release>/build.
-  const dkms = opts.dkms === false ? undefined : await dkmsContender(w, compatDirFor);
+  const dkms = opts.dkms === false || w.noDkms ? undefined : await dkmsContender(w, compatDirFor);
   if (dkms) contenders.push(dkms);
   contenders.push(full, cached);
   if (ALT_CLI) {
@@ -118,7 +121,9 @@ function rawFloor(w: Workload, dir: string, compatDirFor: Map<string, string>): 
         cpSync(w.driverDir, copy, { recursive: true });
         const compat = compatDirFor.get(k.release);
         const kcflags = compat ? ` KCFLAGS=-I${compat}` : '';
-        lines.push(`make -C '${k.buildTree}' M='${copy}' -j${CPUS}${kcflags} modules >/dev/null`);
+        // A foreign tree: the same ARCH/CROSS_COMPILE a user would type (kernel/cross.ts).
+        const cross = crossMakeVars(k.buildTree).map((v) => ` ${v}`).join('');
+        lines.push(`make -C '${k.buildTree}' M='${copy}' -j${CPUS}${cross}${kcflags} modules >/dev/null`);
       });
       const sample = await measure('sh', ['-c', lines.join('\n')]);
       for (let i = 0; i < w.kernels.length; i++) {

@@ -86,9 +86,10 @@ async function main(): Promise<void> {
   });
   const rounds = Math.max(3, Number(values.rounds));
   const files = Math.max(1, Number(values.files));
-  const installed: BenchKernel[] = discoverKernels()
-    .filter((k) => k.usable && k.release)
-    .map((k) => ({ release: k.release as string, buildTree: k.path }));
+  const trees = discoverKernels().filter((k) => k.usable && k.release);
+  const installed: BenchKernel[] = trees.filter((k) => !k.cross).map((k) => ({ release: k.release as string, buildTree: k.path }));
+  // Other architectures' trees (dudforge kernels --fetch): cross builds, raw make with the same cross compiler.
+  const foreign: BenchKernel[] = trees.filter((k) => k.cross).map((k) => ({ release: k.release as string, buildTree: k.path }));
   if (installed.length === 0) throw new Error('no usable kernel build tree: install linux-headers first');
   const work = mkdtempSync(join(tmpdir(), 'dudforge-bench-'));
   const loadBefore = loadavg();
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
       { id: 'synthetic', label: `synthetic (${files} files)`, dir: synthDir, modules: [SYNTH_MODULE], probes: undefined },
     ].filter((d) => !values.only || d.id === values.only);
     const kernelSets = installed.length > 1 ? [installed.slice(0, 1), installed] : [installed];
+    const crossSets = foreign.length ? [foreign] : [];
 
     const rows: Row[] = [];
     let eight: Row[] = [];
@@ -126,19 +128,27 @@ async function main(): Promise<void> {
         rows.push(...(await runWorkload(w, join(work, w.id), rounds)));
         await save();
       }
+      for (const ks of crossSets) {
+        const w: Workload = { id: `${d.id}-cross-${ks.length}`, label: `${d.label} × ${ks.length} cross-compiled kernel${ks.length > 1 ? 's' : ''} (${ks.map((k) => k.release).join(', ')})`, driverDir: d.dir, modules: d.modules, probes: d.probes, kernels: ks, noDkms: true };
+        rows.push(...(await runWorkload(w, join(work, w.id), rounds)));
+        await save();
+      }
     }
 
     // 8 kernels: the installed trees and copies of them under other release names (see
     // kernel-copies.ts); every one is a real Kbuild run. One full and one cached build.
     if (!values['no-eight']) {
+      // Both architectures when arm64 trees were fetched: 8 kernels over two architectures.
+      const real = [...installed, ...foreign];
       const copies: BenchKernel[] = [];
-      for (let i = 0; installed.length + copies.length < 8; i++) {
-        const base = installed[i % installed.length];
-        const release = `${base.release}-copy${Math.floor(i / installed.length) + 1}`;
+      for (let i = 0; real.length + copies.length < 8; i++) {
+        const base = real[i % real.length];
+        const release = `${base.release}-copy${Math.floor(i / real.length) + 1}`;
         copies.push({ release, buildTree: copyBuildTree(base.buildTree, join(work, 'trees', release), { release }) });
       }
-      const kernels = [...installed, ...copies];
-      const w: Workload = { id: 'synthetic-8', label: `synthetic (${files} files) × ${kernels.length} kernels (${copies.length} are copies)`, driverDir: synthDir, modules: [SYNTH_MODULE], kernels };
+      const kernels = [...real, ...copies];
+      const arches = foreign.length ? 'x86_64 and aarch64, ' : '';
+      const w: Workload = { id: 'synthetic-8', label: `synthetic (${files} files) × ${kernels.length} kernels (${arches}${copies.length} are copies)`, driverDir: synthDir, modules: [SYNTH_MODULE], kernels };
       log(`${w.label}: preparing`);
       try {
         const contenders = (await prepareWorkload(w, join(work, w.id), { dkms: false })).filter((c) => c.name !== 'raw' && c.name !== 'dkms');
