@@ -77,7 +77,11 @@ export function formatSummary(r: BuildResult): string {
   const lines: string[] = [''];
   if (r.cancelled) lines.push('Cancelled: every build process was stopped; no partial file was left in the output directory.');
   for (const rpm of r.rpms) lines.push(`  ✔ ${rpm.release.padEnd(28)} ${rpm.path} (${formatBytes(rpm.bytes)})`);
-  for (const f of r.failed) lines.push(`  ✖ ${f.release.padEnd(28)} ${f.firstError}\n    full log: ${f.logFile}`);
+  for (const f of r.failed) {
+    lines.push(`  ✖ ${f.release.padEnd(28)} ${f.firstError}`);
+    for (const c of f.knownChanges ?? []) lines.push(`    ${c}`);
+    lines.push(`    full log: ${f.logFile}`);
+  }
   for (const s of r.srpms) lines.push(`  source RPM: ${s.path} (${formatBytes(s.bytes)})`);
   for (const k of r.kabi ?? []) {
     if (k.symbolsNotOnList.length) lines.push(`  kABI ${k.release}: ${k.symbolsNotOnList.length} symbol(s) not on the stablelist: ${k.symbolsNotOnList.join(', ')}`);

@@ -3,7 +3,7 @@
  * concurrently under one job budget. A kernel that fails does not stop the others.
  * Compiled modules are cached by everything that can change them.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
 import { jobServer, type JobServer } from '../kbuild/jobserver.js';
@@ -12,6 +12,7 @@ import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
 import { treeStamp } from '../cache/tree-stamp.js';
 import { kernelCompilerIdentity } from '../kbuild/toolchain.js';
 import type { PipelineContext, ResolvedKernel } from './context.js';
+import { describeApiChange, errorLines, matchApiChanges } from '../kbuild/api-changes.js';
 
 export interface BuiltModule {
   /** Module name without .ko. */
@@ -29,6 +30,8 @@ export interface KernelBuildResult {
   cached: boolean;
   modules: BuiltModule[];
   firstError?: string;
+  /** Known kernel API changes the compiler errors point at (kbuild/api-changes.ts), one line each. */
+  knownChanges?: string[];
   logFile: string;
 }
 
@@ -135,7 +138,9 @@ async function buildOne(
     const firstError = result.cancelled ? 'cancelled' : result.firstError ?? 'make failed (see the log)';
     ctx.reporter.emit({ type: 'kernel-phase', release, phase: result.cancelled ? 'cancelled' : 'failed' });
     ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
-    return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile };
+    const knownChanges = result.cancelled ? [] : knownChangesIn(logFile);
+    for (const message of knownChanges) ctx.reporter.emit({ type: 'warning', release, message });
+    return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile, ...(knownChanges.length ? { knownChanges } : {}) };
   }
   const modules = result.modules
     .slice()
@@ -186,3 +191,13 @@ export async function buildKernels(ctx: PipelineContext, compatHeaders: Map<stri
   return results;
 }
 
+/** The known kernel API changes a failed build's log points at, described for the user. */
+function knownChangesIn(logFile: string): string[] {
+  let log = '';
+  try {
+    log = readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return matchApiChanges(errorLines(log)).map(describeApiChange);
+}

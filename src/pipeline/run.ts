@@ -31,7 +31,7 @@ export interface BuildResult {
   srpms: { path: string; bytes: number }[];
   iso?: { path: string; bytes: number };
   verify?: { ok: boolean; problems: string[]; report?: VerifyReport };
-  failed: { release: string; firstError: string; logFile: string }[];
+  failed: { release: string; firstError: string; logFile: string; knownChanges?: string[] }[];
   cancelled: boolean;
   signedModules: boolean;
   certDer?: string;
@@ -120,7 +120,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     const good = built.filter((b) => b.ok);
     result.failed = built
       .filter((b) => !b.ok)
-      .map((b) => ({ release: b.release, firstError: b.firstError ?? 'failed', logFile: b.logFile }));
+      .map((b) => ({ release: b.release, firstError: b.firstError ?? 'failed', logFile: b.logFile, ...(b.knownChanges ? { knownChanges: b.knownChanges } : {}) }));
 
     if (good.length) {
       await step('sign', () => signBuiltModules(ctx, good, signing), signing ? undefined : 'signing not requested');
