@@ -3,7 +3,7 @@
  * timestamped lines otherwise), turns Ctrl-C/SIGTERM into a clean cancel, and prints the summary.
  */
 import type { Answers } from '../answers/schema.js';
-import type { Reporter } from '../pipeline/events.js';
+import type { Reporter } from '../events.js';
 import { runPipeline, type BuildResult } from '../pipeline/run.js';
 import { killAllBuilds } from '../kbuild/run.js';
 import { formatBytes } from './format.js';

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
-import type { KernelPhase, PipelineEvent } from '../pipeline/events.js';
+import type { KernelPhase, PipelineEvent } from '../events.js';
 import { isEnabled, readKernelConfig } from '../kernel/config.js';
 import { parseKbuildLine } from './progress.js';
 import { registerBuild, terminateGroup, type RunningBuild } from './process-group.js';

@@ -10,7 +10,7 @@ import { exportGpgPublicKey } from '../sign/index.js';
 import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
-import type { PipelineEvent, Reporter, StepName } from './events.js';
+import type { PipelineEvent, Reporter, StepName } from '../events.js';
 import type { PipelineContext } from './context.js';
 import { resolveKernels } from './resolve.js';
 import { resolveSources } from './sources.js';

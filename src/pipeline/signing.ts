@@ -10,7 +10,7 @@ import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { certificateDer, checkSigningPair, generateSigningKey, signModule } from '../sign/index.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import type { PipelineContext } from './context.js';
 import type { KernelBuildResult } from './build.js';
 

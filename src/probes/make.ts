@@ -15,7 +15,7 @@ import { parseKbuildLine } from '../kbuild/progress.js';
 import { makeEnv } from '../kbuild/run.js';
 import { registerBuild, terminateGroup } from '../kbuild/process-group.js';
 import { ENV_TARGET, readRecording, recordingKbuild, replayInvocation, type KbuildReplay } from './kbuild-replay.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../events.js';
 import { probeCflags, probeModuleName, probeRegion, probeSource } from './source.js';
 import type { Probe, ProbeKernel } from './types.js';
 
