@@ -13,13 +13,14 @@ export function parseJobs(value: string | undefined): number | undefined {
 export const buildCommand: Command = {
   name: 'build',
   summary: 'build kmod RPMs and the driver disk from saved answers (no questions asked)',
-  usage: 'build [PROJECT_DIR] [--answers FILE] [--out DIR] [--jobs N] [--allow-partial] [--json] [--plain]',
+  usage: 'build [PROJECT_DIR] [--answers FILE] [--out DIR] [--jobs N] [--allow-partial] [--wait] [--json] [--plain]',
   help: [
     '  PROJECT_DIR         the project directory (default: .); its dudforge.json is replayed',
     '  --answers FILE      replay this answers file instead of PROJECT_DIR/dudforge.json',
     '  --out DIR           output directory (default: the answers\' output.dir)',
     '  --jobs N            compile jobs shared by all kernels (default: the CPU count)',
-    '  --allow-partial     write the disk even if some kernels failed',
+    '  --allow-partial     write the disk even if some kernels failed (out/ then holds PARTIAL-BUILD.txt)',
+    '  --wait              if another build of this project is running, wait for it (default: exit 2)',
     '  --json              print the result as JSON on stdout',
     '  --plain             plain progress lines even on a terminal',
   ].join('\n'),
@@ -28,6 +29,7 @@ export const buildCommand: Command = {
     out: { type: 'string' },
     jobs: { type: 'string', short: 'j' },
     'allow-partial': { type: 'boolean' },
+    wait: { type: 'boolean' },
     json: { type: 'boolean' },
     plain: { type: 'boolean' },
   },
@@ -44,6 +46,7 @@ export const buildCommand: Command = {
       allowPartial: boolOption(values, 'allow-partial') || undefined,
       json: boolOption(values, 'json'),
       plain: boolOption(values, 'plain'),
+      wait: boolOption(values, 'wait'),
     });
   },
 };
