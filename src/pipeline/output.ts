@@ -18,6 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { isAlive, ownerTag, parseOwnerTag } from '../process-identity.js';
+import { removeDirOnExit } from '../kbuild/reaper.js';
 
 export const MANIFEST = '.dudforge-output.json';
 export const PARTIAL_NOTE = 'PARTIAL-BUILD.txt';
@@ -125,6 +126,9 @@ export class StagedOutput {
     this.stageDir = sideDir(this.outDir, 'stage');
     rmSync(this.stageDir, { recursive: true, force: true });
     mkdirSync(this.stageDir, { recursive: true });
+    // Gone at once if dudforge is killed (a half-written ISO can be large); renamed to out/ it
+    // no longer exists under this name.
+    removeDirOnExit(this.stageDir);
   }
 
   /** Where a file is written during the run. */
