@@ -8,7 +8,7 @@
  */
 import { Box, render, Static, Text, useInput, useStdin, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Reporter } from '../src/pipeline/events.js';
+import type { Reporter } from '../src/events.js';
 import { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/board-store.js';
 
 const BAR = 24;

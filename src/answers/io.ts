@@ -2,7 +2,8 @@
  * Reading and writing `dudforge.json`. Writes are atomic (temp file + rename) so a crash never
  * leaves half a document; a bad document is reported with its path and never overwritten.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, statSync } from 'node:fs';
+import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Answers } from './schema.js';
@@ -44,9 +45,7 @@ export function loadAnswersFile(file: string): Answers {
 export function saveAnswers(projectDir: string, answers: Partial<Answers> | Answers): string {
   mkdirSync(projectDir, { recursive: true });
   const file = answersPath(projectDir);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(answers, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, JSON.stringify(answers, null, 2) + '\n');
   return file;
 }
 

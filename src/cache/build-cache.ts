@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tempPathFor } from '../fs/atomic-write.js';
 import { basename, join } from 'node:path';
 
 export interface BuildCacheKeyParts {
@@ -62,13 +63,18 @@ export class BuildCache {
   store(release: string, key: string, moduleFiles: string[]): void {
     mkdirSync(this.root, { recursive: true });
     const dir = this.entryDir(release);
-    const tmp = `${dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    for (const f of moduleFiles) copyFileSync(f, join(tmp, basename(f)));
-    const manifest: Manifest = { key, modules: moduleFiles.map((f) => basename(f)).sort() };
-    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
+    // A directory, so the atomic-write helper's temp name but not its single-file write.
+    const tmp = tempPathFor(dir);
+    try {
+      mkdirSync(tmp, { recursive: true });
+      for (const f of moduleFiles) copyFileSync(f, join(tmp, basename(f)));
+      const manifest: Manifest = { key, modules: moduleFiles.map((f) => basename(f)).sort() };
+      writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
   }
 }

@@ -2,7 +2,7 @@
  * The reporter for runs without a terminal: plain timestamped lines on stderr, so stdout stays
  * clean for --json output and scripts.
  */
-import type { PipelineEvent, Reporter } from '../pipeline/events.js';
+import type { PipelineEvent, Reporter } from '../events.js';
 import { formatBytes } from './format.js';
 
 export function createPlainReporter(stream: NodeJS.WritableStream = process.stderr, opts: { verbose?: boolean } = {}): Reporter {

@@ -3,7 +3,7 @@
  * timestamped lines otherwise), turns Ctrl-C/SIGTERM into a clean cancel, and prints the summary.
  */
 import type { Answers } from '../answers/schema.js';
-import type { Reporter } from '../pipeline/events.js';
+import type { Reporter } from '../events.js';
 import { runPipeline, type BuildResult } from '../pipeline/run.js';
 import { killAllBuilds } from '../kbuild/run.js';
 import { formatBytes } from './format.js';
@@ -20,7 +20,12 @@ export interface CliBuildOptions {
   json?: boolean;
   /** Force plain lines even on a terminal. */
   plain?: boolean;
+  /** Wait for another build of the project to finish instead of failing (--wait). */
+  wait?: boolean;
 }
+
+/** The shell's convention for a process ended by a signal: 128 + its number (130, 143). */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close(): void }> {
   if (!plain && process.stderr.isTTY && process.env.TERM !== 'dumb') {
@@ -37,8 +42,10 @@ async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close
 export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
+  let firstSignal: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     signals += 1;
+    firstSignal ??= sig;
     if (signals === 1) {
       process.stderr.write(`\n${sig}: cancelling every build…\n`);
       controller.abort();
@@ -61,6 +68,7 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
       allowPartial: opts.allowPartial,
       kernels: opts.kernels,
       noDisk: opts.noDisk,
+      waitForLock: opts.wait,
     });
   } finally {
     close();
@@ -69,13 +77,15 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatSummary(result));
+  // A signal wins even when the run got past its last check: the user asked it to stop.
+  if (firstSignal) return SIGNAL_EXIT[firstSignal] ?? 130;
   if (result.cancelled) return 130;
   return result.exitCode;
 }
 
 export function formatSummary(r: BuildResult): string {
   const lines: string[] = [''];
-  if (r.cancelled) lines.push('Cancelled: every build process was stopped; no partial file was left in the output directory.');
+  if (r.cancelled) lines.push('Cancelled: every build process was stopped; the output directory is as it was before this run.');
   for (const rpm of r.rpms) lines.push(`  ✔ ${rpm.release.padEnd(28)} ${rpm.path} (${formatBytes(rpm.bytes)})`);
   for (const f of r.failed) {
     lines.push(`  ✖ ${f.release.padEnd(28)} ${f.firstError}`);
@@ -97,6 +107,7 @@ export function formatSummary(r: BuildResult): string {
   if (r.probeTable) lines.push('', r.probeTable);
   if (r.iso) {
     lines.push('', `Driver disk: ${r.iso.path} (${formatBytes(r.iso.bytes)})`);
+    if (r.failed.length) lines.push('  PARTIAL: it lacks the kernels that failed above; the output directory says so in PARTIAL-BUILD.txt.');
     if (r.verify) lines.push(r.verify.ok ? '  verified: the installer would accept it for every kernel built' : `  verification FAILED:\n    ${r.verify.problems.join('\n    ')}`);
     lines.push(
       '  Use it at install time: attach it as a disk or CD labelled OEMDRV (found automatically),',
@@ -104,7 +115,7 @@ export function formatSummary(r: BuildResult): string {
     );
     if (r.signedModules && r.certDer) lines.push(`  Secure Boot: enrol the signing certificate with \`mokutil --import ${r.certDer}\` and reboot.`);
   } else if (!r.cancelled && r.failed.length) {
-    lines.push('', 'No driver disk was written because a kernel failed to build (--allow-partial writes one anyway).');
+    lines.push('', 'No driver disk was written because a kernel failed to build (--allow-partial writes one anyway); the output directory is as it was before this run.');
   }
   return `${lines.join('\n')}\n`;
 }

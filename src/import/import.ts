@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SourceSpec } from '../answers/schema.js';
-import { silentReporter, type Reporter } from '../pipeline/events.js';
+import { silentReporter, type Reporter } from '../events.js';
 import { UserError } from '../errors.js';
 import { kbuildFile, scanKbuildDir } from '../kbuild/makefile.js';
 import { collectFirmware, type FirmwareFile } from './firmware.js';

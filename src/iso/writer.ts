@@ -2,8 +2,8 @@
  * Writes an ISO 9660 image with Rock Ridge from a list of entries. The same entries and time
  * give the same bytes, whatever order the entries come in and whatever the files' mtimes are.
  */
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { open } from 'node:fs/promises';
+import { commitAtomically } from '../fs/atomic-write.js';
 import { UserError } from '../errors.js';
 import { SECTOR_SIZE } from './fields.js';
 import { BufferSink, FileSink, type ImageSink } from './image-sink.js';
@@ -52,20 +52,17 @@ export async function buildIsoBuffer(entries: IsoEntry[], opts: IsoOptions): Pro
 /** Stream the image to `outPath` through a temporary file in the same directory, then rename. */
 export async function writeIso(outPath: string, entries: IsoEntry[], opts: IsoOptions): Promise<{ bytes: number }> {
   const { layout, ids } = prepare(entries, opts);
-  const tmp = join(dirname(outPath), `${basename(outPath)}.tmp-${process.pid}`);
-  const out = await open(tmp, 'w').catch((err: Error) => {
-    throw new UserError(`cannot write ${outPath}: ${err.message}`, 'Check that the output directory exists and is writable.');
+  return commitAtomically(outPath, async (tmp) => {
+    const out = await open(tmp, 'wx').catch((err: Error) => {
+      throw new UserError(`cannot write ${outPath}: ${err.message}`, 'Check that the output directory exists and is writable.');
+    });
+    try {
+      const sink = new FileSink(out);
+      await emit(layout, ids, sink);
+      await sink.flush();
+      return { bytes: sink.written };
+    } finally {
+      await out.close().catch(() => undefined);
+    }
   });
-  try {
-    const sink = new FileSink(out);
-    await emit(layout, ids, sink);
-    await sink.flush();
-    await out.close();
-    await rename(tmp, outPath);
-    return { bytes: sink.written };
-  } catch (err) {
-    await out.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
 }

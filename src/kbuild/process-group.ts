@@ -1,8 +1,10 @@
 /**
  * Every `make` we start leads its own process group (spawned detached), so one signal to the
  * group reaches make, its sub-makes and every cc1/ld they started. Killing only make would
- * leave compilers running and holding the log pipes for seconds.
+ * leave compilers running and holding the log pipes for seconds. Every group is also handed to
+ * the reaper (reaper.ts), which kills it if dudforge dies without running any handler.
  */
+import { forgetGroup, reapGroupOnExit } from './reaper.js';
 
 export interface RunningBuild {
   /** The process group id (= make's pid). */
@@ -55,7 +57,10 @@ export function registerBuild(build: RunningBuild): () => void {
     });
   }
   running.add(build);
-  return () => running.delete(build);
+  reapGroupOnExit(build.pgid);
+  return () => {
+    if (running.delete(build)) forgetGroup(build.pgid);
+  };
 }
 
 /** Stop every build still running (for the CLI's SIGINT/SIGTERM handler); resolves within ~2 s. */

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { crossMakeVars } from '../kernel/cross.js';
 import { UserError } from '../errors.js';
-import type { KernelPhase, PipelineEvent } from '../pipeline/events.js';
+import type { KernelPhase, PipelineEvent } from '../events.js';
 import { isEnabled, readKernelConfig } from '../kernel/config.js';
 import { parseKbuildLine } from './progress.js';
 import { registerBuild, terminateGroup, type RunningBuild } from './process-group.js';

@@ -4,7 +4,7 @@
  */
 import type { Answers } from '../answers/schema.js';
 import type { KernelTree } from '../kernel/tree.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 
 export interface ResolvedKernel {
   release: string;

@@ -45,6 +45,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
   const firmware = ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) }));
   const certDer = signing?.shipCert ? { vendor: answers.package.vendor, bytes: signing.certDerBytes } : undefined;
   for (const b of built) {
+    ctx.signal.throwIfAborted();
     const kernel = ctx.kernels.find((k) => k.release === b.release)!;
     ctx.reporter.emit({ type: 'kernel-phase', release: b.release, phase: 'package' });
     const exported = b.exportsFile ? exportsByModule(parseSymvers(readFileSync(b.exportsFile, 'utf8'))) : new Map<string, string[]>();

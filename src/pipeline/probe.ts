@@ -15,7 +15,7 @@ export interface ProbeStepResult {
 
 export async function runProbeStep(ctx: PipelineContext): Promise<ProbeStepResult> {
   const headers = new Map<string, string>();
-  if (!ctx.answers.probes) return { headers };
+  if (!ctx.answers.probes) return { headers }; // runPipeline skips the step; kept for direct callers
   for (const k of ctx.kernels) ctx.reporter.emit({ type: 'kernel-phase', release: k.release, phase: 'probe' });
   const run = await runProbes({
     probes: projectPath(ctx.projectDir, ctx.answers.probes),
@@ -23,7 +23,10 @@ export async function runProbeStep(ctx: PipelineContext): Promise<ProbeStepResul
     cacheDir: join(ctx.workDir, 'probe-cache'),
     jobs: ctx.jobs,
     signal: ctx.signal,
-    onEvent: (e) => ctx.reporter.emit(e),
+    // runProbes reports a step of its own (for `dudforge probe`); here the pipeline's step is the one.
+    onEvent: (e) => {
+      if (e.type !== 'step-start' && e.type !== 'step-end') ctx.reporter.emit(e);
+    },
   });
   for (const k of run.kernels) headers.set(k.release, k.header);
   return { headers, table: formatProbeTable(run) };

@@ -1,25 +1,29 @@
 /**
- * The pipeline: resolve → probe → build per kernel → sign → package → repodata → disk → verify.
- * One engine for the wizard and for `dudforge build`: it takes answers and a reporter, emits
- * typed events, and returns what it wrote. It knows nothing about terminals.
+ * The pipeline: resolve → probe → build per kernel → sign → package → repodata → disk → verify,
+ * then the staged output replaces out/ (output.ts). One engine for the wizard and for
+ * `dudforge build`: it takes answers and a reporter, emits typed events, and returns what it
+ * wrote. It knows nothing about terminals. One run per project at a time (lock.ts); every step
+ * starts and ends with a look at the cancel signal.
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdirSync, statSync } from 'node:fs';
-import { exportGpgPublicKey } from '../sign/index.js';
 import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
-import type { PipelineEvent, Reporter, StepName } from './events.js';
+import type { PipelineEvent, Reporter } from '../events.js';
 import type { PipelineContext } from './context.js';
 import { resolveKernels } from './resolve.js';
 import { resolveSources } from './sources.js';
 import { buildKernels, type KernelBuildResult } from './build.js';
-import { prepareSigning, signBuiltModules, type SigningSetup } from './signing.js';
+import { prepareSigning, type SigningSetup } from './signing.js';
 import { runProbeStep } from './probe.js';
-import { packageKernels, packageSources, type PackagedRpm } from './package.js';
-import { OutputWriter } from './output.js';
-import { writeDisk } from '../disk/write.js';
+import { recoverOutput, StagedOutput } from './output.js';
+import { lockProject, type ProjectLock } from './lock.js';
+import { CancelledError, stepper } from './steps.js';
+import { packageStep, signStep } from './artifacts.js';
+import { removeStaleProbeDirs } from '../probes/make.js';
+import { diskRepodata, writeDisk } from '../disk/write.js';
 import { verifyDisk, type VerifyReport } from '../verify/verify.js';
 import { toolchainIdentity } from '../kbuild/toolchain.js';
 
@@ -48,6 +52,8 @@ export interface RunPipelineOptions {
   /** Overrides answers.output.dir (relative paths resolve against the current directory). */
   outDir?: string;
   allowPartial?: boolean;
+  /** When another run holds the project's lock: wait for it (true) or fail with exit 2 (default). */
+  waitForLock?: boolean;
   /** Build only these kernels of the answers (a shard of a build spread over machines). */
   kernels?: string[];
   /** Stop after the RPMs: no driver disk (`dudforge disk` assembles one from shards). */
@@ -78,29 +84,47 @@ export function effectiveBuildTime(answers: Answers, env = process.env): number 
   return answers.buildTime;
 }
 
+/**
+ * Names an out/ written before `.dudforge-output.json` existed may hold and still be dudforge's
+ * own (loose on purpose: package naming may change).
+ */
+function looksLikeArtifact(name: string): boolean {
+  return /\.(rpm|iso)$/.test(name) || name.endsWith('-signing-cert.der') || name.startsWith('RPM-GPG-KEY-');
+}
+
 export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult> {
   const { answers, reporter } = opts;
   const projectDir = resolve(opts.projectDir);
   const signal = opts.signal ?? new AbortController().signal;
   const outDir = opts.outDir ? resolve(opts.outDir) : projectPath(projectDir, answers.output.dir);
   const allowPartial = opts.allowPartial ?? answers.output.allowPartial ?? false;
-  const output = new OutputWriter(outDir);
-  const step = stepper(reporter);
+  const workDir = join(projectDir, '.dudforge');
+  const step = stepper(reporter, signal);
+  const info = (message: string) => reporter.emit({ type: 'info', message });
   const result: BuildResult = { ok: false, exitCode: 1, rpms: [], srpms: [], failed: [], cancelled: false, signedModules: false };
+  let lock: ProjectLock | undefined;
+  let output: StagedOutput | undefined;
 
   try {
+    lock = await lockProject(workDir, { wait: opts.waitForLock, signal, onWait: (who) => info(`waiting for ${who} to finish building this project…`) });
+    // Under the lock, nothing of a killed run's can still be in use: put out/ back if it was
+    // killed mid-swap, and remove its staged output and probe directories.
+    for (const note of [...recoverOutput(outDir), ...removeStaleProbeDirs()]) info(`left by a run that was killed: ${note.startsWith('restored') ? note : `removed ${note}`}`);
+
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing } = await step('resolve', async () => {
       const kernels = resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
-      for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
+      for (const note of sources.importNotes ?? []) info(note);
       const signing = await prepareSigning(answers, projectDir, reporter);
+      output = new StagedOutput(outDir, looksLikeArtifact);
       return { kernels, sources, signing };
     });
+    const staged = output!;
     const ctx: PipelineContext = {
       answers,
       projectDir,
-      workDir: join(projectDir, '.dudforge'),
+      workDir,
       outDir,
       buildTime: effectiveBuildTime(answers),
       jobs: Math.max(1, opts.jobs ?? availableParallelism()),
@@ -111,81 +135,65 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     };
     mkdirSync(ctx.workDir, { recursive: true });
 
-    const probe = await step('probe', () => runProbeStep(ctx), answers.probes ? undefined : 'no probe file');
+    const probe = await step('probe', () => runProbeStep(ctx), answers.probes ? undefined : { because: 'no probe file', value: { headers: new Map<string, string>() } });
     result.probeTable = probe.table;
     const toolchain = await toolchainIdentity();
 
     const built = await step('build', () => buildKernels(ctx, probe.headers, toolchain));
-    checkCancelled(signal, result);
     const good = built.filter((b) => b.ok);
     result.failed = built
       .filter((b) => !b.ok)
       .map((b) => ({ release: b.release, firstError: b.firstError ?? 'failed', logFile: b.logFile, ...(b.knownChanges ? { knownChanges: b.knownChanges } : {}) }));
+    if (!good.length) {
+      info(`no kernel built: ${outDir} is left as it was`);
+      return result;
+    }
+    if (result.failed.length && !allowPartial) {
+      info(`no driver disk written: ${result.failed.length} kernel(s) failed (use --allow-partial to write one anyway); ${outDir} is left as it was`);
+      return result;
+    }
 
-    if (good.length) {
-      await step('sign', () => signBuiltModules(ctx, good, signing), signing ? undefined : 'signing not requested');
-      result.signedModules = !!signing;
-      if (signing) {
-        // The public certificate, ready for `mokutil --import` (never the key).
-        const path = output.write(`${answers.package.name}-signing-cert.der`, signing.certDerBytes);
-        result.certDer = path;
-        emitArtifact(reporter, 'cert', path, signing.certDerBytes.length);
+    const strip = answers.packaging.strip;
+    const certDer = await step('sign', () => signStep(ctx, good, signing, staged), signing || strip ? undefined : { because: 'signing not requested', value: undefined });
+    result.signedModules = !!signing;
+    const packaged = await step('package', () => packageStep(ctx, good, signing, probe.headers, staged));
+    result.kabi = packaged.kmods.filter((p) => p.kabiNotOnList).map((p) => ({ release: p.release, symbolsNotOnList: p.kabiNotOnList ?? [] }));
+
+    // A shard of a build spread over machines stops at the RPMs: `dudforge disk` joins the shards.
+    let disk: { bytes: number } | undefined;
+    const isoName = answers.output.isoName ?? `dd-${answers.package.name}-${answers.package.version}-${answers.package.release}.iso`;
+    if (opts.noDisk) {
+      info('no driver disk written (--no-disk): assemble one with `dudforge disk OUT.iso DIR...`');
+    } else {
+      const repodata = await step('repodata', () => diskRepodata(packaged.kmods, ctx.buildTime));
+      const stagedIso = staged.stagedPath(isoName);
+      disk = await step('disk', () => writeDisk({ isoPath: stagedIso, rpms: packaged.kmods, srpm: packaged.srpm, repodata, buildTime: ctx.buildTime, signal }));
+
+      const report = await step('verify', async () => verifyDisk(stagedIso, { kernels: good.map((g) => g.release), expectSigned: !!signing }));
+      result.verify = { ok: report.ok, problems: report.problems, report };
+      if (!report.ok) {
+        for (const p of report.problems) reporter.emit({ type: 'warning', message: `verify: ${p}` });
+        info(`the driver disk failed verification: ${outDir} is left as it was`);
+        return result;
       }
     }
-    checkCancelled(signal, result);
 
-    const packaged: PackagedRpm[] = await step('package', () => packageKernels(ctx, good, signing));
-    const moduleFiles = [...new Set(good.flatMap((g) => g.modules.map((m) => `${m.name}.ko`)))].sort();
-    const srpm = answers.packaging.srpm && good.length ? await packageSources(ctx, probe.headers, moduleFiles) : undefined;
-    result.kabi = packaged.filter((p) => p.kabiNotOnList).map((p) => ({ release: p.release, symbolsNotOnList: p.kabiNotOnList ?? [] }));
-    for (const p of packaged) {
-      const path = output.write(p.fileName, p.bytes);
-      result.rpms.push({ path, bytes: p.bytes.length, release: p.release });
-      emitArtifact(reporter, 'rpm', path, p.bytes.length);
-    }
-    if (srpm) {
-      const path = output.write(srpm.fileName, srpm.bytes);
-      result.srpms.push({ path, bytes: srpm.bytes.length });
-      emitArtifact(reporter, 'srpm', path, srpm.bytes.length);
-    }
-    if (answers.packaging.gpgKey && packaged.length) {
-      const target = join(outDir, `RPM-GPG-KEY-${answers.package.name}`);
-      const tmp = output.tempFor(target);
-      await exportGpgPublicKey({ keyId: answers.packaging.gpgKey, out: tmp });
-      output.commit(tmp, target);
-      emitArtifact(reporter, 'pubkey', target, statSync(target).size);
-    }
-    checkCancelled(signal, result);
+    // The last look at the signal: after the swap the build is done.
+    if (signal.aborted) throw new CancelledError();
+    staged.commit({ failedKernels: result.failed.map((f) => f.release) });
+    if (result.failed.length) info(`partial build: ${outDir} has no modules for ${result.failed.map((f) => f.release).join(', ')} (see PARTIAL-BUILD.txt there)`);
 
-    if (result.failed.length && !allowPartial) {
-      reporter.emit({ type: 'info', message: `no driver disk written: ${result.failed.length} kernel(s) failed (use --allow-partial to write one anyway)` });
-      result.exitCode = 1;
-      return result;
-    }
-    if (!packaged.length) {
-      result.exitCode = 1;
-      return result;
-    }
-    if (opts.noDisk) {
-      reporter.emit({ type: 'info', message: 'no driver disk written (--no-disk): assemble one with `dudforge disk OUT.iso DIR...`' });
-      result.ok = result.failed.length === 0;
-      result.exitCode = result.ok ? 0 : 1;
-      return result;
-    }
-
-    const isoName = answers.output.isoName ?? `dd-${answers.package.name}-${answers.package.version}-${answers.package.release}.iso`;
-    const isoPath = join(outDir, isoName);
-    const disk = await step('disk', () => writeDisk({ isoPath, rpms: packaged, srpm, buildTime: ctx.buildTime, signal }));
-    result.iso = { path: isoPath, bytes: disk.bytes };
-    emitArtifact(reporter, 'iso', isoPath, disk.bytes);
-
-    const report = await step('verify', async () => verifyDisk(isoPath, { kernels: good.map((g) => g.release), expectSigned: !!signing }));
-    result.verify = { ok: report.ok, problems: report.problems, report };
-    if (!report.ok) {
-      for (const p of report.problems) reporter.emit({ type: 'warning', message: `verify: ${p}` });
-      result.exitCode = 1;
-      return result;
-    }
+    // Artifacts are announced where they now are.
+    const announce = (kind: Extract<PipelineEvent, { type: 'artifact' }>['kind'], name: string, bytes: number) => {
+      const path = staged.finalPath(name);
+      reporter.emit({ type: 'artifact', kind, path, bytes });
+      return path;
+    };
+    if (certDer) result.certDer = announce('cert', certDer.name, certDer.bytes);
+    for (const p of packaged.kmods) result.rpms.push({ path: announce('rpm', p.fileName, p.bytes.length), bytes: p.bytes.length, release: p.release });
+    if (packaged.srpm) result.srpms.push({ path: announce('srpm', packaged.srpm.fileName, packaged.srpm.bytes.length), bytes: packaged.srpm.bytes.length });
+    if (packaged.pubkey) announce('pubkey', packaged.pubkey, statSync(staged.finalPath(packaged.pubkey)).size);
+    if (disk) result.iso = { path: announce('iso', isoName, disk.bytes), bytes: disk.bytes };
     result.ok = result.failed.length === 0;
     result.exitCode = result.ok ? 0 : 1;
     return result;
@@ -197,36 +205,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     }
     throw err;
   } finally {
-    output.discardPending();
+    output?.discard();
+    lock?.release();
   }
-}
-
-class CancelledError extends Error {}
-
-function checkCancelled(signal: AbortSignal, result: BuildResult): void {
-  if (signal.aborted) {
-    result.cancelled = true;
-    throw new CancelledError('cancelled');
-  }
-}
-
-function emitArtifact(reporter: Reporter, kind: Extract<PipelineEvent, { type: 'artifact' }>['kind'], path: string, bytes: number): void {
-  reporter.emit({ type: 'artifact', kind, path, bytes });
-}
-
-/** Wrap each step in step-start/step-end events. A skipped step reports why. */
-function stepper(reporter: Reporter) {
-  return async function step<T>(name: StepName, fn: () => Promise<T> | T, skippedBecause?: string): Promise<T> {
-    reporter.emit({ type: 'step-start', step: name, detail: skippedBecause ? `skipped: ${skippedBecause}` : undefined });
-    try {
-      const value = await fn();
-      reporter.emit({ type: 'step-end', step: name, ok: true });
-      return value;
-    } catch (err) {
-      reporter.emit({ type: 'step-end', step: name, ok: false, detail: (err as Error).message.split('\n')[0] });
-      throw err;
-    }
-  };
 }
 
 export type { KernelBuildResult, SigningSetup };

@@ -10,7 +10,7 @@ import type { Answers } from '../answers/schema.js';
 import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { certificateDer, checkSigningPair, generateSigningKey, signModule } from '../sign/index.js';
-import type { Reporter } from './events.js';
+import type { Reporter } from '../events.js';
 import type { PipelineContext } from './context.js';
 import type { KernelBuildResult } from './build.js';
 
@@ -55,6 +55,7 @@ export async function prepareSigning(answers: Answers, projectDir: string, repor
 export async function signBuiltModules(ctx: PipelineContext, built: KernelBuildResult[], signing: SigningSetup | undefined): Promise<void> {
   const strip = ctx.answers.packaging.strip;
   for (const b of built) {
+    ctx.signal.throwIfAborted();
     const kernel = ctx.kernels.find((k) => k.release === b.release);
     if (!kernel) continue;
     for (const m of b.modules) {

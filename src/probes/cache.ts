@@ -4,7 +4,8 @@
  * compiled twice for one kernel; editing a probe changes its hash, so only it is compiled again.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { join } from 'node:path';
 import type { ProbeError } from './diagnostics.js';
 import { canonicalProbeText } from './parse.js';
@@ -48,7 +49,5 @@ export function writeCachedAnswer(cacheDir: string, identity: string, p: Probe, 
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${probeHash(p)}.json`);
   const full: CachedAnswer = { generator: PROBE_GENERATOR_VERSION, define: p.define, kind: p.kind, probe: canonicalProbeText(p), ...answer };
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(full, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, JSON.stringify(full, null, 2) + '\n');
 }

@@ -18,7 +18,8 @@
  * No environment value is stored that came unchanged from the user's own environment.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { join } from 'node:path';
 import { kernelCompilerIdentity, makeVersion } from '../kbuild/toolchain.js';
 import type { ProbeKernel } from './types.js';
@@ -123,9 +124,7 @@ export function saveReplay(cacheDir: string, kernel: ProbeKernel, replay: Kbuild
   const target = storePath(cacheDir, kernel);
   mkdirSync(join(cacheDir, kernel.identity), { recursive: true });
   // A temporary name of this process's own, so two runs probing one kernel never mix their files.
-  const tmp = `${target}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(replay, null, 1) + '\n');
-  renameSync(tmp, target);
+  writeFileAtomicSync(target, JSON.stringify(replay, null, 1) + '\n');
 }
 
 /** The kernel's recording, when it still holds for this environment, compiler and make. */

@@ -6,8 +6,8 @@
  * only skips modpost entirely, which a probe has no use for (export probes read Module.symvers
  * directly); `KBUILD_MODPOST_NOFINAL=1 modules` would still run modpost.
  */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { crossMakeVars } from '../kernel/cross.js';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -15,8 +15,10 @@ import { joinJobServer } from '../kbuild/jobserver.js';
 import { parseKbuildLine } from '../kbuild/progress.js';
 import { makeEnv } from '../kbuild/run.js';
 import { registerBuild, terminateGroup } from '../kbuild/process-group.js';
+import { removeDirOnExit } from '../kbuild/reaper.js';
+import { isAlive, ownerTag, parseOwnerTag } from '../process-identity.js';
 import { ENV_TARGET, readRecording, recordingKbuild, replayInvocation, type KbuildReplay } from './kbuild-replay.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../events.js';
 import { probeCflags, probeModuleName, probeRegion, probeSource } from './source.js';
 import type { Probe, ProbeKernel } from './types.js';
 
@@ -56,6 +58,28 @@ export interface ProbeRoundResult {
 /** The environment of a probe make, as of every make (kbuild-replay.ts hashes the inherited part). */
 export function probeMakeEnv(): Record<string, string> {
   return makeEnv(undefined);
+}
+
+const PROBE_DIR_PREFIX = 'dudforge-probes-';
+
+/** Remove the probe directories of runs that are gone (killed before they could); returns them. */
+export function removeStaleProbeDirs(dir = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^dudforge-probes-(\d+-\d+)-[^-]+$/.exec(name);
+    const owner = m && parseOwnerTag(m[1]);
+    if (owner && !isAlive(owner)) {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      removed.push(join(dir, name));
+    }
+  }
+  return removed;
 }
 
 const batchName = (i: number) => `dudforge-batch-${i}`;
@@ -106,7 +130,10 @@ export async function compileRound(
   progress: { compiled: number; expected: number },
   jobserverFd?: number,
 ): Promise<ProbeRoundResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'dudforge-probes-'));
+  // The owner in the name lets a later run remove it if this one is killed (removeStaleProbeDirs);
+  // the reaper removes it as soon as this process dies.
+  const dir = mkdtempSync(join(tmpdir(), `${PROBE_DIR_PREFIX}${ownerTag()}-`));
+  removeDirOnExit(dir);
   try {
     writeRoundTree(dir, round, kernel.llvm ?? false);
     const goals = [

@@ -16,7 +16,7 @@
  * A probe compiled alone is decided exactly as before batching existed.
  */
 import { UserError } from '../errors.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../events.js';
 import { batchable, hasFileScopeText, judgeBatch, orderBatch, parsedOnly } from './batch.js';
 import { ClosureReader, exactPositions, guessTreeFlags, parseOpened, parseTreeFlags, planChains } from './closure.js';
 import { classifyFailure, collectProbeErrors, type ProbeError } from './diagnostics.js';

@@ -5,7 +5,7 @@
  */
 import { tmpdir } from 'node:os';
 import { jobServer, type JobServer } from '../kbuild/jobserver.js';
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../events.js';
 import { readCachedAnswer, writeCachedAnswer, type CachedAnswer } from './cache.js';
 import { formatProbeError } from './diagnostics.js';
 import { renderCompatHeader } from './header.js';

@@ -2,7 +2,7 @@
  * The shapes of compatibility probes and their results. A probe asks one question of a kernel's
  * headers ("is strlcpy declared?") and answers it with one macro in dudforge-compat.h.
  */
-import type { PipelineEvent } from '../pipeline/events.js';
+import type { PipelineEvent } from '../events.js';
 
 export type ProbeKind = 'symbol' | 'header' | 'member' | 'type' | 'call' | 'code' | 'export';
 

@@ -6,7 +6,7 @@
  */
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 
 export interface GpgKeyOptions {
   /** Key id, fingerprint or user id, as `gpg -u` takes it. */

@@ -7,7 +7,7 @@ import { access, chmod, constants, readFile, rename, rm, stat, writeFile } from 
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
-import { tempPathFor } from './atomic-write.js';
+import { tempPathFor } from '../fs/atomic-write.js';
 import { checkSigningPair } from './check-pair.js';
 import { withKeyFifo } from './key-fifo.js';
 import { moduleCompression, readModuleSignature } from './module-signature.js';

@@ -4,7 +4,7 @@
  * told at most once per `throttleMs` (10 a second by default), however fast Kbuild prints, so
  * the board stays cheap with many kernels.
  */
-import type { KernelPhase, PipelineEvent, Reporter, StepName } from '../pipeline/events.js';
+import type { KernelPhase, PipelineEvent, Reporter, StepName } from '../events.js';
 
 export interface KernelRow {
   release: string;

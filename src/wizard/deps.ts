@@ -14,7 +14,7 @@ import { discoverKernels } from '../kernel/discover.js';
 import { inspectTree, type KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { assetsDir } from '../paths.js';
-import type { Reporter } from '../pipeline/events.js';
+import type { Reporter } from '../events.js';
 import { backupFile, ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';

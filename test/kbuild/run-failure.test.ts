@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKbuild, type RunKbuildResult } from '../../src/kbuild/run.js';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/events.js';
 import { UserError } from '../../src/errors.js';
 import { sampleDriverCopy, usableKernels } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runKbuild, type RunKbuildResult } from '../../src/kbuild/run.js';
 import { scanKbuildDir, type KbuildScan } from '../../src/kbuild/makefile.js';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/events.js';
 import type { KernelTree } from '../../src/kernel/tree.js';
 import { compatDefines, sampleDriverCopy, usableKernels } from './helpers.js';
 

@@ -16,7 +16,7 @@ import { ClosureReader, exactPositions, parseOpened, parseTreeFlags } from '../.
 import { collectProbeErrors } from '../../src/probes/diagnostics.js';
 import { compileRound } from '../../src/probes/make.js';
 import { answerEachAlone, type Answer } from '../../src/probes/rounds.js';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/events.js';
 import { installedKernels } from './kernels.js';
 
 /** The probe file of run.test.ts, read from its source so the two never drift apart. */

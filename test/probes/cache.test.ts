@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/events.js';
 import { runProbes, type ProbeRun } from '../../src/probes/index.js';
 import { installedKernels } from './kernels.js';
 

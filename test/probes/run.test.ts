@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { PipelineEvent } from '../../src/pipeline/events.js';
+import type { PipelineEvent } from '../../src/events.js';
 import { formatProbeTable, parseProbeFile, probeRunToJson, renderCompatHeader, runProbes, type ProbeRun } from '../../src/probes/index.js';
 import { runningBuildGroups } from '../../src/kbuild/process-group.js';
 import { expected, installedKernels } from './kernels.js';

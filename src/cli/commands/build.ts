@@ -13,7 +13,7 @@ export function parseJobs(value: string | undefined): number | undefined {
 export const buildCommand: Command = {
   name: 'build',
   summary: 'build kmod RPMs and the driver disk from saved answers (no questions asked)',
-  usage: 'build [PROJECT_DIR] [--answers FILE] [--out DIR] [--jobs N] [--kernel RELEASE]... [--no-disk] [--allow-partial] [--json] [--plain]',
+  usage: 'build [PROJECT_DIR] [--answers FILE] [--out DIR] [--jobs N] [--kernel RELEASE]... [--no-disk] [--allow-partial] [--wait] [--json] [--plain]',
   help: [
     '  PROJECT_DIR         the project directory (default: .); its dudforge.json is replayed',
     '  --answers FILE      replay this answers file instead of PROJECT_DIR/dudforge.json',
@@ -22,7 +22,8 @@ export const buildCommand: Command = {
     '  --kernel RELEASE    build only this kernel of the project (repeatable): one shard of a build',
     '                      spread over machines',
     '  --no-disk           write the RPMs only; `dudforge disk` makes the disk from the shards',
-    '  --allow-partial     write the disk even if some kernels failed',
+    '  --allow-partial     write the disk even if some kernels failed (out/ then holds PARTIAL-BUILD.txt)',
+    '  --wait              if another build of this project is running, wait for it (default: exit 2)',
     '  --json              print the result as JSON on stdout',
     '  --plain             plain progress lines even on a terminal',
   ].join('\n'),
@@ -33,6 +34,7 @@ export const buildCommand: Command = {
     kernel: { type: 'string', multiple: true },
     'no-disk': { type: 'boolean' },
     'allow-partial': { type: 'boolean' },
+    wait: { type: 'boolean' },
     json: { type: 'boolean' },
     plain: { type: 'boolean' },
   },
@@ -51,6 +53,7 @@ export const buildCommand: Command = {
       noDisk: boolOption(values, 'no-disk'),
       json: boolOption(values, 'json'),
       plain: boolOption(values, 'plain'),
+      wait: boolOption(values, 'wait'),
     });
   },
 };

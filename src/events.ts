@@ -1,6 +1,8 @@
 /**
- * Typed events the pipeline emits. The engine knows nothing about terminals: the Ink board and
- * the plain-line reporter are two implementations of `Reporter`.
+ * Typed events the pipeline emits (and kbuild, the probes and the import, which the pipeline
+ * runs). A leaf module: it imports nothing, so any layer may report through it. The engine
+ * knows nothing about terminals: the Ink board and the plain-line reporter are two
+ * implementations of `Reporter`.
  */
 
 export type StepName =
@@ -13,7 +15,7 @@ export type StepName =
   | 'disk'
   | 'verify';
 
-/** The phase a kernel's build is in, as shown on the board. */
+/** The phase a kernel's build is in, as shown on the board ('done' is the board's own: kernel-done says it). */
 export type KernelPhase = 'queued' | 'probe' | 'compile' | 'link' | 'modpost' | 'sign' | 'package' | 'done' | 'failed' | 'cancelled' | 'cached';
 
 export type PipelineEvent =
@@ -28,7 +30,7 @@ export type PipelineEvent =
   | { type: 'compiler-error'; release: string; message: string }
   | { type: 'kernel-done'; release: string; modules: string[]; seconds: number; cached?: boolean }
   | { type: 'kernel-failed'; release: string; firstError: string; logFile: string; seconds: number }
-  | { type: 'artifact'; kind: 'rpm' | 'srpm' | 'iso' | 'repodata' | 'log' | 'cert' | 'pubkey' | 'header'; path: string; bytes: number }
+  | { type: 'artifact'; kind: 'rpm' | 'srpm' | 'iso' | 'cert' | 'pubkey'; path: string; bytes: number }
   | { type: 'info'; message: string };
 
 export interface Reporter {

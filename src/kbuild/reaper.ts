@@ -1,0 +1,75 @@
+/**
+ * Nothing dudforge starts may outlive it, even when it is killed with SIGKILL and none of its
+ * own handlers run. A make leads its own process group (so one signal reaches every sub-make
+ * and cc1), which also means the kernel does not stop it when dudforge dies: cc1 is not even
+ * dudforge's child, so PR_SET_PDEATHSIG on make would not reach it.
+ *
+ * The reaper is a tiny shell started once, in a session of its own, that ignores the usual
+ * signals and reads a pipe from dudforge: `g+<pgid>` / `g-<pgid>` as process groups start and
+ * end, `d+<dir>` for temporary directories. The pipe closes when dudforge exits for whatever
+ * reason (the kernel closes its descriptors); the reaper then SIGKILLs every group still
+ * listed, removes the directories, and exits. The descriptor is close-on-exec, so no make
+ * inherits it and keeps the pipe open.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const SCRIPT = `
+trap '' INT TERM HUP QUIT PIPE
+groups=' '
+dirs=''
+while IFS= read -r line; do
+  case $line in
+    g+*) groups="$groups\${line#g+} " ;;
+    g-*) id=\${line#g-}
+         case $groups in *" $id "*) groups="\${groups%%" $id "*} \${groups#*" $id "}" ;; esac ;;
+    d+*) dirs="$dirs\${line#d+}
+" ;;
+  esac
+done
+for g in $groups; do kill -KILL "-$g" 2>/dev/null; done
+printf '%s' "$dirs" | while IFS= read -r d; do [ -n "$d" ] && rm -rf -- "$d"; done
+`;
+
+let reaper: ChildProcess | undefined;
+let unavailable = false;
+
+function send(line: string): void {
+  if (unavailable || line.includes('\n')) return;
+  if (!reaper) {
+    try {
+      reaper = spawn('/bin/sh', ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    } catch {
+      unavailable = true;
+      return;
+    }
+    reaper.on('error', () => {
+      unavailable = true;
+    });
+    reaper.stdin?.on('error', () => {
+      unavailable = true;
+    });
+    // Neither the reaper nor its pipe may keep dudforge's event loop alive.
+    reaper.unref();
+    (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+  reaper.stdin?.write(`${line}\n`);
+}
+
+/** Kill this process group if dudforge dies before `forgetGroup`. */
+export function reapGroupOnExit(pgid: number): void {
+  send(`g+${pgid}`);
+}
+
+export function forgetGroup(pgid: number): void {
+  send(`g-${pgid}`);
+}
+
+/** Remove this directory (recursively) when dudforge exits, however it exits. */
+export function removeDirOnExit(dir: string): void {
+  send(`d+${dir}`);
+}
+
+/** The reaper's pid (tests), once one was started. */
+export function reaperPid(): number | undefined {
+  return reaper?.pid;
+}
