@@ -16,6 +16,8 @@ import { resolveKernels } from './resolve.js';
 import { resolveSources } from './sources.js';
 import { buildKernels, type KernelBuildResult } from './build.js';
 import { prepareSigning, signBuiltModules, type SigningSetup } from './signing.js';
+import { prepareSecrets } from './secrets.js';
+import { checkKeyPlacement } from '../answers/key-placement.js';
 import { runProbeStep } from './probe.js';
 import { packageKernels, packageSources, type PackagedRpm } from './package.js';
 import { OutputWriter } from './output.js';
@@ -72,13 +74,16 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
   try {
     // resolve: every filesystem fact checked before anything is built.
-    const { kernels, sources, signing } = await step('resolve', async () => {
+    const { kernels, sources, signing, secrets } = await step('resolve', async () => {
       const kernels = resolveKernels(answers, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
       for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
+      checkKeyPlacement(answers, projectDir, outDir);
       const signing = await prepareSigning(answers, projectDir, reporter);
-      return { kernels, sources, signing };
+      const secrets = await prepareSecrets({ answers, sources, signing, reporter });
+      return { kernels, sources, signing, secrets };
     });
+    output.guard = secrets;
     const ctx: PipelineContext = {
       answers,
       projectDir,
@@ -90,6 +95,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       sources,
       reporter,
       signal,
+      secrets,
     };
     mkdirSync(ctx.workDir, { recursive: true });
 
@@ -121,12 +127,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     const srpm = answers.packaging.srpm && good.length ? await packageSources(ctx, probe.headers, moduleFiles) : undefined;
     result.kabi = packaged.filter((p) => p.kabiNotOnList).map((p) => ({ release: p.release, symbolsNotOnList: p.kabiNotOnList ?? [] }));
     for (const p of packaged) {
-      const path = output.write(p.fileName, p.bytes);
+      const path = output.write(p.fileName, p.bytes, p.packed);
       result.rpms.push({ path, bytes: p.bytes.length, release: p.release });
       emitArtifact(reporter, 'rpm', path, p.bytes.length);
     }
     if (srpm) {
-      const path = output.write(srpm.fileName, srpm.bytes);
+      const path = output.write(srpm.fileName, srpm.bytes, srpm.packed);
       result.srpms.push({ path, bytes: srpm.bytes.length });
       emitArtifact(reporter, 'srpm', path, srpm.bytes.length);
     }
@@ -151,7 +157,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
     const isoName = answers.output.isoName ?? `dd-${answers.package.name}-${answers.package.version}-${answers.package.release}.iso`;
     const isoPath = join(outDir, isoName);
-    const disk = await step('disk', () => writeDisk({ isoPath, rpms: packaged, srpm, buildTime: ctx.buildTime, signal }));
+    const disk = await step('disk', () => writeDisk({ isoPath, rpms: packaged, srpm, buildTime: ctx.buildTime, signal, beforeWrite: (entries) => output.assertDiskPublishable(isoName, entries) }));
     result.iso = { path: isoPath, bytes: disk.bytes };
     emitArtifact(reporter, 'iso', isoPath, disk.bytes);
 
