@@ -13,6 +13,7 @@ import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
+import { checkKeyPlacement } from './key-placement.js';
 import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
 
 
@@ -155,6 +156,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   if (answers.packaging.kabiStablelist) answers.packaging.kabiStablelist = storedPath(projectDir, answers.packaging.kabiStablelist);
   const { problems } = validateAnswers(answers);
   if (problems.length) throw new UserError(formatProblems('the new project', problems), 'give the values with the flags named above (see `dudforge new --help`)');
+  checkKeyPlacement(answers, projectDir);
   return answers;
 }
 

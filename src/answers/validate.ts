@@ -3,6 +3,9 @@
  * says what RPM or the installer would do with the bad value, so a user can fix them all at once.
  */
 import { ANSWERS_SCHEMA_VERSION, type Answers } from './schema.js';
+import { specLineProblem } from '../kmod/description.js';
+import { changelogText } from '../kmod/package.js';
+import { parseRequirement } from '../kmod/requires.js';
 
 export interface AnswerProblem {
   field: string;
@@ -20,7 +23,14 @@ const CONFIG_SYMBOL = /^CONFIG_[A-Za-z0-9_]+$/;
 const nonEmptyString: Check = (v) =>
   typeof v !== 'string' ? 'must be a string' : v.trim() === '' ? 'must not be empty' : undefined;
 
-const singleLine: Check = (v) => nonEmptyString(v) ?? (/[\r\n]/.test(v as string) ? 'must be a single line' : undefined);
+// A one-line spec tag (Summary:, Vendor:, …) ends at the newline: the rest would be spec text.
+const singleLine: Check = (v) =>
+  nonEmptyString(v) ??
+  (/[\r\n]/.test(v as string)
+    ? 'must be a single line'
+    : /[\0-\x08\x0b-\x1f\x7f]/.test(v as string)
+      ? 'must not contain control characters'
+      : undefined);
 
 const rpmName: Check = (v) =>
   nonEmptyString(v) ??
@@ -43,7 +53,28 @@ const description: Check = (v) =>
   nonEmptyString(v) ??
   ((v as string).split(/\r?\n/).some((line) => line.trim() === '---')
     ? 'must not contain a line "---": the installer splits its package list on such lines'
-    : undefined);
+    : specLineProblem((v as string).trim()));
+
+// The spec's %changelog carries the text as changelogEntry writes it.
+const changelog: Check = (v) => nonEmptyString(v) ?? specLineProblem(changelogText(v as string));
+
+const requirement: Check = (v) => {
+  const base = singleLine(v);
+  if (base) return base;
+  try {
+    parseRequirement(v as string);
+    return undefined;
+  } catch {
+    return `"${v}" is not one dependency NAME [OP VERSION] (names of letters, digits and . _ + / @ : - with an optional (…) part; no %, commas or quotes)`;
+  }
+};
+
+// A file name the spec names (Source2: …): plain characters only.
+const specFileName: Check = (v) =>
+  nonEmptyString(v) ??
+  (/^[A-Za-z0-9._+@-]+$/.test((v as string).split('/').pop() as string)
+    ? undefined
+    : `the file name "${(v as string).split('/').pop()}" goes into the source RPM's spec: use letters, digits and . _ + @ - only`);
 
 const oneOf =
   (...allowed: (string | number | boolean)[]): Check =>
@@ -97,8 +128,8 @@ const PACKAGE_SHAPE: Shape = {
   description: { required: true, check: description },
   url: { check: singleLine },
   packager: { check: singleLine },
-  requires: { check: stringList(singleLine) },
-  changelog: { check: nonEmptyString },
+  requires: { check: stringList(requirement) },
+  changelog: { check: changelog },
 };
 
 const PACKAGING_SHAPE: Shape = {
@@ -126,7 +157,7 @@ const TOP_SHAPE: Shape = {
   firmware: { check: stringList() },
   package: { required: true, shape: PACKAGE_SHAPE },
   kernels: { required: true },
-  probes: { check: nonEmptyString },
+  probes: { check: specFileName },
   signing: { required: true },
   packaging: { required: true, shape: PACKAGING_SHAPE },
   output: {
@@ -186,7 +217,8 @@ function checkKernels(v: unknown, problems: AnswerProblem[]): void {
 }
 
 function kernelRelease(v: unknown): string | undefined {
-  return nonEmptyString(v) ?? (/\s|\//.test(v as string) ? `"${v}" is not a kernel release (uname -r has no spaces or slashes)` : undefined);
+  // The release is written into the spec (%global kernel_version): rpm must read it as text.
+  return nonEmptyString(v) ?? (/^[A-Za-z0-9._+~^-]+$/.test(v as string) ? undefined : `"${v}" is not a kernel release (uname -r holds letters, digits and . _ + ~ ^ - only)`);
 }
 
 function checkConfig(v: unknown, problems: AnswerProblem[]): void {

@@ -56,8 +56,12 @@ export function diskEntries(input: DiskLayoutInput): IsoEntry[] {
   return entries;
 }
 
-export async function writeDisk(opts: DiskLayoutInput & { isoPath: string; signal?: AbortSignal }): Promise<{ bytes: number; entries: IsoEntry[] }> {
+/** `beforeWrite` sees every file of the disk before the image is written, and may refuse it by throwing. */
+export async function writeDisk(
+  opts: DiskLayoutInput & { isoPath: string; signal?: AbortSignal; beforeWrite?: (entries: IsoEntry[]) => void },
+): Promise<{ bytes: number; entries: IsoEntry[] }> {
   const entries = diskEntries(opts);
+  opts.beforeWrite?.(entries);
   opts.signal?.throwIfAborted();
   const { bytes } = await writeIso(opts.isoPath, entries, {
     volumeId: DISK_LABEL,

@@ -79,19 +79,28 @@ export function changelogEntry(answers: Answers, buildTime: number): RpmChangelo
   const { version, release } = answers.package;
   const who = answers.project.author ?? answers.package.packager ?? answers.package.vendor;
   const email = answers.project.email ? ` <${answers.project.email}>` : '';
-  const text = answers.package.changelog?.trim()
-    ? answers.package.changelog
+  return { time: changelogTime(buildTime), name: `${who}${email} - ${version}-${release}`, text: changelogText(answers.package.changelog) };
+}
+
+/** The entry's text: each line an item ("- ") unless it already is one or continues one (indented). */
+export function changelogText(changelog: string | undefined): string {
+  return changelog?.trim()
+    ? changelog
         .trim()
         .split('\n')
         .map((l) => (l.startsWith('-') || l.startsWith(' ') || l === '' ? l : `- ${l}`))
         .join('\n')
     : `- Built by dudforge`;
-  return { time: changelogTime(buildTime), name: `${who}${email} - ${version}-${release}`, text };
 }
 
-function checkRelativeFirmwarePath(p: string): void {
+export function checkRelativeFirmwarePath(p: string): void {
   if (p.startsWith('/') || p.split('/').some((c) => c === '' || c === '.' || c === '..')) {
     throw new UserError(`firmware path "${p}" must be relative to /lib/firmware`, 'give e.g. vendor/device.bin');
+  }
+  // The path is written into the spec (Provides: firmware(…), %files, an install command):
+  // rpm splits a Provides at ',' and expands '%', the shell reads quotes and '$'.
+  if (!/^[A-Za-z0-9._+@=~/-]+$/.test(p)) {
+    throw new UserError(`firmware path "${p}" has characters the source RPM's spec cannot carry`, 'name it with letters, digits and . _ + @ = ~ - only (use SRC=DEST to ship it under another name)');
   }
 }
 

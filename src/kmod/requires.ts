@@ -10,13 +10,22 @@ export function kernelModulesProvide(kernelRelease: string, match: 'exact' | 'mi
   return { name: 'kernel-modules', flags, version: kernelRelease };
 }
 
+/**
+ * A dependency name as packages spell them: `foo`, `kmod(bar.ko)`, `perl(A::B)`, `/usr/bin/x`.
+ * Nothing rpm's spec reader would act on: no `%` (macros, `%(shell)`), no `,` (it splits a
+ * Requires line in two), no quotes, no rich `(a or b)` expressions.
+ */
+const DEP_NAME = /^[A-Za-z0-9_./+@-][A-Za-z0-9_./+@:-]*(\([A-Za-z0-9_./+@:-]+\))?$/;
+/** [EPOCH:]VERSION[-RELEASE] with rpm's version characters. */
+const DEP_VERSION = /^(\d+:)?[A-Za-z0-9._+~^]+(-[A-Za-z0-9._+~^]+)?$/;
+
 /** Parse a project's extra Requires, `NAME [OP VERSION]`, as written in the answers. */
 export function parseRequirement(text: string, field = 'package.requires'): RpmDependency {
   const dep = parseDependency(text);
-  if (!dep || /[<>=]/.test(dep.name) || (dep.version !== undefined && /[<>=]/.test(dep.version))) {
+  if (!dep || !DEP_NAME.test(dep.name) || (dep.version !== undefined && !DEP_VERSION.test(dep.version))) {
     throw new UserError(
       `${field}: "${text}" is not a dependency`,
-      "write NAME or NAME OP VERSION with OP one of = < <= > >=, e.g. 'kernel-core >= 5.14.0'",
+      "write NAME or NAME OP VERSION with OP one of = < <= > >=, e.g. 'kernel-core >= 5.14.0' (one dependency per entry; names of letters, digits and . _ + / @ : - with an optional (…) part)",
     );
   }
   return dep;

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Answers } from '../answers/schema.js';
 import { packageVersion, templatesDir } from '../paths.js';
 import { depmodConf } from './depmod.js';
-import { checkDescription } from './description.js';
-import { changelogEntry } from './package.js';
+import { UserError } from '../errors.js';
+import { checkDescription, specLineProblem } from './description.js';
+import { changelogEntry, checkRelativeFirmwarePath } from './package.js';
 import { parseRequirement } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import { moduleFileName } from './module-imports.js';
@@ -100,6 +101,7 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     ...(opts.includeDirs ?? []).map((d) => `-I$PWD/${d}`),
   ];
   const firmware = [...(opts.firmware ?? [])].sort();
+  for (const f of firmware) checkRelativeFirmwarePath(f);
   const firmwareDirs = new Set<string>();
   for (const f of firmware) {
     const parts = f.split('/');
@@ -107,6 +109,8 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
   }
   const extraSources = opts.extraSources ?? [];
   const log = changelogEntry(answers, opts.buildTime);
+  const logProblem = specLineProblem(log.text);
+  if (logProblem) throw new UserError(`package.changelog: ${logProblem}`, 'indent-free lines become "- " items; start an indented line with another character');
   const srpmFile = `${pkg.name}-${pkg.version}-${pkg.release}.src.rpm`;
   const missingHeader = opts.hasProbeKit
     ? [
@@ -145,14 +149,14 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     vendor: specEscape(pkg.vendor),
     urlLine: pkg.url ? `URL: ${specEscape(pkg.url)}\n` : '',
     packagerLine: pkg.packager ? `Packager: ${specEscape(pkg.packager)}\n` : '',
-    tarballName: opts.tarballName,
-    extraSourceLines: extraSources.map((s, i) => `Source${i + 2}: ${s}\n`).join(''),
+    tarballName: specEscape(opts.tarballName),
+    extraSourceLines: extraSources.map((s, i) => `Source${i + 2}: ${specEscape(s)}\n`).join(''),
     kernelModulesOp: answers.packaging.match === 'exact' ? '=' : '>=',
     firmwareProvides: firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
     extraRequires: (pkg.requires ?? [])
       .map((r) => {
         parseRequirement(r);
-        return `Requires: ${r.trim()}\n`;
+        return `Requires: ${specEscape(r.trim())}\n`;
       })
       .join(''),
     description: specEscape(pkg.description.trim()),

@@ -26,7 +26,7 @@ export async function signStep(
 
 export interface Packaged {
   kmods: PackagedRpm[];
-  srpm?: { fileName: string; bytes: Buffer };
+  srpm?: Awaited<ReturnType<typeof packageSources>>;
   /** File name of the exported GnuPG public key, when RPMs are GPG-signed. */
   pubkey?: string;
 }
@@ -41,18 +41,19 @@ export async function packageStep(
 ): Promise<Packaged> {
   const { answers } = ctx;
   const kmods = await packageKernels(ctx, good, signing);
-  for (const p of kmods) output.write(p.fileName, p.bytes);
+  for (const p of kmods) output.write(p.fileName, p.bytes, p.packed);
   ctx.signal.throwIfAborted();
   let srpm: Packaged['srpm'];
   if (answers.packaging.srpm) {
     const moduleFiles = [...new Set(good.flatMap((g) => g.modules.map((m) => `${m.name}.ko`)))].sort();
     srpm = await packageSources(ctx, compatHeaders, moduleFiles);
-    output.write(srpm.fileName, srpm.bytes);
+    output.write(srpm.fileName, srpm.bytes, srpm.packed);
   }
   let pubkey: string | undefined;
   if (answers.packaging.gpgKey && kmods.length) {
     pubkey = `RPM-GPG-KEY-${answers.package.name}`;
     await exportGpgPublicKey({ keyId: answers.packaging.gpgKey, out: output.stagedPath(pubkey) });
+    output.assertStagedPublishable(pubkey);
   }
   return { kmods, srpm, pubkey };
 }

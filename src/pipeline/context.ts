@@ -5,6 +5,7 @@
 import type { Answers } from '../answers/schema.js';
 import type { KernelTree } from '../kernel/tree.js';
 import type { Reporter } from '../events.js';
+import type { SecretGuard } from './secrets.js';
 
 export interface ResolvedKernel {
   release: string;
@@ -46,4 +47,6 @@ export interface PipelineContext {
   sources: ResolvedSources;
   reporter: Reporter;
   signal: AbortSignal;
+  /** The keys no artifact may contain, and the source files the source RPM may pack. */
+  secrets: SecretGuard;
 }

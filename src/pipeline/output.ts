@@ -19,6 +19,8 @@ import { UserError } from '../errors.js';
 import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { isAlive, ownerTag, parseOwnerTag } from '../process-identity.js';
 import { removeDirOnExit } from '../kbuild/reaper.js';
+import type { IsoEntry } from '../iso/index.js';
+import type { PackedInput, SecretGuard } from './secrets.js';
 
 export const MANIFEST = '.dudforge-output.json';
 export const PARTIAL_NOTE = 'PARTIAL-BUILD.txt';
@@ -142,9 +144,31 @@ export class StagedOutput {
     return join(this.outDir, name);
   }
 
-  /** Write one artifact into the stage; returns its final path. */
-  write(name: string, data: Buffer | string): string {
-    writeFileAtomicSync(this.stagedPath(name), data);
+  /** Set by the resolve step: the build's private keys, which no artifact may hold (secrets.ts). */
+  guard?: SecretGuard;
+
+  /** Throw (naming the key and the artifact) when `bytes` or what was packed into them holds a key. */
+  assertPublishable(name: string, bytes: Buffer, packed: PackedInput[] = []): void {
+    if (!this.guard) throw new Error(`StagedOutput: ${name} written before the build's keys were known`);
+    this.guard.assertClean(name, bytes, packed);
+  }
+
+  /** The driver disk's files, before the image is written. */
+  assertDiskPublishable(name: string, entries: IsoEntry[]): void {
+    if (!this.guard) throw new Error(`StagedOutput: ${name} written before the build's keys were known`);
+    this.guard.assertDiskClean(name, entries);
+  }
+
+  /** Scan a file another tool wrote into the stage (the GnuPG key export). */
+  assertStagedPublishable(name: string): void {
+    this.assertPublishable(name, readFileSync(join(this.stageDir, name)));
+  }
+
+  /** Write one artifact into the stage, once it is known to hold no key; returns its final path. */
+  write(name: string, data: Buffer | string, packed: PackedInput[] = []): string {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    this.assertPublishable(name, bytes, packed);
+    writeFileAtomicSync(this.stagedPath(name), bytes);
     return this.finalPath(name);
   }
 

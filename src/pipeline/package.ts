@@ -13,18 +13,25 @@ import { probeKitFiles } from '../probes/kit.js';
 import { readProbeFile } from '../probes/parse.js';
 import { writeTar, type TarEntry } from '../archive/tar.js';
 import { gpgHeaderSigner } from '../sign/index.js';
-import { listSourceFiles } from './sources.js';
 import { isRhelFamily } from './resolve.js';
 import type { PipelineContext } from './context.js';
 import type { KernelBuildResult } from './build.js';
 import type { SigningSetup } from './signing.js';
+import type { PackedInput } from './secrets.js';
 
 export interface PackagedRpm {
   release: string;
   arch: string;
   fileName: string;
   bytes: Buffer;
+  /** The uncompressed files packed into the payload, for the secret scan (src/pipeline/secrets.ts). */
+  packed: PackedInput[];
   kabiNotOnList?: string[];
+}
+
+/** What went into a payload uncompressed: each file's bytes under its path. */
+function packedFiles(files: { path: string; data?: Buffer }[]): PackedInput[] {
+  return files.filter((f) => f.data).map((f) => ({ name: f.path, bytes: f.data as Buffer }));
 }
 
 /** The build host stamped into every RPM: fixed, so that builds on two machines match. */
@@ -84,17 +91,20 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
       sourceRpm: answers.packaging.srpm ? srpmFileName(ctx) : undefined,
     });
     const bytes = await buildRpm(spec, headerSigner(ctx));
-    out.push({ release: b.release, arch, fileName: rpmFileName(spec), bytes, kabiNotOnList: greylist?.symbols });
+    out.push({ release: b.release, arch, fileName: rpmFileName(spec), bytes, packed: packedFiles(spec.files), kabiNotOnList: greylist?.symbols });
   }
   return out;
 }
 
-/** The source RPM: the generated spec, the sources as a tarball, the probe file and headers. */
-export async function packageSources(ctx: PipelineContext, compatHeaders: Map<string, string>, moduleFiles: string[]): Promise<{ fileName: string; bytes: Buffer }> {
+/**
+ * The source RPM: the generated spec, the sources as a tarball, the probe file and headers. The
+ * tarball packs the explicit list ctx.secrets.sourceFiles: regular files only, never a key.
+ */
+export async function packageSources(ctx: PipelineContext, compatHeaders: Map<string, string>, moduleFiles: string[]): Promise<{ fileName: string; bytes: Buffer; packed: PackedInput[] }> {
   const { answers } = ctx;
   const p = answers.package;
   const top = `${p.name}-${p.version}`;
-  const files = listSourceFiles(ctx.sources.rootDir);
+  const files = ctx.secrets.sourceFiles;
   const entries: TarEntry[] = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
   if (ctx.sources.wrapperKbuild) entries.push({ path: `${top}/Kbuild`, type: 'file', mode: 0o644, data: Buffer.from(ctx.sources.wrapperKbuild) });
   for (const f of ctx.sources.firmware) {
@@ -131,5 +141,5 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   });
   const spec = srpmSpec({ answers, specText, sourcesTarball: tarball, extraSources, buildTime: ctx.buildTime, buildHost: BUILD_HOST, arch: ctx.kernels[0]?.tree.arch });
   const bytes = await buildRpm(spec, headerSigner(ctx));
-  return { fileName: rpmFileName(spec), bytes };
+  return { fileName: rpmFileName(spec), bytes, packed: [...packedFiles(spec.files), ...packedFiles(entries)] };
 }

@@ -17,6 +17,8 @@ import { resolveKernels } from './resolve.js';
 import { resolveSources } from './sources.js';
 import { buildKernels, type KernelBuildResult } from './build.js';
 import { prepareSigning, type SigningSetup } from './signing.js';
+import { prepareSecrets } from './secrets.js';
+import { checkKeyPlacement } from '../answers/key-placement.js';
 import { runProbeStep } from './probe.js';
 import { recoverOutput, StagedOutput } from './output.js';
 import { lockProject, type ProjectLock } from './lock.js';
@@ -112,13 +114,17 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     for (const note of [...recoverOutput(outDir), ...removeStaleProbeDirs()]) info(`left by a run that was killed: ${note.startsWith('restored') ? note : `removed ${note}`}`);
 
     // resolve: every filesystem fact checked before anything is built.
-    const { kernels, sources, signing } = await step('resolve', async () => {
+    const { kernels, sources, signing, secrets } = await step('resolve', async () => {
       const kernels = resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
       for (const note of sources.importNotes ?? []) info(note);
+      checkKeyPlacement(answers, projectDir, outDir);
       const signing = await prepareSigning(answers, projectDir, reporter);
+      const secrets = await prepareSecrets({ answers, sources, signing, reporter });
       output = new StagedOutput(outDir, looksLikeArtifact);
-      return { kernels, sources, signing };
+      // Every artifact is scanned for the build's private keys before it is staged.
+      output.guard = secrets;
+      return { kernels, sources, signing, secrets };
     });
     const staged = output!;
     const ctx: PipelineContext = {
@@ -132,6 +138,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       sources,
       reporter,
       signal,
+      secrets,
     };
     mkdirSync(ctx.workDir, { recursive: true });
 
@@ -167,7 +174,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     } else {
       const repodata = await step('repodata', () => diskRepodata(packaged.kmods, ctx.buildTime));
       const stagedIso = staged.stagedPath(isoName);
-      disk = await step('disk', () => writeDisk({ isoPath: stagedIso, rpms: packaged.kmods, srpm: packaged.srpm, repodata, buildTime: ctx.buildTime, signal }));
+      disk = await step('disk', () => writeDisk({ isoPath: stagedIso, rpms: packaged.kmods, srpm: packaged.srpm, repodata, buildTime: ctx.buildTime, signal, beforeWrite: (entries) => staged.assertDiskPublishable(isoName, entries) }));
 
       const report = await step('verify', async () => verifyDisk(stagedIso, { kernels: good.map((g) => g.release), expectSigned: !!signing }));
       result.verify = { ok: report.ok, problems: report.problems, report };

@@ -21,9 +21,9 @@ export function isNotSource(name: string): boolean {
   return isBuildOutput(name) || name === '.git' || name === '.dudforge';
 }
 
-/** Every source file under dir (relative paths, sorted). */
+/** Every regular source file under dir (relative paths, sorted); links are never sources to pack. */
 export function listSourceFiles(dir: string): string[] {
-  return listTree(dir, isNotSource).map((f) => f.path);
+  return listTree(dir, isNotSource).filter((f) => f.kind === 'file').map((f) => f.path);
 }
 
 export async function resolveSources(answers: Answers, projectDir: string, buildTrees: string[]): Promise<ResolvedSources> {

@@ -38,10 +38,11 @@ function secretPemLines(pem: string, secretFrom: number): string[] {
 }
 
 /** The byte strings whose presence anywhere means the key leaked. */
-export function keyNeedles(key: KeyObject, fileBytes?: Buffer): Buffer[] {
+export function keyNeedles(key: KeyObject | undefined, fileBytes?: Buffer): Buffer[] {
   let jwk: Record<string, unknown> = {};
   try {
-    jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+    // An encrypted key file that cannot be opened has no KeyObject: its file bytes give the needles.
+    if (key) jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
   } catch {
     // DSA and other types have no JWK form; their DER and PEM encodings still give needles.
   }
@@ -57,6 +58,7 @@ export function keyNeedles(key: KeyObject, fileBytes?: Buffer): Buffer[] {
   const firstSecret = secrets[0];
   const encodings: { pem: string; der: Buffer }[] = [];
   for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+    if (!key) break;
     try {
       encodings.push({
         pem: key.export({ format: 'pem', type }) as string,
@@ -97,7 +99,7 @@ function windows4<T>(items: T[]): T[] {
   return [items[0], items[third], items[2 * third], items[items.length - 1]];
 }
 
-function containsAny(haystack: Buffer, needles: Buffer[]): boolean {
+export function containsAny(haystack: Buffer, needles: Buffer[]): boolean {
   return needles.some((n) => haystack.includes(n));
 }
 
