@@ -13,7 +13,6 @@ import { probeKitFiles } from '../probes/kit.js';
 import { readProbeFile } from '../probes/parse.js';
 import { writeTar, type TarEntry } from '../archive/tar.js';
 import { gpgHeaderSigner } from '../sign/index.js';
-import { listSourceFiles } from './sources.js';
 import { isRhelFamily } from './resolve.js';
 import type { PipelineContext } from './context.js';
 import type { KernelBuildResult } from './build.js';
@@ -93,7 +92,7 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   const { answers } = ctx;
   const p = answers.package;
   const top = `${p.name}-${p.version}`;
-  const files = listSourceFiles(ctx.sources.rootDir);
+  const files = ctx.sources.files;
   const entries: TarEntry[] = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
   if (ctx.sources.wrapperKbuild) entries.push({ path: `${top}/Kbuild`, type: 'file', mode: 0o644, data: Buffer.from(ctx.sources.wrapperKbuild) });
   for (const f of ctx.sources.firmware) {

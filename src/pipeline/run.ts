@@ -74,7 +74,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing } = await step('resolve', async () => {
       const kernels = resolveKernels(answers, projectDir);
-      const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
+      const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path), outDir);
       for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
       const signing = await prepareSigning(answers, projectDir, reporter);
       return { kernels, sources, signing };
