@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { SourceSpec } from '../answers/schema.js';
 import { UserError } from '../errors.js';
+import { shellQuote } from '../cli/format.js';
 import { formatSource } from './source-flag.js';
 import { listTarMembers, vetTarMembers } from './tar-members.js';
 import { realPathOf, settleModes, specialKind } from './tree-guard.js';
@@ -60,7 +61,7 @@ async function openGit(repoArg: string, rev: string, projectDir: string, label: 
   if (resolved.exitCode !== 0) {
     throw new UserError(
       `${label}: revision ${rev} does not exist in ${repo}`,
-      `list what exists with: git -C ${repo} tag --list; git -C ${repo} branch -a; git -C ${repo} log --oneline -5`,
+      `list what exists with: git -C ${shellQuote(repo)} tag --list; git -C ${shellQuote(repo)} branch -a; git -C ${shellQuote(repo)} log --oneline -5`,
     );
   }
   const commit = String(resolved.stdout).trim();
