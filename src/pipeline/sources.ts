@@ -119,7 +119,8 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     makeArgs: configArgs({ ...result.config, ...config }),
     expectedObjects,
     contentHash: result.sourceHash,
-    firmware: result.firmware ?? [],
+    // Packed from the import's own copy (firmware/ beside sources/), never re-read from where it came.
+    firmware: (result.firmware ?? []).map((f) => ({ path: f.path, from: join(projectDir, 'firmware', f.path) })),
     commit: result.commit,
     importNotes: importNotes(result),
   };
