@@ -100,19 +100,34 @@ function treePath(name: string, prefix: string): string | undefined {
   return n.slice(prefix.length);
 }
 
+// A kernel tarball has ~80 000 members and an import extracts from it several times (driver
+// directories, header rounds, firmware): its index is built once.
+const indexes = new WeakMap<TarMember[], { prefix: string; byPath: Map<string, TarMember>; symlinks: Set<string> }>();
+
+function indexOf(members: TarMember[], prefix: string) {
+  const known = indexes.get(members);
+  if (known && known.prefix === prefix) return known;
+  const byPath = new Map<string, TarMember>();
+  const symlinks = new Set<string>();
+  for (const m of members) {
+    const rel = treePath(m.name, prefix);
+    if (rel === undefined) continue;
+    byPath.set(rel, m);
+    if (m.type === 'symlink') symlinks.add(rel);
+  }
+  const index = { prefix, byPath, symlinks };
+  indexes.set(members, index);
+  return index;
+}
+
 /**
  * Refuse, before anything is extracted, the members of `rels` ('' = everything) that must not
  * reach the disk. `prefix` is the wrapping top directory that extraction strips (`linux-6.1/`).
  */
 export function vetTarMembers(members: TarMember[], rels: string[], prefix: string, label: string): void {
   const selected = (rel: string) => rels.includes('') || rels.some((r) => rel === r || rel.startsWith(r + '/'));
-  const byPath = new Map<string, TarMember>();
-  for (const m of members) {
-    const rel = treePath(m.name, prefix);
-    if (rel !== undefined) byPath.set(rel, m);
-  }
+  const { byPath, symlinks } = indexOf(members, prefix);
   const problems: string[] = [];
-  const symlinks = new Set([...byPath].filter(([, m]) => m.type === 'symlink').map(([rel]) => rel));
   for (const [rel, m] of byPath) {
     if (rel === '' || !selected(rel)) continue;
     const parts = rel.split('/');
