@@ -248,6 +248,8 @@ describe('awkward project places', { skip: needs(kernels.length > 0, 'no kernel 
     driver = join(parent, 'sample driver');
     mkdirSync(parent, { recursive: true });
     cpSync(SAMPLE, driver, { recursive: true });
+    // A link inside the tree to a file inside it stays allowed: it is built and packed as that file.
+    symlinkSync('dudforge_dummy.h', join(driver, 'alias.h'));
     for (const e of readdirSync(tmpdir())) tmpBefore.add(e);
     made = runCli(['new', '--yes', '--build-time', '1700000000'], { cwd: driver, timeoutMs: QUICK });
     built = runCli(['build', '--plain'], { cwd: driver, timeoutMs: 600_000 });
@@ -268,6 +270,8 @@ describe('awkward project places', { skip: needs(kernels.length > 0, 'no kernel 
     assert.equal(cpio.status, 0, cpio.stderr);
     const members = cpio.stdout.split('\n').filter(Boolean).map((m) => m.replace(/^[^/]+\//, ''));
     assert.ok(members.includes('main.c') && members.includes('Kbuild'), members.join(' '));
+    const alias = sh('sh', ['-c', 'rpm2cpio "$1" | cpio -i --quiet --to-stdout "*.tar.gz" | tar -xzO --wildcards "*/alias.h"', 'sh', join(driver, 'out', srpm)]);
+    assert.equal(alias.stdout, readFileSync(join(SAMPLE, 'dudforge_dummy.h'), 'utf8'), 'the in-tree link is packed as the file it names');
     for (const m of members) assert.doesNotMatch(m, /^(dudforge\.json|\.dudforge|out|sources)(\/|$)/);
     // Nothing changed, so nothing is compiled again: the project's own files are not in the hash.
     assert.equal(rebuilt.status, 0, rebuilt.stderr);
