@@ -11,6 +11,9 @@ import { installHint } from '../kernel/install-hint.js';
 import type { KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
+import { formatSource } from '../import/source-flag.js';
+import { firmwareEntryKind } from '../import/firmware.js';
+import { checkModuleDir, projectOwnPaths } from '../pipeline/sources.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { checkKeyPlacement } from './key-placement.js';
@@ -90,10 +93,15 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
 
   let source: SourceSpec = opts.source;
   let infoDir: string;
+  // The project's own files are never sources, even when it lives in its module directory.
+  const own = projectOwnPaths(projectDir, opts.outDir ? resolve(projectDir, opts.outDir) : join(projectDir, 'out'), opts.signing);
   let config = opts.config;
   if (source.kind === 'dir' && !(opts.driverDirs && opts.driverDirs.length)) {
     infoDir = resolve(source.path);
     if (!existsSync(infoDir)) throw new UserError(`driver source directory ${infoDir} does not exist`, 'give --source dir:PATH with the module directory');
+    // Refused now rather than at the first build: links out of the directory, loops, FIFOs, devices.
+    checkModuleDir(infoDir, formatSource({ kind: 'dir', path: infoDir }), own);
+    for (const f of opts.firmware ?? []) firmwareEntryKind(f, resolve(f), { allowDir: false });
     source = { kind: 'dir', path: storedPath(projectDir, infoDir) };
   } else {
     if (!opts.driverDirs || !opts.driverDirs.length) {
@@ -110,6 +118,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
       projectDir,
       destDir: join(projectDir, 'sources'),
       buildTrees: kernels.map((k) => k.path),
+      exclude: own,
     });
     config = { ...imported.config, ...opts.config };
     source =

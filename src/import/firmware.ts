@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { SourceTree } from './source-tree.js';
+import { checkTree, specialKind } from './tree-guard.js';
 
 export interface FirmwareFile {
   /** Path under /lib/firmware. */
@@ -18,14 +19,41 @@ export interface FirmwareFile {
   from: string;
 }
 
+/** Files under a checked directory: regular files, and links to its own files (shipped as copies). */
 function filesUnder(dir: string, rel = ''): string[] {
   const out: string[] = [];
   for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...filesUnder(dir, r));
-    else if (e.isFile()) out.push(r);
+    else if (e.isFile() || e.isSymbolicLink()) out.push(r);
   }
-  return out;
+  return out.sort();
+}
+
+/**
+ * What a firmware entry is, judged without following or opening it: a regular file, or a
+ * directory whose links stay inside it. A link given as the entry itself is refused: following it
+ * would ship whatever it points at (a `fw.bin -> /etc/shadow` would land in the kmod).
+ */
+export function firmwareEntryKind(spec: string, file: string, opts: { shown?: string; allowDir?: boolean } = {}): 'file' | 'dir' {
+  const shown = opts.shown ?? file;
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    throw new UserError(`firmware ${spec}: ${shown} does not exist`, 'check the --firmware path');
+  }
+  if (st.isSymbolicLink()) {
+    throw new UserError(`firmware ${spec}: ${shown} is a symlink to ${fs.readlinkSync(file)}; refused`, 'give the firmware file itself, not a link to it');
+  }
+  if (st.isDirectory() && opts.allowDir !== false) {
+    checkTree(file, `firmware ${spec}`);
+    return 'dir';
+  }
+  if (!st.isFile()) {
+    throw new UserError(`firmware ${spec}: ${shown} is ${st.isDirectory() ? 'a directory' : specialKind(st)}; refused`, 'give regular firmware files');
+  }
+  return 'file';
 }
 
 function checkTargetPath(spec: string, p: string): string {
@@ -55,20 +83,22 @@ export async function collectFirmware(
     const local = path.resolve(projectDir, src);
     const rel = path.posix.normalize(src).replace(/\/$/, '');
     let base: string;
-    let names: string[];
     let fromOf: (name: string) => string;
+    let kind: 'file' | 'dir';
     if (!path.isAbsolute(src) && !rel.startsWith('../') && ((await tree.isFile(rel)) || (await tree.isDir(rel)))) {
       await tree.extract([rel], scratch);
       base = path.join(scratch, rel);
-      fromOf = (name) => `tree:${fs.statSync(base).isDirectory() ? `${rel}/${name}` : rel}`;
-    } else if (fs.existsSync(local)) {
+      kind = firmwareEntryKind(src, base, { shown: `${rel} in ${tree.label}` });
+      fromOf = (name) => `tree:${kind === 'dir' ? `${rel}/${name}` : rel}`;
+    } else if (lexists(local)) {
       base = local;
-      fromOf = (name) => (fs.statSync(base).isDirectory() ? path.join(base, name) : base);
+      kind = firmwareEntryKind(src, base);
+      fromOf = (name) => (kind === 'dir' ? path.join(base, name) : base);
     } else {
       throw new UserError(`firmware ${src} is neither in the source tree (${tree.label}) nor at ${local}`, 'check the --firmware path');
     }
-    if (fs.statSync(base).isDirectory()) {
-      names = filesUnder(base);
+    if (kind === 'dir') {
+      const names = filesUnder(base);
       for (const name of names) {
         const to = target ? `${target}/${name}` : name;
         files.push({ path: to, from: fromOf(name) });
@@ -88,7 +118,17 @@ export async function collectFirmware(
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
+function lexists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function copy(from: string, to: string): void {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.copyFileSync(from, to);
+  fs.chmodSync(to, 0o644);
 }

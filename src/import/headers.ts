@@ -164,7 +164,7 @@ export async function pullOutsideHeaders(
   while (round.length > 0) {
     const batch: { path: string; reason: string; includeDir?: string }[] = [];
     for (const from of round) {
-      // A pulled symlink is judged by checkSymlinks, never followed here.
+      // A pulled symlink is judged by checkTree (tree-guard.ts), never followed here.
       if (fs.lstatSync(path.join(staged, from)).isSymbolicLink()) continue;
       const text = fs.readFileSync(path.join(staged, from), 'utf8');
       for (const inc of includesOf(text)) {

@@ -17,7 +17,8 @@ import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.j
 import { applyPatches, patchSteps } from './patches.js';
 import { formatSource } from './source-flag.js';
 import { openSourceTree, type SourceTree } from './source-tree.js';
-import { checkSymlinks, compareTrees, dropBuildOutputs, listTree, treeHash, type TreeChanges } from './tree-files.js';
+import { compareTrees, dropBuildOutputs, listTree, treeHash, type TreeChanges } from './tree-files.js';
+import { checkTree } from './tree-guard.js';
 
 export interface ImportOptions {
   source: SourceSpec;
@@ -204,12 +205,14 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     info(`extracting ${dirs.map((d) => d || '.').join(', ')}`);
     await tree.extract(dirs, staged);
     dropBuildOutputs(staged);
-    checkSymlinks(staged, tree.label);
+    // Links are judged in the copy, where the tree's root is the staging directory.
+    const partial = !dirs.includes('');
+    checkTree(staged, tree.label, { partial });
     checkKbuildFiles(staged, dirs, tree.label);
     await applyPatches(steps, staged, (name) => info(`applied patch ${name}`));
     const { modules, config, optional, includes } = scanModules(staged, dirs, configSymbols(opts.config ?? {}));
     const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? [], includes);
-    checkSymlinks(staged, tree.label);
+    checkTree(staged, tree.label, { partial });
     for (const h of headers.pulled) info(`pulled in ${h.path}: ${h.reason}`);
     const moduleInfo = readModuleInfoDefaults(path.join(staged, dirs[0]));
 

@@ -8,7 +8,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { SourceSpec } from '../answers/schema.js';
 import { UserError } from '../errors.js';
+import { shellQuote } from '../cli/format.js';
 import { formatSource } from './source-flag.js';
+import { listTarMembers, vetTarMembers } from './tar-members.js';
+import { realPathOf, settleModes, specialKind } from './tree-guard.js';
 
 export interface SourceTree {
   /** How the user named it (`git:REPO@REV`, `dir:PATH`, `tar:FILE`), for messages. */
@@ -58,7 +61,7 @@ async function openGit(repoArg: string, rev: string, projectDir: string, label: 
   if (resolved.exitCode !== 0) {
     throw new UserError(
       `${label}: revision ${rev} does not exist in ${repo}`,
-      `list what exists with: git -C ${repo} tag --list; git -C ${repo} branch -a; git -C ${repo} log --oneline -5`,
+      `list what exists with: git -C ${shellQuote(repo)} tag --list; git -C ${shellQuote(repo)} branch -a; git -C ${shellQuote(repo)} log --oneline -5`,
     );
   }
   const commit = String(resolved.stdout).trim();
@@ -78,8 +81,15 @@ async function openGit(repoArg: string, rev: string, projectDir: string, label: 
       const spec = rels.includes('') ? [] : ['--', ...rels.map((r) => `:(literal)${r}`)];
       const archive = await git(repo, ['archive', '--format=tar', commit, ...spec], 'buffer');
       if (archive.exitCode !== 0) throw new UserError(`${label}: git archive failed`, Buffer.from(archive.stderr).toString().trim());
+      // git stores only files (0644/0755), symlinks and directories; its archive is vetted like a
+      // tarball all the same, so that no other kind of member can ever reach the disk.
+      const bytes = archive.stdout as Uint8Array;
+      const listed = await listTarMembers({ bytes });
+      if ('error' in listed) throw new UserError(`${label}: cannot read what git archive wrote`, listed.error);
+      vetTarMembers(listed.members, rels, '', label);
       fs.mkdirSync(dest, { recursive: true });
-      await execa('tar', ['-x', '-C', dest, '--no-same-owner', '-f', '-'], { input: archive.stdout as Uint8Array });
+      await execa('tar', ['-x', '-C', dest, '--no-same-owner', '--no-same-permissions', '-f', '-'], { input: bytes });
+      settleModes(dest);
     },
   };
 }
@@ -92,7 +102,9 @@ async function openDir(dirArg: string, projectDir: string, label: string, exclud
   // The project may live inside the module directory (`--source dir:.`): its imported copy,
   // firmware, staging and output directories are not sources.
   // An entry ending in `*` is a prefix (leftovers of an interrupted import: `.sources.import-*`).
-  const skip = exclude.map((e) => (e.endsWith('*') ? path.resolve(e.slice(0, -1)) + '*' : path.resolve(e)));
+  // Compared as real paths: the project may be reached through a link to its directory.
+  const realRoot = fs.realpathSync.native(root);
+  const skip = exclude.map((e) => (e.endsWith('*') ? realPathOf(e.slice(0, -1)) + '*' : realPathOf(e)));
   const excluded = (p: string) =>
     skip.some((e) => (e.endsWith('*') ? p.startsWith(e.slice(0, -1)) : p === e || p.startsWith(e + path.sep)));
   const stat = (rel: string) => {
@@ -109,22 +121,36 @@ async function openDir(dirArg: string, projectDir: string, label: string, exclud
     async extract(rels, dest) {
       // Our own walk, not fs.cpSync: cpSync refuses to copy a directory that contains the
       // destination, which is exactly the case of a project inside its module directory.
-      const copy = (from: string, to: string) => {
+      // Links are copied as links (the import judges them in the copy); a FIFO or a device is
+      // never opened but refused, and no special mode bit is carried over.
+      const copy = (from: string, to: string, rel: string) => {
         if (path.basename(from) === '.git' || excluded(from)) return;
         const st = fs.lstatSync(from);
         if (st.isDirectory()) {
-          fs.mkdirSync(to, { recursive: true });
-          for (const name of fs.readdirSync(from).sort()) copy(path.join(from, name), path.join(to, name));
+          fs.mkdirSync(to, { recursive: true, mode: 0o755 });
+          for (const name of fs.readdirSync(from).sort()) copy(path.join(from, name), path.join(to, name), rel ? `${rel}/${name}` : name);
         } else if (st.isSymbolicLink()) {
           fs.mkdirSync(path.dirname(to), { recursive: true });
           fs.symlinkSync(fs.readlinkSync(from), to);
         } else if (st.isFile()) {
           fs.mkdirSync(path.dirname(to), { recursive: true });
           fs.copyFileSync(from, to);
-          fs.chmodSync(to, st.mode & 0o777);
+          fs.chmodSync(to, st.mode & 0o111 ? 0o755 : 0o644);
+        } else {
+          throw new UserError(
+            `${label}: ${rel} is ${specialKind(st)}; only regular files, directories and symlinks can be sources`,
+            'remove it from the source directory (dudforge never opens special files)',
+          );
         }
       };
-      for (const rel of rels) copy(path.join(root, rel), path.join(dest, rel));
+      for (const rel of rels) {
+        // A directory reached through a link (drivers -> /somewhere) must still be in the tree.
+        const real = realPathOf(path.dirname(path.join(realRoot, rel)));
+        if (rel !== '' && real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+          throw new UserError(`${label}: ${rel} leads out of ${root} through a symlink; refused`, 'give the directory itself as the source');
+        }
+        copy(path.join(realRoot, rel), path.join(dest, rel), rel);
+      }
     },
   };
 }
@@ -133,12 +159,13 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
   const file = resolveAgainst(projectDir, fileArg);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UserError(`${label}: ${file} does not exist`, 'check the path after tar:');
   // GNU tar recognises gzip, xz, bzip2 (and zstd) by content when reading a file.
-  const list = await execa('tar', ['-t', '-f', file], { env: { LC_ALL: 'C' }, reject: false, maxBuffer: 1 << 30 });
-  const raw = list.exitCode === 0 ? list.stdout.split('\n').filter(Boolean) : [];
+  const listed = await listTarMembers({ file });
+  const members = 'members' in listed ? listed.members : [];
+  const raw = members.map((m) => m.name);
   if (raw.length === 0) {
     throw new UserError(
       `${label}: ${file} is not a tarball`,
-      `tar says: ${list.stderr.trim().split('\n')[0] || 'no members'}; give a .tar, .tar.gz, .tar.xz or .tar.bz2 file`,
+      `tar says: ${('error' in listed && listed.error) || 'no members'}; give a .tar, .tar.gz, .tar.xz or .tar.bz2 file`,
     );
   }
   // Kernel tarballs wrap the tree in one top directory (linux-source-6.1/): strip it, unless the
@@ -157,14 +184,16 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
     isFile: async (rel) => entries.has(rel) && !dirs.has(rel),
     isDir: async (rel) => dirs.has(rel) || underDir(entries, rel),
     async extract(rels, dest) {
+      vetTarMembers(members, rels, prefix, label);
       fs.mkdirSync(dest, { recursive: true });
       const strip = prefix ? ['--strip-components=' + prefix.split('/').filter(Boolean).length] : [];
-      const members = rels.includes('') ? [] : rels.map((r) => leadingDot + prefix + r);
-      const r = await execa('tar', ['-x', '-f', file, '-C', dest, '--no-same-owner', ...strip, '--', ...members], {
+      const wanted = rels.includes('') ? [] : rels.map((r) => leadingDot + prefix + r);
+      const r = await execa('tar', ['-x', '-f', file, '-C', dest, '--no-same-owner', '--no-same-permissions', ...strip, '--', ...wanted], {
         env: { LC_ALL: 'C' },
         reject: false,
       });
       if (r.exitCode !== 0) throw new UserError(`${label}: extracting ${rels.join(', ')} failed`, r.stderr.trim());
+      settleModes(dest);
     },
   };
 }

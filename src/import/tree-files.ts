@@ -1,11 +1,10 @@
 /**
- * The imported tree as a list of files: walking it, dropping build outputs, refusing symlinks
- * that leave it, hashing it, and telling two imports apart.
+ * The imported tree as a list of files: walking it, dropping build outputs, hashing it, and
+ * telling two imports apart (what a tree may hold is tree-guard.ts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
 
 export interface TreeFile {
   /** Tree-relative path with `/` separators. */
@@ -40,13 +39,13 @@ export function dropBuildOutputs(root: string): void {
   walk(root);
 }
 
-/** Every file and symlink under `root`, sorted by path, with content hashes; `skip` prunes by name. */
-export function listTree(root: string, skip: (name: string) => boolean = () => false): TreeFile[] {
+/** Every file and symlink under `root`, sorted by path, with content hashes; `skip` prunes by name or absolute path. */
+export function listTree(root: string, skip: (name: string, abs: string) => boolean = () => false): TreeFile[] {
   const out: TreeFile[] = [];
   const walk = (dir: string, rel: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (skip(e.name)) continue;
       const p = path.join(dir, e.name);
+      if (skip(e.name, p)) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p, r);
       else if (e.isSymbolicLink()) {
@@ -91,29 +90,4 @@ export function compareTrees(before: TreeFile[], after: TreeFile[]): TreeChanges
   }
   for (const p of old.keys()) if (!now.has(p)) changes.removed.push(p);
   return changes;
-}
-
-/**
- * Refuse symlinks that point outside the source tree (absolute, or climbing above its root):
- * following them would import files from the user's machine. Links inside the tree must point
- * at something that was imported too.
- */
-export function checkSymlinks(root: string, label: string): void {
-  for (const f of listTree(root)) {
-    if (f.kind !== 'symlink') continue;
-    const target = fs.readlinkSync(path.join(root, f.path));
-    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(f.path), target));
-    if (path.posix.isAbsolute(target) || resolved === '..' || resolved.startsWith('../')) {
-      throw new UserError(
-        `${label}: ${f.path} is a symlink to ${target}, outside the source tree; refused`,
-        'replace the link with the file it points to, or import from a tree that holds it',
-      );
-    }
-    if (!fs.existsSync(path.join(root, resolved))) {
-      throw new UserError(
-        `${label}: ${f.path} is a symlink to ${target} (${resolved}), which is not in the imported directories`,
-        `add the directory holding ${resolved} to the driver directories`,
-      );
-    }
-  }
 }

@@ -3,11 +3,12 @@
  * concurrently under one job budget. A kernel that fails does not stop the others.
  * Compiled modules are cached by everything that can change them.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { runKbuild } from '../kbuild/run.js';
 import { jobServer, type JobServer } from '../kbuild/jobserver.js';
-import { isNotSource } from './sources.js';
+import { copySourceFiles } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
 import { treeStamp } from '../cache/tree-stamp.js';
 import { kernelCompilerIdentity } from '../kbuild/toolchain.js';
@@ -52,6 +53,24 @@ export function kernelWorkDir(ctx: PipelineContext, release: string): string {
   return join(ctx.workDir, 'build', release);
 }
 
+/**
+ * Whether make and Kbuild take a path literally in M=, -I and -ffile-prefix-map: a space splits
+ * it, and $, #, :, %, = and quotes are make syntax.
+ */
+export function makeSafePath(p: string): boolean {
+  return /^[A-Za-z0-9_.+@~/-]+$/.test(p);
+}
+
+/**
+ * Where a kernel's source copy is compiled: in its work dir when make can name that path, else in
+ * a fresh directory under the system's temporary directory, removed when the build ends.
+ */
+function compileDir(dir: string, release: string): { path: string; scratch: boolean } {
+  if (makeSafePath(dir)) return { path: dir, scratch: false };
+  const base = makeSafePath(tmpdir()) ? tmpdir() : '/tmp';
+  return { path: mkdtempSync(join(base, `dudforge-build-${release.replace(/[^A-Za-z0-9_.+-]/g, '_')}-`)), scratch: true };
+}
+
 export function logFileFor(ctx: PipelineContext, release: string): string {
   return join(ctx.workDir, 'logs', `${release}.log`);
 }
@@ -67,7 +86,6 @@ async function buildOne(
   const { release, tree } = kernel;
   const started = Date.now();
   const dir = kernelWorkDir(ctx, release);
-  const srcCopy = join(dir, 'src');
   const modulesDir = join(dir, 'modules');
   const logFile = logFileFor(ctx, release);
   mkdirSync(join(ctx.workDir, 'logs'), { recursive: true });
@@ -99,66 +117,72 @@ async function buildOne(
     return { release, ok: true, cached: true, modules, logFile, exportsFile };
   }
 
-  cpSync(ctx.sources.rootDir, srcCopy, { recursive: true, filter: (from) => !isNotSource(basename(from)) });
-  if (ctx.sources.wrapperKbuild) writeFileSync(join(srcCopy, 'Kbuild'), ctx.sources.wrapperKbuild);
-  const cflags = [
-    // Reproducible objects: no build directory in debug info or __FILE__.
-    `-ffile-prefix-map=${srcCopy}/=`,
-    ...ctx.sources.includeDirs.map((d) => `-I${join(srcCopy, d)}`),
-  ];
-  if (compatHeader !== undefined) {
-    const compatDir = join(dir, 'compat');
-    mkdirSync(compatDir, { recursive: true });
-    writeFileSync(join(compatDir, 'dudforge-compat.h'), compatHeader);
-    cflags.unshift(`-I${compatDir}`);
-  }
+  const compiled = compileDir(dir, release);
+  const srcCopy = join(compiled.path, 'src');
+  try {
+    copySourceFiles(ctx.sources.rootDir, ctx.sources.files, srcCopy);
+    if (ctx.sources.wrapperKbuild) writeFileSync(join(srcCopy, 'Kbuild'), ctx.sources.wrapperKbuild);
+    const cflags = [
+      // Reproducible objects: no build directory in debug info or __FILE__.
+      `-ffile-prefix-map=${srcCopy}/=`,
+      ...ctx.sources.includeDirs.map((d) => `-I${join(srcCopy, d)}`),
+    ];
+    if (compatHeader !== undefined) {
+      const compatDir = join(compiled.path, 'compat');
+      mkdirSync(compatDir, { recursive: true });
+      writeFileSync(join(compatDir, 'dudforge-compat.h'), compatHeader);
+      cflags.unshift(`-I${compatDir}`);
+    }
 
-  const result = await runKbuild({
-    buildTree: tree.path,
-    sourceDir: srcCopy,
-    release,
-    jobs,
-    // inspectTree already read the tree's .config: no second read to learn whether it is clang-built.
-    llvm: tree.llvm,
-    makeArgs: ctx.sources.makeArgs,
-    env: {
-      KCFLAGS: cflags.join(' '),
-      // Kbuild's switch for reproducible output: with it set, pahole encodes module BTF
-      // single-threaded (or with reproducible_build), so the .BTF section has a fixed order.
-      KBUILD_BUILD_TIMESTAMP: new Date(ctx.buildTime * 1000).toUTCString(),
-    },
-    logFile,
-    expectedObjects: ctx.sources.expectedObjects,
-    jobserverFd: await jobserver?.fd(),
-    signal: ctx.signal,
-    onEvent: (e) => ctx.reporter.emit(e),
-  });
-  const seconds = (Date.now() - started) / 1000;
-  if (!result.ok) {
-    const firstError = result.cancelled ? 'cancelled' : result.firstError ?? 'make failed (see the log)';
-    ctx.reporter.emit({ type: 'kernel-phase', release, phase: result.cancelled ? 'cancelled' : 'failed' });
-    ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
-    const knownChanges = result.cancelled ? [] : knownChangesIn(logFile);
-    for (const message of knownChanges) ctx.reporter.emit({ type: 'warning', release, message });
-    return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile, ...(knownChanges.length ? { knownChanges } : {}) };
-  }
-  const modules = result.modules
-    .slice()
-    .sort()
-    .map((ko) => {
-      const target = join(modulesDir, basename(ko));
-      copyFileSync(ko, target);
-      return { name: basename(ko, '.ko'), file: target };
+    const result = await runKbuild({
+      buildTree: tree.path,
+      sourceDir: srcCopy,
+      release,
+      jobs,
+      // inspectTree already read the tree's .config: no second read to learn whether it is clang-built.
+      llvm: tree.llvm,
+      makeArgs: ctx.sources.makeArgs,
+      env: {
+        KCFLAGS: cflags.join(' '),
+        // Kbuild's switch for reproducible output: with it set, pahole encodes module BTF
+        // single-threaded (or with reproducible_build), so the .BTF section has a fixed order.
+        KBUILD_BUILD_TIMESTAMP: new Date(ctx.buildTime * 1000).toUTCString(),
+      },
+      logFile,
+      expectedObjects: ctx.sources.expectedObjects,
+      jobserverFd: await jobserver?.fd(),
+      signal: ctx.signal,
+      onEvent: (e) => ctx.reporter.emit(e),
     });
-  // Symbols the modules export to each other: they must not become Requires.
-  let exportsFile: string | undefined;
-  if (existsSync(join(srcCopy, 'Module.symvers'))) {
-    exportsFile = join(modulesDir, 'Module.symvers');
-    copyFileSync(join(srcCopy, 'Module.symvers'), exportsFile);
+    const seconds = (Date.now() - started) / 1000;
+    if (!result.ok) {
+      const firstError = result.cancelled ? 'cancelled' : result.firstError ?? 'make failed (see the log)';
+      ctx.reporter.emit({ type: 'kernel-phase', release, phase: result.cancelled ? 'cancelled' : 'failed' });
+      ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
+      const knownChanges = result.cancelled ? [] : knownChangesIn(logFile);
+      for (const message of knownChanges) ctx.reporter.emit({ type: 'warning', release, message });
+      return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile, ...(knownChanges.length ? { knownChanges } : {}) };
+    }
+    const modules = result.modules
+      .slice()
+      .sort()
+      .map((ko) => {
+        const target = join(modulesDir, basename(ko));
+        copyFileSync(ko, target);
+        return { name: basename(ko, '.ko'), file: target };
+      });
+    // Symbols the modules export to each other: they must not become Requires.
+    let exportsFile: string | undefined;
+    if (existsSync(join(srcCopy, 'Module.symvers'))) {
+      exportsFile = join(modulesDir, 'Module.symvers');
+      copyFileSync(join(srcCopy, 'Module.symvers'), exportsFile);
+    }
+    cache.store(release, key, [...modules.map((m) => m.file), ...(exportsFile ? [exportsFile] : [])]);
+    ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds });
+    return { release, ok: true, cached: false, modules, logFile, exportsFile };
+  } finally {
+    if (compiled.scratch) rmSync(compiled.path, { recursive: true, force: true });
   }
-  cache.store(release, key, [...modules.map((m) => m.file), ...(exportsFile ? [exportsFile] : [])]);
-  ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds });
-  return { release, ok: true, cached: false, modules, logFile, exportsFile };
 }
 
 /** Build every kernel; results come back in the order of ctx.kernels. */

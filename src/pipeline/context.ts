@@ -15,6 +15,8 @@ export interface ResolvedKernel {
 export interface ResolvedSources {
   /** Directory copied for each kernel and given to make as M=. */
   rootDir: string;
+  /** The source files under rootDir (relative, sorted): the only files copied, hashed and packed. */
+  files: string[];
   /** Driver directories inside rootDir (relative; '' for a standalone module directory). */
   driverDirs: string[];
   /** When several driver dirs are built together, the Kbuild text written at the copy's root. */

@@ -116,7 +116,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing, secrets } = await step('resolve', async () => {
       const kernels = resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir);
-      const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
+      const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path), outDir);
       for (const note of sources.importNotes ?? []) info(note);
       checkKeyPlacement(answers, projectDir, outDir);
       const signing = await prepareSigning(answers, projectDir, reporter);

@@ -132,14 +132,16 @@ export async function prepareSecrets(opts: {
   const root = sources.rootDir;
   const sourceFiles: string[] = [];
   const leftOut: string[] = [];
-  for (const f of listTree(root, isNotSource)) {
+  // The checked source list (sources.ts): regular files, and links that end at one inside the
+  // tree (packed as that file, as the build copies it); never the project's own paths.
+  for (const path of sources.files) {
+    const f = { path };
     const abs = join(root, f.path);
-    if (f.kind !== 'file') {
-      // A link may point anywhere (a key, ~/.ssh): the tarball packs regular files only.
-      leftOut.push(`${f.path} (symbolic link)`);
+    const real = realPathOf(abs);
+    if (!isInside(real, realPathOf(root))) {
+      leftOut.push(`${f.path} (links out of the source tree)`);
       continue;
     }
-    const real = realPathOf(abs);
     if (withheldFiles.has(real) || withheldDirs.some((d) => isInside(real, d))) {
       leftOut.push(`${f.path} (signing key pair)`);
       continue;

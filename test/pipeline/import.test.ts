@@ -37,6 +37,7 @@ describe('kernel-tree driver from git', { skip: needs(kernels.length > 0, 'no ke
     );
     write(join(repo, 'drivers/net/foo/foo_hw.c'), '#include <linux/kernel.h>\n#include <linux/foo_hw.h>\nint foo_hw_init(void) { pr_info("foo hw\\n"); return 0; }\n');
     write(join(repo, 'Makefile'), '# a kernel tree stand-in\n');
+    write(join(repo, 'firmware/foo/foo.bin'), 'foo firmware blob\n');
     shOk('git', ['init', '-q', repo]);
     git('add', '-A');
     git('commit', '-qm', 'v1');
@@ -45,7 +46,7 @@ describe('kernel-tree driver from git', { skip: needs(kernels.length > 0, 'no ke
     writeFileSync(join(repo, 'drivers/net/foo/foo_hw.c'), '/* work in progress */\n');
     statusBefore = git('status', '--porcelain');
     indexBefore = readFileSync(join(repo, '.git', 'index'));
-    const created = runCli(['new', join(work, 'project'), '--yes', '--source', `git:${repo}@v1`, '--driver-dir', 'drivers/net/foo', '--vendor', 'Foo Networks', '--build-time', '1700000000']);
+    const created = runCli(['new', join(work, 'project'), '--yes', '--source', `git:${repo}@v1`, '--driver-dir', 'drivers/net/foo', '--firmware', 'firmware/foo/foo.bin', '--vendor', 'Foo Networks', '--build-time', '1700000000']);
     assert.equal(created.status, 0, created.stderr);
     build = runCli(['build', join(work, 'project'), '--plain']);
   });
@@ -66,7 +67,11 @@ describe('kernel-tree driver from git', { skip: needs(kernels.length > 0, 'no ke
     assert.equal(rpms.length, kernels.length);
     for (const k of kernels) {
       const rpm = rpms.find((r) => shOk('rpm', ['-qp', '--provides', join(out, r)]).includes(`kernel-modules = ${k.release}`))!;
-      assert.ok(shOk('rpm', ['-qlp', join(out, rpm)]).includes(`/lib/modules/${k.release}/extra/foo/foo.ko`));
+      const files = shOk('rpm', ['-qlp', join(out, rpm)]);
+      assert.ok(files.includes(`/lib/modules/${k.release}/extra/foo/foo.ko`));
+      // Firmware from the tree is packed from the import's copy (firmware/ beside sources/).
+      assert.ok(files.includes('/lib/firmware/foo/foo.bin'), files);
+      assert.equal(shOk('sh', ['-c', 'rpm2cpio "$1" | cpio -i --quiet --to-stdout ./lib/firmware/foo/foo.bin', 'sh', join(out, rpm)]), 'foo firmware blob\n');
     }
     assert.match(build.stdout, /verified/);
   });

@@ -6,6 +6,7 @@ import type { Answers, SigningAnswers, SourceSpec } from '../../answers/schema.j
 import { discoverKernels, findKernel } from '../../kernel/discover.js';
 import { UserError } from '../../errors.js';
 import { parseSourceFlag } from '../../import/source-flag.js';
+import { shellQuote } from '../format.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
 import { boolOption, listOption, stringOption } from '../command.js';
 
@@ -222,7 +223,9 @@ export const newCommand: Command = {
     }
     const answers = await createAnswers(newProjectOptionsFromFlags(projectDir, values));
     const written = saveAnswers(projectDir, answers);
-    process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: dudforge build ${positionals[0] ?? '.'}\n`);
+    // Copy-pasteable into a shell whatever the directory is called (spaces, quotes).
+    const buildHint = `dudforge build ${shellQuote(positionals[0] ?? '.')}`;
+    process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: ${buildHint}\n`);
     return 0;
   },
 };
