@@ -3,6 +3,7 @@
  * says what RPM or the installer would do with the bad value, so a user can fix them all at once.
  */
 import { ANSWERS_SCHEMA_VERSION, type Answers } from './schema.js';
+import { buildTimeTooLarge, checkNameLimits, lineTooLong, MAX_KERNEL_RELEASE, MAX_LIST_ITEMS, pathTooLong, textTooLong } from './limits.js';
 
 export interface AnswerProblem {
   field: string;
@@ -20,10 +21,13 @@ const CONFIG_SYMBOL = /^CONFIG_[A-Za-z0-9_]+$/;
 const nonEmptyString: Check = (v) =>
   typeof v !== 'string' ? 'must be a string' : v.trim() === '' ? 'must not be empty' : undefined;
 
-const singleLine: Check = (v) => nonEmptyString(v) ?? (/[\r\n]/.test(v as string) ? 'must be a single line' : undefined);
+const singleLine: Check = (v) => nonEmptyString(v) ?? (/[\r\n]/.test(v as string) ? 'must be a single line' : lineTooLong(v));
+const text: Check = (v) => nonEmptyString(v) ?? textTooLong(v);
+const path: Check = (v) => nonEmptyString(v) ?? pathTooLong(v);
 
 const rpmName: Check = (v) =>
   nonEmptyString(v) ??
+  lineTooLong(v) ??
   (RPM_NAME.test(v as string)
     ? undefined
     : `"${v}" is not a valid RPM name: use letters, digits and . _ + - only (no spaces)`);
@@ -31,7 +35,7 @@ const rpmName: Check = (v) =>
 const rpmVersionLike =
   (what: string): Check =>
   (v) => {
-    const base = nonEmptyString(v);
+    const base = nonEmptyString(v) ?? lineTooLong(v);
     if (base) return base;
     const s = v as string;
     if (s.includes('-')) return `"${s}" contains "-", which RPM reserves to separate version and release; use "." or "_"`;
@@ -40,7 +44,7 @@ const rpmVersionLike =
   };
 
 const description: Check = (v) =>
-  nonEmptyString(v) ??
+  text(v) ??
   ((v as string).split(/\r?\n/).some((line) => line.trim() === '---')
     ? 'must not contain a line "---": the installer splits its package list on such lines'
     : undefined);
@@ -55,10 +59,12 @@ const stringList =
   (item: Check = nonEmptyString): Check =>
   (v) => {
     if (!Array.isArray(v)) return 'must be a list of strings';
+    if (v.length > MAX_LIST_ITEMS) return `has ${v.length} items; at most ${MAX_LIST_ITEMS} are allowed`;
     const bad = v.map((x, i) => [i, item(x)] as const).find(([, m]) => m);
     return bad ? `item ${bad[0]}: ${bad[1]}` : undefined;
   };
 const nonNegativeInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'must be a whole number ≥ 0');
+const rpmTime: Check = (v) => nonNegativeInt(v) ?? buildTimeTooLarge(v);
 
 type Shape = Record<string, { check?: Check; required?: boolean; shape?: Shape }>;
 
@@ -98,14 +104,14 @@ const PACKAGE_SHAPE: Shape = {
   url: { check: singleLine },
   packager: { check: singleLine },
   requires: { check: stringList(singleLine) },
-  changelog: { check: nonEmptyString },
+  changelog: { check: text },
 };
 
 const PACKAGING_SHAPE: Shape = {
   match: { required: true, check: oneOf('exact', 'minimum') },
   compress: { required: true, check: oneOf('gzip', 'xz') },
   kabiRequires: { required: true, check: oneOf('auto', 'on', 'off') },
-  kabiStablelist: { check: nonEmptyString },
+  kabiStablelist: { check: path },
   kabiStrict: { check: bool },
   srpm: { required: true, check: bool },
   strip: { required: true, check: bool },
@@ -119,21 +125,21 @@ const TOP_SHAPE: Shape = {
     shape: { name: { required: true, check: singleLine }, vendor: { check: singleLine }, author: { check: singleLine }, email: { check: singleLine } },
   },
   source: { required: true },
-  driverDirs: { check: stringList() },
+  driverDirs: { check: stringList(path) },
   config: {},
-  patches: { check: stringList() },
-  patchSeries: { check: nonEmptyString },
-  firmware: { check: stringList() },
+  patches: { check: stringList(path) },
+  patchSeries: { check: path },
+  firmware: { check: stringList(path) },
   package: { required: true, shape: PACKAGE_SHAPE },
   kernels: { required: true },
-  probes: { check: nonEmptyString },
+  probes: { check: path },
   signing: { required: true },
   packaging: { required: true, shape: PACKAGING_SHAPE },
   output: {
     required: true,
-    shape: { dir: { required: true, check: nonEmptyString }, isoName: { check: isoName }, allowPartial: { check: bool } },
+    shape: { dir: { required: true, check: path }, isoName: { check: isoName }, allowPartial: { check: bool } },
   },
-  buildTime: { required: true, check: nonNegativeInt },
+  buildTime: { required: true, check: rpmTime },
   wizard: { shape: { step: { required: true, check: nonNegativeInt }, lastResult: { check: singleLine } } },
 };
 
@@ -144,9 +150,9 @@ function isoName(v: unknown): string | undefined {
 function checkSource(v: unknown, problems: AnswerProblem[]): void {
   const kind = (v as { kind?: unknown } | null)?.kind;
   const shapes: Record<string, Shape> = {
-    dir: { kind: {}, path: { required: true, check: nonEmptyString } },
+    dir: { kind: {}, path: { required: true, check: path } },
     git: { kind: {}, repo: { required: true, check: nonEmptyString }, rev: { required: true, check: nonEmptyString }, commit: { check: nonEmptyString } },
-    tar: { kind: {}, file: { required: true, check: nonEmptyString } },
+    tar: { kind: {}, file: { required: true, check: path } },
   };
   if (typeof kind !== 'string' || !(kind in shapes)) {
     problems.push({ field: 'source.kind', message: 'must be one of "dir", "git", "tar"' });
@@ -159,8 +165,8 @@ function checkSigning(v: unknown, problems: AnswerProblem[]): void {
   const mode = (v as { mode?: unknown } | null)?.mode;
   const shapes: Record<string, Shape> = {
     none: { mode: {} },
-    key: { mode: {}, key: { required: true, check: nonEmptyString }, cert: { required: true, check: nonEmptyString }, shipCert: { check: bool } },
-    generate: { mode: {}, dir: { required: true, check: nonEmptyString }, bits: { check: oneOf(2048, 4096) }, shipCert: { check: bool } },
+    key: { mode: {}, key: { required: true, check: nonEmptyString }, cert: { required: true, check: path }, shipCert: { check: bool } },
+    generate: { mode: {}, dir: { required: true, check: path }, bits: { check: oneOf(2048, 4096) }, shipCert: { check: bool } },
   };
   if (typeof mode !== 'string' || !(mode in shapes)) {
     problems.push({ field: 'signing.mode', message: 'must be one of "none", "key", "generate"' });
@@ -186,7 +192,10 @@ function checkKernels(v: unknown, problems: AnswerProblem[]): void {
 }
 
 function kernelRelease(v: unknown): string | undefined {
-  return nonEmptyString(v) ?? (/\s|\//.test(v as string) ? `"${v}" is not a kernel release (uname -r has no spaces or slashes)` : undefined);
+  if (nonEmptyString(v)) return nonEmptyString(v);
+  const s = v as string;
+  if (Buffer.byteLength(s) > MAX_KERNEL_RELEASE) return `is ${Buffer.byteLength(s)} bytes long; a kernel release (uname -r) has at most ${MAX_KERNEL_RELEASE}`;
+  return /\s|\//.test(s) ? `"${s}" is not a kernel release (uname -r has no spaces or slashes)` : undefined;
 }
 
 function checkConfig(v: unknown, problems: AnswerProblem[]): void {
@@ -227,6 +236,8 @@ export function validateAnswers(doc: unknown): { answers?: Answers; problems: An
   if (d.signing !== undefined) checkSigning(d.signing, problems);
   if (d.kernels !== undefined) checkKernels(d.kernels, problems);
   checkConfig(d.config, problems);
+  // File names built from several answers; only meaningful once each part is valid on its own.
+  if (!problems.some((p) => /^package\.(name|version|release|vendor)$|^kernels/.test(p.field))) problems.push(...checkNameLimits(d));
   const match = (d.packaging as { match?: unknown } | undefined)?.match;
   if (match === 'minimum' && Array.isArray(d.kernels) && d.kernels.length > 1) {
     problems.push({

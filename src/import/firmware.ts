@@ -62,6 +62,9 @@ export async function collectFirmware(
       base = path.join(scratch, rel);
       fromOf = (name) => `tree:${fs.statSync(base).isDirectory() ? `${rel}/${name}` : rel}`;
     } else if (fs.existsSync(local)) {
+      const st = fs.statSync(local);
+      // A FIFO would block the copy for ever; a socket or device is no firmware either.
+      if (!st.isFile() && !st.isDirectory()) throw new UserError(`firmware ${src}: ${local} is not a regular file or directory`, 'check the --firmware path');
       base = local;
       fromOf = (name) => (fs.statSync(base).isDirectory() ? path.join(base, name) : base);
     } else {

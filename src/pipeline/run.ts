@@ -22,6 +22,7 @@ import { OutputWriter } from './output.js';
 import { writeDisk } from '../disk/write.js';
 import { verifyDisk, type VerifyReport } from '../verify/verify.js';
 import { toolchainIdentity } from '../kbuild/toolchain.js';
+import { preflight } from './preflight.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -54,7 +55,7 @@ export interface RunPipelineOptions {
 export function effectiveBuildTime(answers: Answers, env = process.env): number {
   const sde = env.SOURCE_DATE_EPOCH;
   if (sde !== undefined && sde !== '') {
-    if (!/^\d+$/.test(sde)) throw new UserError(`SOURCE_DATE_EPOCH="${sde}" is not a number of seconds`, 'unset it or set it to an integer');
+    if (!/^\d+$/.test(sde) || Number(sde) >= 2 ** 32) throw new UserError(`SOURCE_DATE_EPOCH="${sde}" is not a number of seconds that RPM can store`, 'unset it or set it to an integer below 2^32');
     return Number(sde);
   }
   return answers.buildTime;
@@ -73,6 +74,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
   try {
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing } = await step('resolve', async () => {
+      preflight(answers, projectDir, outDir);
       const kernels = resolveKernels(answers, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
       for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });

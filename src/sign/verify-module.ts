@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
+import { MAX_PAYLOAD_BYTES } from '../rpm/compress.js';
 import { loadCertificate } from './certificate.js';
 import { moduleCompression, readModuleSignature } from './module-signature.js';
 
@@ -24,9 +25,11 @@ export async function readModuleBytes(module: string | Buffer): Promise<Buffer> 
   const raw = typeof module === 'string' ? await readFile(module) : module;
   const compression = moduleCompression(raw);
   if (!compression) return raw;
-  if (compression === 'gzip') return gunzipSync(raw);
+  // Bounded like an RPM payload: a module is read from disks that may be hostile (verify).
+  if (compression === 'gzip') return gunzipSync(raw, { maxOutputLength: MAX_PAYLOAD_BYTES });
   const tool = compression === 'xz' ? 'xz' : 'zstd';
-  const run = await execa(tool, ['-dc'], { input: raw, encoding: 'buffer', stripFinalNewline: false, reject: false });
+  const run = await execa(tool, ['-dc'], { input: raw, encoding: 'buffer', stripFinalNewline: false, reject: false, maxBuffer: MAX_PAYLOAD_BYTES });
+  if (run.isMaxBuffer) throw new Error(`it inflates past ${MAX_PAYLOAD_BYTES} bytes`);
   if (run.failed) throw new UserError(`cannot decompress ${typeof module === 'string' ? module : 'module'} with ${tool}`, `Install ${tool}.`);
   return Buffer.from(run.stdout);
 }
