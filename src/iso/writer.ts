@@ -3,6 +3,7 @@
  * give the same bytes, whatever order the entries come in and whatever the files' mtimes are.
  */
 import { open, rename, unlink } from 'node:fs/promises';
+import { fsUserError, isNoSpace } from '../fs-errors.js';
 import { dirname, basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { SECTOR_SIZE } from './fields.js';
@@ -66,6 +67,8 @@ export async function writeIso(outPath: string, entries: IsoEntry[], opts: IsoOp
   } catch (err) {
     await out.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
+    // A full disk is the user's to fix: name the image and its size (the temp file is gone).
+    if (isNoSpace(err)) throw fsUserError(err, outPath, layout.totalSectors * SECTOR_SIZE) ?? err;
     throw err;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { fsUserError } from '../fs-errors.js';
 
 export class OutputWriter {
   private readonly pending = new Set<string>();
@@ -27,7 +28,12 @@ export class OutputWriter {
   write(relPath: string, data: Buffer | string): string {
     const target = join(this.dir, relPath);
     const tmp = this.tempFor(target);
-    writeFileSync(tmp, data);
+    try {
+      writeFileSync(tmp, data);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw fsUserError(err, target, Buffer.byteLength(data)) ?? err;
+    }
     this.commit(tmp, target);
     return target;
   }

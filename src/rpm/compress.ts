@@ -19,7 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { constants, crc32, createGunzip, deflateRaw, gunzipSync, type ZlibOptions } from 'node:zlib';
 
 export type PayloadCompression = 'gzip' | 'xz';
 
@@ -61,7 +61,7 @@ export async function gzipParallel(input: Buffer, level = GZIP_PAYLOAD_LEVEL, bl
   return Buffer.concat([head, ...(await Promise.all(pieces)), tail]);
 }
 
-function runFilter(cmd: string, args: string[], input: Buffer, maxOutput = Infinity): Promise<Buffer> {
+function runFilter(cmd: string, args: string[], input: Buffer, maxOutput = Infinity, discard = false): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -76,7 +76,7 @@ function runFilter(cmd: string, args: string[], input: Buffer, maxOutput = Infin
         tooLarge = true;
         return;
       }
-      out.push(d);
+      if (!discard) out.push(d);
     });
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => reject(new Error(`${cmd} could not run: ${e.message}`)));
@@ -125,6 +125,9 @@ export async function decompressPayload(payload: Buffer, compressor: string | un
   const max = Math.min(limit, declared ?? limit);
   const chunkSize = declared && declared > 0 && declared < 2 ** 30 ? Math.min(declared, max) + 64 : undefined;
   const tooLarge = () => new PayloadTooLargeError(limit, declared);
+  // A large allowance may be a lie (a forged PAYLOADSIZE): count first, throwing the output
+  // away, so that a bomb costs time, not memory; only a payload within it is then kept.
+  if (max > COUNT_FIRST_ABOVE && !(await inflatesWithin(payload, compressor ?? 'gzip', max))) throw tooLarge();
   switch (compressor ?? 'gzip') {
     case 'gzip':
       try {
@@ -143,6 +146,35 @@ export async function decompressPayload(payload: Buffer, compressor: string | un
       return payload;
     default: throw new Error(`unsupported payload compressor ${compressor}`);
   }
+}
+
+/** Above this allowance the inflated size is counted before the output is kept. */
+const COUNT_FIRST_ABOVE = 64 * 1024 * 1024;
+
+/** Does the payload inflate to at most `max` bytes? Damaged data answers yes: the real pass reports it. */
+async function inflatesWithin(payload: Buffer, compressor: string, max: number): Promise<boolean> {
+  const filter = ({ xz: 'xz', lzma: 'xz', zstd: 'zstd', bzip2: 'bzip2' } as Record<string, string>)[compressor];
+  if (filter) {
+    return runFilter(filter, ['-dc'], payload, max, true).then(
+      () => true,
+      (err) => !(err instanceof PayloadTooLargeError),
+    );
+  }
+  if (compressor !== 'gzip') return payload.length <= max || !['identity', 'none'].includes(compressor);
+  return new Promise((resolve) => {
+    const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
+    let size = 0;
+    gunzip.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > max) {
+        gunzip.destroy();
+        resolve(false);
+      }
+    });
+    gunzip.on('end', () => resolve(true));
+    gunzip.on('error', () => resolve(true));
+    gunzip.end(payload);
+  });
 }
 
 function rethrowSized(make: () => Error): (err: unknown) => never {
