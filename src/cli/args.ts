@@ -43,6 +43,8 @@ export function normalizeArgs(args: string[], options: OptionSpec): NormalizedAr
     if (spec?.type === 'string' && i + 1 < args.length) {
       out.push(`--${long}=${args[i + 1]}`);
       i += 1;
+    } else if (spec?.type === 'string' && long === 'version') {
+      version = true; // `new --version` with nothing after it can only mean dudforge's
     } else if (!spec && long === 'help') {
       help = true;
     } else if (!spec && long === 'version') {
