@@ -40,15 +40,14 @@ function newArgs(dir: string, ...extra: string[]): string[] {
   return ['new', dir, '--yes', '--source', `dir:${SAMPLE}`, '--kernel', kernel.release, ...extra];
 }
 
-/** A project written by `new --yes`, its answers then changed by `mutate`. */
+/** A project: the answers `new --yes` wrote once (template), copied and changed by `mutate`. */
+let template: Record<string, any>;
 function project(name: string, mutate: (a: Record<string, any>) => void = () => {}): string {
   const dir = join(work, name);
-  const r = runCli(newArgs(dir, '--build-time', '1700000000'));
-  assert.equal(r.status, 0, r.stderr);
-  const file = join(dir, 'dudforge.json');
-  const answers = JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dir);
+  const answers = structuredClone(template);
   mutate(answers);
-  writeFileSync(file, JSON.stringify(answers, null, 2));
+  writeFileSync(join(dir, 'dudforge.json'), JSON.stringify(answers, null, 2));
   return dir;
 }
 
@@ -67,6 +66,11 @@ describe('hostile input: messages instead of stack traces', { skip: needs(kernel
   before(() => {
     work = tempDir('hostile');
     chmodSync(work, 0o755); // other users (nobody) may look in, not write
+    const r = runCli(newArgs(join(work, 'template'), '--build-time', '1700000000'));
+    assert.equal(r.status, 0, r.stderr);
+    template = JSON.parse(readFileSync(join(work, 'template', 'dudforge.json'), 'utf8'));
+    assert.equal(template.source.kind, 'dir');
+    template.source.path = SAMPLE; // the same source from any project directory
   });
   after(() => removeDir(work));
 
