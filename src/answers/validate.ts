@@ -6,6 +6,7 @@ import { ANSWERS_SCHEMA_VERSION, type Answers } from './schema.js';
 import { specLineProblem } from '../kmod/description.js';
 import { changelogText } from '../kmod/package.js';
 import { parseRequirement } from '../kmod/requires.js';
+import { buildTimeTooLarge, checkNameLimits, lineTooLong, MAX_KERNEL_RELEASE, MAX_LIST_ITEMS, pathTooLong, textTooLong } from './limits.js';
 
 export interface AnswerProblem {
   field: string;
@@ -30,10 +31,13 @@ const singleLine: Check = (v) =>
     ? 'must be a single line'
     : /[\0-\x08\x0b-\x1f\x7f]/.test(v as string)
       ? 'must not contain control characters'
-      : undefined);
+      : lineTooLong(v));
+const text: Check = (v) => nonEmptyString(v) ?? textTooLong(v);
+const path: Check = (v) => nonEmptyString(v) ?? pathTooLong(v);
 
 const rpmName: Check = (v) =>
   nonEmptyString(v) ??
+  lineTooLong(v) ??
   (RPM_NAME.test(v as string)
     ? undefined
     : `"${v}" is not a valid RPM name: use letters, digits and . _ + - only (no spaces)`);
@@ -41,7 +45,7 @@ const rpmName: Check = (v) =>
 const rpmVersionLike =
   (what: string): Check =>
   (v) => {
-    const base = nonEmptyString(v);
+    const base = nonEmptyString(v) ?? lineTooLong(v);
     if (base) return base;
     const s = v as string;
     if (s.includes('-')) return `"${s}" contains "-", which RPM reserves to separate version and release; use "." or "_"`;
@@ -50,7 +54,7 @@ const rpmVersionLike =
   };
 
 const description: Check = (v) =>
-  nonEmptyString(v) ??
+  text(v) ??
   ((v as string).split(/\r?\n/).some((line) => line.trim() === '---')
     ? 'must not contain a line "---": the installer splits its package list on such lines'
     : specLineProblem((v as string).trim()));
@@ -86,10 +90,12 @@ const stringList =
   (item: Check = nonEmptyString): Check =>
   (v) => {
     if (!Array.isArray(v)) return 'must be a list of strings';
+    if (v.length > MAX_LIST_ITEMS) return `has ${v.length} items; at most ${MAX_LIST_ITEMS} are allowed`;
     const bad = v.map((x, i) => [i, item(x)] as const).find(([, m]) => m);
     return bad ? `item ${bad[0]}: ${bad[1]}` : undefined;
   };
 const nonNegativeInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'must be a whole number ≥ 0');
+const rpmTime: Check = (v) => nonNegativeInt(v) ?? buildTimeTooLarge(v);
 
 type Shape = Record<string, { check?: Check; required?: boolean; shape?: Shape }>;
 
@@ -129,14 +135,14 @@ const PACKAGE_SHAPE: Shape = {
   url: { check: singleLine },
   packager: { check: singleLine },
   requires: { check: stringList(requirement) },
-  changelog: { check: changelog },
+  changelog: { check: (v) => text(v) ?? changelog(v) },
 };
 
 const PACKAGING_SHAPE: Shape = {
   match: { required: true, check: oneOf('exact', 'minimum') },
   compress: { required: true, check: oneOf('gzip', 'xz') },
   kabiRequires: { required: true, check: oneOf('auto', 'on', 'off') },
-  kabiStablelist: { check: nonEmptyString },
+  kabiStablelist: { check: path },
   kabiStrict: { check: bool },
   srpm: { required: true, check: bool },
   strip: { required: true, check: bool },
@@ -150,21 +156,21 @@ const TOP_SHAPE: Shape = {
     shape: { name: { required: true, check: singleLine }, vendor: { check: singleLine }, author: { check: singleLine }, email: { check: singleLine } },
   },
   source: { required: true },
-  driverDirs: { check: stringList() },
+  driverDirs: { check: stringList(path) },
   config: {},
-  patches: { check: stringList() },
-  patchSeries: { check: nonEmptyString },
-  firmware: { check: stringList() },
+  patches: { check: stringList(path) },
+  patchSeries: { check: path },
+  firmware: { check: stringList(path) },
   package: { required: true, shape: PACKAGE_SHAPE },
   kernels: { required: true },
-  probes: { check: specFileName },
+  probes: { check: (v) => path(v) ?? specFileName(v) },
   signing: { required: true },
   packaging: { required: true, shape: PACKAGING_SHAPE },
   output: {
     required: true,
-    shape: { dir: { required: true, check: nonEmptyString }, isoName: { check: isoName }, allowPartial: { check: bool } },
+    shape: { dir: { required: true, check: path }, isoName: { check: isoName }, allowPartial: { check: bool } },
   },
-  buildTime: { required: true, check: nonNegativeInt },
+  buildTime: { required: true, check: rpmTime },
   wizard: { shape: { step: { required: true, check: nonNegativeInt }, lastResult: { check: singleLine } } },
 };
 
@@ -175,9 +181,9 @@ function isoName(v: unknown): string | undefined {
 function checkSource(v: unknown, problems: AnswerProblem[]): void {
   const kind = (v as { kind?: unknown } | null)?.kind;
   const shapes: Record<string, Shape> = {
-    dir: { kind: {}, path: { required: true, check: nonEmptyString } },
+    dir: { kind: {}, path: { required: true, check: path } },
     git: { kind: {}, repo: { required: true, check: nonEmptyString }, rev: { required: true, check: nonEmptyString }, commit: { check: nonEmptyString } },
-    tar: { kind: {}, file: { required: true, check: nonEmptyString } },
+    tar: { kind: {}, file: { required: true, check: path } },
   };
   if (typeof kind !== 'string' || !(kind in shapes)) {
     problems.push({ field: 'source.kind', message: 'must be one of "dir", "git", "tar"' });
@@ -190,8 +196,8 @@ function checkSigning(v: unknown, problems: AnswerProblem[]): void {
   const mode = (v as { mode?: unknown } | null)?.mode;
   const shapes: Record<string, Shape> = {
     none: { mode: {} },
-    key: { mode: {}, key: { required: true, check: nonEmptyString }, cert: { required: true, check: nonEmptyString }, shipCert: { check: bool } },
-    generate: { mode: {}, dir: { required: true, check: nonEmptyString }, bits: { check: oneOf(2048, 4096) }, shipCert: { check: bool } },
+    key: { mode: {}, key: { required: true, check: nonEmptyString }, cert: { required: true, check: path }, shipCert: { check: bool } },
+    generate: { mode: {}, dir: { required: true, check: path }, bits: { check: oneOf(2048, 4096) }, shipCert: { check: bool } },
   };
   if (typeof mode !== 'string' || !(mode in shapes)) {
     problems.push({ field: 'signing.mode', message: 'must be one of "none", "key", "generate"' });
@@ -217,8 +223,11 @@ function checkKernels(v: unknown, problems: AnswerProblem[]): void {
 }
 
 function kernelRelease(v: unknown): string | undefined {
+  if (nonEmptyString(v)) return nonEmptyString(v);
+  const s = v as string;
+  if (Buffer.byteLength(s) > MAX_KERNEL_RELEASE) return `is ${Buffer.byteLength(s)} bytes long; a kernel release (uname -r) has at most ${MAX_KERNEL_RELEASE}`;
   // The release is written into the spec (%global kernel_version): rpm must read it as text.
-  return nonEmptyString(v) ?? (/^[A-Za-z0-9._+~^-]+$/.test(v as string) ? undefined : `"${v}" is not a kernel release (uname -r holds letters, digits and . _ + ~ ^ - only)`);
+  return (/^[A-Za-z0-9._+~^-]+$/.test(v as string) ? undefined : `"${v}" is not a kernel release (uname -r holds letters, digits and . _ + ~ ^ - only)`);
 }
 
 function checkConfig(v: unknown, problems: AnswerProblem[]): void {
@@ -259,6 +268,8 @@ export function validateAnswers(doc: unknown): { answers?: Answers; problems: An
   if (d.signing !== undefined) checkSigning(d.signing, problems);
   if (d.kernels !== undefined) checkKernels(d.kernels, problems);
   checkConfig(d.config, problems);
+  // File names built from several answers; only meaningful once each part is valid on its own.
+  if (!problems.some((p) => /^package\.(name|version|release|vendor)$|^kernels/.test(p.field))) problems.push(...checkNameLimits(d));
   const match = (d.packaging as { match?: unknown } | undefined)?.match;
   if (match === 'minimum' && Array.isArray(d.kernels) && d.kernels.length > 1) {
     problems.push({

@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { formatUserError, isUserError, UserError } from '../errors.js';
+import { environmentError } from '../fs-errors.js';
+import { normalizeArgs } from './args.js';
 import { packageVersion } from '../paths.js';
 import type { Command } from './command.js';
 import { commands } from './commands/index.js';
@@ -21,7 +23,9 @@ ${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 Run \`dudforge COMMAND --help\` for a command's options.`;
 
 function commandHelp(c: Command): string {
-  return `usage: dudforge ${c.usage}\n\n${c.summary}\n\noptions:\n${c.help}\n  -h, --help       show this help\n  -V, --version    show the version`;
+  // `new` has its own --version (the package's); there only -V shows dudforge's.
+  const version = c.options.version ? '  -V               show the version of dudforge' : '  -V, --version    show the version';
+  return `usage: dudforge ${c.usage}\n\n${c.summary}\n\noptions:\n${c.help}\n  -h, --help       show this help\n${version}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,17 +44,18 @@ export async function main(argv: string[]): Promise<number> {
     throw new UserError(`unknown command "${name}"`, `run \`dudforge --help\` for the list of commands`);
   }
   const args = first === undefined || first.startsWith('-') ? argv : rest;
-  if (args.includes('--help') || args.includes('-h')) {
+  const { args: normalized, help, version } = normalizeArgs(args, command.options);
+  if (help) {
     process.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
-  if (args.includes('--version') || args.includes('-V')) {
+  if (version) {
     process.stdout.write(`${packageVersion}\n`);
     return 0;
   }
   let parsed;
   try {
-    parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: normalized, options: command.options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UserError(`${name}: ${(err as Error).message}`, `run \`dudforge ${name} --help\``);
   }
@@ -64,9 +69,12 @@ async function entry(): Promise<void> {
   try {
     process.exitCode = await main(process.argv.slice(2));
   } catch (err) {
-    if (isUserError(err)) {
-      process.stderr.write(`${formatUserError(err)}\n`);
-      process.exitCode = err.exitCode;
+    // The user's environment (a read-only directory, a full disk) is not a bug, even where no
+    // check caught it first: say which path and what to do.
+    const user = isUserError(err) ? err : environmentError(err);
+    if (user) {
+      process.stderr.write(`${formatUserError(user)}\n`);
+      process.exitCode = user.exitCode;
     } else {
       process.stderr.write(`dudforge: internal error (a bug — please report it):\n${(err as Error).stack ?? err}\n`);
       process.exitCode = 70;

@@ -6,6 +6,9 @@ import type { Answers } from '../answers/schema.js';
 import type { Reporter } from '../events.js';
 import { runPipeline, type BuildResult } from '../pipeline/run.js';
 import { killAllBuilds } from '../kbuild/run.js';
+import { resolve } from 'node:path';
+import { projectPath } from '../answers/io.js';
+import { fsUserError, isNoSpace } from '../fs-errors.js';
 import { formatBytes } from './format.js';
 import { createPlainReporter } from './plain-reporter.js';
 
@@ -70,6 +73,14 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
       noDisk: opts.noDisk,
       waitForLock: opts.wait,
     });
+  } catch (err) {
+    // A write that fails for want of space carries no path (the syscall is write, not open):
+    // name the directories this run writes to and how much room is left there.
+    if (isNoSpace(err) && !(err as NodeJS.ErrnoException).path) {
+      const outDir = opts.outDir ? resolve(opts.outDir) : projectPath(resolve(opts.projectDir), opts.answers.output.dir);
+      throw fsUserError(err, outDir) ?? err;
+    }
+    throw err;
   } finally {
     close();
     process.off('SIGINT', onSignal);

@@ -2,7 +2,7 @@
  * Random access to an image held in memory or in a file, so the reader can judge a large disk
  * without loading it whole.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
 export interface ImageSource {
@@ -41,8 +41,11 @@ export class FileSource implements ImageSource {
   constructor(readonly name: string) {
     let fd: number;
     try {
+      // Before open: opening a FIFO blocks until a writer comes, so `verify fifo` would hang.
+      if (!statSync(name).isFile()) throw new UserError(`${name} is not a regular file`, 'Give the path of an ISO image (not a FIFO, device or directory).');
       fd = openSync(name, 'r');
     } catch (err) {
+      if (err instanceof UserError) throw err;
       throw new UserError(`cannot open ${name}: ${(err as Error).message}`, 'Check the path of the ISO image.');
     }
     const st = fstatSync(fd);

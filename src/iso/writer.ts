@@ -4,6 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { commitAtomically } from '../fs/atomic-write.js';
+import { fsUserError, isNoSpace } from '../fs-errors.js';
 import { UserError } from '../errors.js';
 import { SECTOR_SIZE } from './fields.js';
 import { BufferSink, FileSink, type ImageSink } from './image-sink.js';
@@ -52,6 +53,7 @@ export async function buildIsoBuffer(entries: IsoEntry[], opts: IsoOptions): Pro
 /** Stream the image to `outPath` through a temporary file in the same directory, then rename. */
 export async function writeIso(outPath: string, entries: IsoEntry[], opts: IsoOptions): Promise<{ bytes: number }> {
   const { layout, ids } = prepare(entries, opts);
+  // A full disk is the user's to fix: name the image and its size (the temp file is gone).
   return commitAtomically(outPath, async (tmp) => {
     const out = await open(tmp, 'wx').catch((err: Error) => {
       throw new UserError(`cannot write ${outPath}: ${err.message}`, 'Check that the output directory exists and is writable.');
@@ -64,5 +66,8 @@ export async function writeIso(outPath: string, entries: IsoEntry[], opts: IsoOp
     } finally {
       await out.close().catch(() => undefined);
     }
+  }).catch((err: unknown) => {
+    if (isNoSpace(err)) throw fsUserError(err, outPath, layout.totalSectors * SECTOR_SIZE) ?? err;
+    throw err;
   });
 }

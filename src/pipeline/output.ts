@@ -21,6 +21,7 @@ import { isAlive, ownerTag, parseOwnerTag } from '../process-identity.js';
 import { removeDirOnExit } from '../kbuild/reaper.js';
 import type { IsoEntry } from '../iso/index.js';
 import type { PackedInput, SecretGuard } from './secrets.js';
+import { fsUserError } from '../fs-errors.js';
 
 export const MANIFEST = '.dudforge-output.json';
 export const PARTIAL_NOTE = 'PARTIAL-BUILD.txt';
@@ -168,7 +169,13 @@ export class StagedOutput {
   write(name: string, data: Buffer | string, packed: PackedInput[] = []): string {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
     this.assertPublishable(name, bytes, packed);
-    writeFileAtomicSync(this.stagedPath(name), bytes);
+    const staged = this.stagedPath(name);
+    try {
+      writeFileAtomicSync(staged, bytes);
+    } catch (err) {
+      // A full or read-only disk is the user's to fix: name the artifact and its size.
+      throw fsUserError(err, staged, bytes.length) ?? err;
+    }
     return this.finalPath(name);
   }
 

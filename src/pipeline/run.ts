@@ -28,6 +28,7 @@ import { removeStaleProbeDirs } from '../probes/make.js';
 import { diskRepodata, writeDisk } from '../disk/write.js';
 import { verifyDisk, type VerifyReport } from '../verify/verify.js';
 import { toolchainIdentity } from '../kbuild/toolchain.js';
+import { preflight } from './preflight.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -80,7 +81,7 @@ export function selectKernels(answers: Answers, releases: string[] | undefined):
 export function effectiveBuildTime(answers: Answers, env = process.env): number {
   const sde = env.SOURCE_DATE_EPOCH;
   if (sde !== undefined && sde !== '') {
-    if (!/^\d+$/.test(sde)) throw new UserError(`SOURCE_DATE_EPOCH="${sde}" is not a number of seconds`, 'unset it or set it to an integer');
+    if (!/^\d+$/.test(sde) || Number(sde) >= 2 ** 32) throw new UserError(`SOURCE_DATE_EPOCH="${sde}" is not a number of seconds that RPM can store`, 'unset it or set it to an integer below 2^32');
     return Number(sde);
   }
   return answers.buildTime;
@@ -115,6 +116,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing, secrets } = await step('resolve', async () => {
+      preflight(answers, projectDir, outDir);
       const kernels = resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir);
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path), outDir);
       for (const note of sources.importNotes ?? []) info(note);

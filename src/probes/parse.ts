@@ -31,6 +31,8 @@ import { PROBE_KINDS, type Probe, type ProbeKind } from './types.js';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFINE = /^[A-Z_][A-Z0-9_]*$/;
+/** The probe's module, its directory and files (.mod.c, .o.cmd…) are named after its macro: keep them well under NAME_MAX. */
+export const MAX_DEFINE_LENGTH = 128;
 const HEADER = /^[A-Za-z0-9_][A-Za-z0-9_./+-]*\.h$/;
 const MEMBER_PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 const TYPE_NAME = /^((struct|union|enum)\s+[A-Za-z_]\w*|[A-Za-z_]\w*(\s+[A-Za-z_]\w*)*)(\s*\*)*$/;
@@ -139,6 +141,9 @@ export function parseProbeFile(text: string, fileName: string): Probe[] {
   const finish = () => {
     if (!current) return;
     const start = current.source!.line;
+    if (current.define.length > MAX_DEFINE_LENGTH) {
+      fail(fileName, start, `the probe's macro ${current.define.slice(0, 32)}… is ${current.define.length} characters long; at most ${MAX_DEFINE_LENGTH} are allowed`, 'Give it a shorter name with a "define HAVE_..." line: the probe module and its files are named after it.');
+    }
     if (current.kind === 'code' && current.globals.length === 0 && current.body.length === 0) {
       fail(fileName, start, `code probe ${current.define} has no "global" or "body" lines`);
     }

@@ -35,7 +35,27 @@ export interface ProjectEntry {
 interface StoreShape {
   storeVersion: number;
   profile: UserProfile;
-  projects: Record<string, ProjectEntry>;
+  /** As stored: entries that are not projects (a hand edit) are kept, never rewritten away. */
+  projects: Record<string, unknown>;
+}
+
+/** A stored entry that `list`, `find` and `register` can use; anything else is skipped. */
+function isProjectEntry(e: unknown): e is ProjectEntry {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return false;
+  const p = e as Record<string, unknown>;
+  return typeof p.name === 'string' && typeof p.dir === 'string' && Number.isInteger(p.step) && typeof p.updatedAt === 'string'
+    && (p.lastResult === undefined || typeof p.lastResult === 'string');
+}
+
+/** Profile fields that are strings; a number or object there (a hand edit) is ignored. */
+function cleanProfile(raw: unknown): UserProfile {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const out: UserProfile = {};
+  for (const key of ['vendor', 'author', 'email'] as const) {
+    const v = (raw as Record<string, unknown>)[key];
+    if (typeof v === 'string') out[key] = v;
+  }
+  return out;
 }
 
 export interface ProjectStoreOptions {
@@ -116,8 +136,8 @@ export class ProjectStore {
     if (problem) throw new ProjectStoreError(this.path, problem);
     return {
       storeVersion: PROJECT_STORE_VERSION,
-      profile: (raw.profile as UserProfile | undefined) ?? {},
-      projects: (raw.projects as Record<string, ProjectEntry> | undefined) ?? {},
+      profile: cleanProfile(raw.profile),
+      projects: (raw.projects as Record<string, unknown> | undefined) ?? {},
     };
   }
 
@@ -142,14 +162,20 @@ export class ProjectStore {
 
   /** Saved projects, most recently changed first. */
   list(): ProjectEntry[] {
-    return Object.values(this.#read().projects).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
+    return Object.values(this.#read().projects).filter(isProjectEntry).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
+  }
+
+  /** Keys of stored entries that are not projects (skipped by list and find), for a warning. */
+  skipped(): string[] {
+    return Object.entries(this.#read().projects).filter(([, e]) => !isProjectEntry(e)).map(([key]) => key);
   }
 
   /** Registers or updates a project (keyed by its absolute directory). */
   register(entry: { name: string; dir: string; step: number; lastResult?: string }, now: Date = new Date()): ProjectEntry {
     const store = this.#read();
     const dir = resolve(entry.dir);
-    const previous = store.projects[dir];
+    const stored = store.projects[dir];
+    const previous = isProjectEntry(stored) ? stored : undefined;
     const next: ProjectEntry = {
       name: entry.name,
       dir,

@@ -19,7 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { constants, crc32, createGunzip, deflateRaw, gunzipSync, type ZlibOptions } from 'node:zlib';
 
 export type PayloadCompression = 'gzip' | 'xz';
 
@@ -61,16 +61,28 @@ export async function gzipParallel(input: Buffer, level = GZIP_PAYLOAD_LEVEL, bl
   return Buffer.concat([head, ...(await Promise.all(pieces)), tail]);
 }
 
-function runFilter(cmd: string, args: string[], input: Buffer): Promise<Buffer> {
+function runFilter(cmd: string, args: string[], input: Buffer, maxOutput = Infinity, discard = false): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    let size = 0;
+    let tooLarge = false;
+    child.stdout.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > maxOutput) {
+        // Stop reading and stop the filter: a bomb must not be held in memory.
+        if (!tooLarge) child.kill('SIGKILL');
+        tooLarge = true;
+        return;
+      }
+      if (!discard) out.push(d);
+    });
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => reject(new Error(`${cmd} could not run: ${e.message}`)));
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
+      if (tooLarge) reject(new PayloadTooLargeError(maxOutput));
+      else if (code === 0) resolve(Buffer.concat(out));
       else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${Buffer.concat(err).toString().trim()}`));
     });
     child.stdin.on('error', () => { /* reported through the exit code */ });
@@ -84,20 +96,89 @@ export async function compressPayload(cpio: Buffer, how: PayloadCompression): Pr
 }
 
 /**
+ * The most a payload may inflate to when read back (`dudforge verify`, the repodata writer):
+ * a 1 MiB disk must not be able to make verify allocate gigabytes. Far above any kmod's payload.
+ */
+export const MAX_PAYLOAD_BYTES = 512 * 1024 * 1024;
+
+/** A payload that inflates past its declared size or past MAX_PAYLOAD_BYTES. */
+export class PayloadTooLargeError extends Error {
+  constructor(readonly limit: number, declared?: number) {
+    super(
+      declared !== undefined && declared <= limit
+        ? `it inflates past ${declared} bytes, the size its signature header declares (PAYLOADSIZE)`
+        : `it inflates past ${limit} bytes, more than a payload may have here`,
+    );
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/**
  * Decompress by PAYLOADCOMPRESSOR; rpm assumes gzip when the tag is absent. `expectedSize`
  * (the signature's PAYLOADSIZE) lets gzip write into one buffer of that size instead of 16 KiB
- * pieces joined at the end (a second copy); a wrong size only costs that copy again.
+ * pieces joined at the end (a second copy); a wrong size only costs that copy again. Output is
+ * bounded by the declared size (when there is one) and by `limit`, so a compression bomb fails
+ * with PayloadTooLargeError instead of taking the memory.
  */
-export async function decompressPayload(payload: Buffer, compressor: string | undefined, expectedSize?: number): Promise<Buffer> {
-  const chunkSize = expectedSize && expectedSize > 0 && expectedSize < 2 ** 30 ? expectedSize + 64 : undefined;
+export async function decompressPayload(payload: Buffer, compressor: string | undefined, expectedSize?: number, limit = MAX_PAYLOAD_BYTES): Promise<Buffer> {
+  const declared = expectedSize !== undefined && expectedSize >= 0 ? expectedSize : undefined;
+  const max = Math.min(limit, declared ?? limit);
+  const chunkSize = declared && declared > 0 && declared < 2 ** 30 ? Math.min(declared, max) + 64 : undefined;
+  const tooLarge = () => new PayloadTooLargeError(limit, declared);
+  // A large allowance may be a lie (a forged PAYLOADSIZE): count first, throwing the output
+  // away, so that a bomb costs time, not memory; only a payload within it is then kept.
+  if (max > COUNT_FIRST_ABOVE && !(await inflatesWithin(payload, compressor ?? 'gzip', max))) throw tooLarge();
   switch (compressor ?? 'gzip') {
-    case 'gzip': return gunzipSync(payload, chunkSize ? { chunkSize } : {});
+    case 'gzip':
+      try {
+        return gunzipSync(payload, { ...(chunkSize ? { chunkSize } : {}), maxOutputLength: Math.max(1, max) });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+        throw err;
+      }
     case 'xz':
-    case 'lzma': return runFilter('xz', ['-dc'], payload);
-    case 'zstd': return runFilter('zstd', ['-dc'], payload);
-    case 'bzip2': return runFilter('bzip2', ['-dc'], payload);
+    case 'lzma': return runFilter('xz', ['-dc'], payload, max).catch(rethrowSized(tooLarge));
+    case 'zstd': return runFilter('zstd', ['-dc'], payload, max).catch(rethrowSized(tooLarge));
+    case 'bzip2': return runFilter('bzip2', ['-dc'], payload, max).catch(rethrowSized(tooLarge));
     case 'identity':
-    case 'none': return payload;
+    case 'none':
+      if (payload.length > max) throw tooLarge();
+      return payload;
     default: throw new Error(`unsupported payload compressor ${compressor}`);
   }
+}
+
+/** Above this allowance the inflated size is counted before the output is kept. */
+const COUNT_FIRST_ABOVE = 64 * 1024 * 1024;
+
+/** Does the payload inflate to at most `max` bytes? Damaged data answers yes: the real pass reports it. */
+async function inflatesWithin(payload: Buffer, compressor: string, max: number): Promise<boolean> {
+  const filter = ({ xz: 'xz', lzma: 'xz', zstd: 'zstd', bzip2: 'bzip2' } as Record<string, string>)[compressor];
+  if (filter) {
+    return runFilter(filter, ['-dc'], payload, max, true).then(
+      () => true,
+      (err) => !(err instanceof PayloadTooLargeError),
+    );
+  }
+  if (compressor !== 'gzip') return payload.length <= max || !['identity', 'none'].includes(compressor);
+  return new Promise((resolve) => {
+    const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
+    let size = 0;
+    gunzip.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > max) {
+        gunzip.destroy();
+        resolve(false);
+      }
+    });
+    gunzip.on('end', () => resolve(true));
+    gunzip.on('error', () => resolve(true));
+    gunzip.end(payload);
+  });
+}
+
+function rethrowSized(make: () => Error): (err: unknown) => never {
+  return (err) => {
+    throw err instanceof PayloadTooLargeError ? make() : err;
+  };
 }

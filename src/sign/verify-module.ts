@@ -7,9 +7,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
-import { UserError } from '../errors.js';
+import { decompressPayload, MAX_PAYLOAD_BYTES } from '../rpm/compress.js';
 import { loadCertificate } from './certificate.js';
 import { moduleCompression, readModuleSignature } from './module-signature.js';
 
@@ -24,11 +23,8 @@ export async function readModuleBytes(module: string | Buffer): Promise<Buffer> 
   const raw = typeof module === 'string' ? await readFile(module) : module;
   const compression = moduleCompression(raw);
   if (!compression) return raw;
-  if (compression === 'gzip') return gunzipSync(raw);
-  const tool = compression === 'xz' ? 'xz' : 'zstd';
-  const run = await execa(tool, ['-dc'], { input: raw, encoding: 'buffer', stripFinalNewline: false, reject: false });
-  if (run.failed) throw new UserError(`cannot decompress ${typeof module === 'string' ? module : 'module'} with ${tool}`, `Install ${tool}.`);
-  return Buffer.from(run.stdout);
+  // Bounded like an RPM payload: modules are read from disks that may be hostile (verify).
+  return decompressPayload(raw, compression, undefined, MAX_PAYLOAD_BYTES);
 }
 
 export async function verifyModuleSignature(opts: { module: string | Buffer; cert: string }): Promise<ModuleVerification> {

@@ -7,6 +7,9 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
+/** The most a compressed repodata file may inflate to when verify reads it. */
+export const MAX_REPODATA_BYTES = 64 * 1024 * 1024;
+
 export interface RepoFile {
   /** Path relative to the repository directory (rpms/<arch>/). */
   rel: string;
@@ -82,11 +85,12 @@ export function checkRepodata(repoLabel: string, files: Map<string, RepoFile>, r
     if (sha256(bytes) !== d.checksum) problems.push(`${repoLabel}: ${d.href} does not match its checksum in repomd.xml (stale repodata)`);
     if (d.type === 'primary') {
       try {
-        const open = d.href.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+        // Bounded: primary.xml for a driver disk is kilobytes; a gzip bomb must not take the memory.
+        const open = d.href.endsWith('.gz') ? gunzipSync(bytes, { maxOutputLength: MAX_REPODATA_BYTES }) : bytes;
         if (d.openChecksum && sha256(open) !== d.openChecksum) problems.push(`${repoLabel}: ${d.href} does not match its open-checksum`);
         primaryXml = open.toString('utf8');
-      } catch {
-        problems.push(`${repoLabel}: ${d.href} is not valid gzip`);
+      } catch (err) {
+        problems.push(`${repoLabel}: ${d.href} ${(err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `inflates past ${MAX_REPODATA_BYTES} bytes` : 'is not valid gzip'}`);
       }
     }
   }

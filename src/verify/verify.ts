@@ -104,6 +104,7 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
         continue;
       }
       parsed.set(e.path, rpm);
+      problems.push(...installProblems(e.path, rpm));
       const checked = await checkRpm(bytes, rpm);
       for (const p of checked.problems) problems.push(`${e.path}: ${p}`);
       if (!rpm.isSource && rpm.arch !== arch) problems.push(`${e.path}: built for ${rpm.arch}, but it lies in rpms/${arch}/, where only the ${arch} installer looks`);
@@ -217,6 +218,21 @@ async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | u
   }
   if (!result.modules.length && versioned.length) problems.push(`${file}: Provides kernel-modules but carries no module`);
   return result;
+}
+
+/** rpm unpacks each file under its own name: a name over NAME_MAX or a path over PATH_MAX fails the install. */
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+
+function installProblems(file: string, rpm: ParsedRpm): string[] {
+  const problems: string[] = [];
+  for (const path of rpm.files().map((f) => f.path)) {
+    const long = path.split('/').find((c) => Buffer.byteLength(c) > NAME_MAX);
+    if (long) problems.push(`${file}: ${path.slice(0, 80)}… has a name of ${Buffer.byteLength(long)} bytes (at most ${NAME_MAX}): rpm cannot install the package`);
+    else if (Buffer.byteLength(path) >= PATH_MAX) problems.push(`${file}: a path of ${Buffer.byteLength(path)} bytes (at most ${PATH_MAX - 1}): rpm cannot install the package`);
+    if (problems.length >= 5) break; // one package's worth is enough to make the point
+  }
+  return problems;
 }
 
 function safeSignature(buf: Buffer, name: string) {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { answersPath, saveAnswers } from '../../answers/io.js';
+import { answersPath, projectPath, saveAnswers } from '../../answers/io.js';
+import { fsUserError } from '../../fs-errors.js';
+import { preflight } from '../../pipeline/preflight.js';
 import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
 import type { Answers, SigningAnswers, SourceSpec } from '../../answers/schema.js';
 import { discoverKernels, findKernel } from '../../kernel/discover.js';
@@ -48,6 +50,7 @@ function signingFromFlags(values: ParsedCommandArgs['values']): SigningAnswers |
 function parseBuildTime(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UserError(`--build-time ${v}: expected seconds since 1970`, 'for example --build-time 1700000000');
+  if (Number(v) >= 2 ** 32) throw new UserError(`--build-time ${v}: past 4294967295 (year 2106); RPM stores times as 32-bit numbers`, 'for example --build-time 1700000000');
   return Number(v);
 }
 
@@ -222,7 +225,14 @@ export const newCommand: Command = {
       throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it');
     }
     const answers = await createAnswers(newProjectOptionsFromFlags(projectDir, values));
-    const written = saveAnswers(projectDir, answers);
+    // What `build` would find only after compiling is refused now, before dudforge.json exists.
+    preflight(answers, projectDir, projectPath(projectDir, answers.output.dir));
+    let written: string;
+    try {
+      written = saveAnswers(projectDir, answers);
+    } catch (err) {
+      throw fsUserError(err, file) ?? err;
+    }
     // Copy-pasteable into a shell whatever the directory is called (spaces, quotes).
     const buildHint = `dudforge build ${shellQuote(positionals[0] ?? '.')}`;
     process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: ${buildHint}\n`);

@@ -14,7 +14,12 @@ export const projectsCommand: Command = {
     // (most of this command's start-up time) only to list a file.
     const { ProjectStore } = await import('../../projects/registry.js');
     const { stepHeader } = await import('../../wizard/steps.js');
-    const projects = new ProjectStore().list();
+    const store = new ProjectStore();
+    const projects = store.list();
+    const skipped = store.skipped();
+    if (skipped.length) {
+      process.stderr.write(`warning: ${store.path}: skipped ${skipped.length} entr${skipped.length === 1 ? 'y' : 'ies'} that ${skipped.length === 1 ? 'is' : 'are'} not a project (${skipped.map((k) => JSON.stringify(k.slice(0, 60))).join(', ')}); fix or remove ${skipped.length === 1 ? 'it' : 'them'} by hand\n`);
+    }
     if (boolOption(values, 'json')) {
       process.stdout.write(`${JSON.stringify(projects, null, 2)}\n`);
       return 0;

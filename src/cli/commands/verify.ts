@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { formatVerifyReport, verifyDisk } from '../../verify/verify.js';
@@ -22,6 +22,7 @@ export const verifyCommand: Command = {
     if (!positionals[0]) throw new UserError('verify needs the ISO to check', 'usage: dudforge verify DISK.iso');
     const iso = resolve(positionals[0]);
     if (!existsSync(iso)) throw new UserError(`${iso} does not exist`, 'give the path of a driver disk ISO');
+    if (!statSync(iso).isFile()) throw new UserError(`${iso} is not a regular file`, 'give the path of a driver disk ISO (not a directory, FIFO or device)');
     const report = await verifyDisk(iso, { kernels: listOption(values, 'kernel'), arch: stringOption(values, 'arch'), expectSigned: boolOption(values, 'signed') });
     process.stdout.write(boolOption(values, 'json') ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`);
     return report.ok ? 0 : 1;
