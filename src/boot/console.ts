@@ -76,3 +76,13 @@ export function relevantDmesg(lines: string[], modules: string[]): string[] {
   const re = new RegExp(`(${[...names, 'taint', 'signature', 'verification', 'Exec format', 'version magic', 'disagrees about version', 'Unknown symbol', 'module_layout', 'this_module'].join('|')})`, 'i');
   return lines.filter((l) => re.test(l));
 }
+
+/** Taint letters by bit, as /proc/sys/kernel/tainted encodes them (kernel/panic.c taint_flags). */
+const TAINT_LETTERS = 'PFSRMBUDAWCIOELKXTN';
+
+/** "O E" for 12288: the letters of the set bits (O out-of-tree, E unsigned, P proprietary…). */
+export function taintLetters(tainted: number): string {
+  const out: string[] = [];
+  for (let bit = 0; bit < TAINT_LETTERS.length; bit++) if (tainted & (1 << bit)) out.push(TAINT_LETTERS[bit]);
+  return out.join(' ');
+}

@@ -38,7 +38,8 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 say() { echo "${m} $*"; }
-finish() { say done; sync; poweroff -f; sleep 5; }
+# The pause lets the console drain: poweroff's own kernel message would cut into the last lines.
+finish() { say done; sync; usleep 500000; poweroff -f; sleep 5; }
 say start
 say uname "$(uname -r)"
 if [ "$(uname -r)" != ${word(plan.release)} ]; then say fail "booted kernel $(uname -r), but the plan is for ${word(plan.release)}"; finish; fi

@@ -1,4 +1,5 @@
 /** The boot test's report for a terminal: one block per kernel. */
+import { taintLetters } from './console.js';
 import type { BootTestReport } from './run.js';
 
 export function formatBootReport(r: BootTestReport): string {
@@ -14,7 +15,7 @@ export function formatBootReport(r: BootTestReport): string {
       if (m.error) lines.push(`      modprobe: ${m.error}`);
       lines.push(`      vermagic: ${m.vermagic ?? '?'}`, `      signer:   ${m.signer ? `"${m.signer}"` : 'none (unsigned)'}`);
     }
-    if (k.tainted !== undefined) lines.push(`    kernel taint: ${k.tainted}`);
+    if (k.tainted !== undefined) lines.push(`    kernel taint: ${k.tainted}${k.tainted ? ` (${taintLetters(k.tainted)})` : ''}`);
     if (k.dmesg.length) lines.push('    dmesg:', ...k.dmesg.map((l) => `      ${l}`));
     if (k.consoleTail?.length) lines.push('    last console lines:', ...k.consoleTail.map((l) => `      ${l}`));
   }
