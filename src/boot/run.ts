@@ -13,6 +13,7 @@ import { planDisk, type KernelPlan } from './disk-plan.js';
 import { guestInit } from './guest-script.js';
 import { buildInitramfs } from './initramfs.js';
 import { findKernelImage, type KernelImage } from './kernel-image.js';
+import { kernelsFromRpms } from './kernel-rpm.js';
 import { ATTACH_MODULES, indexModuleTree, moduleClosure, type AttachMode } from './kernel-modules.js';
 import { bootQemu } from './qemu.js';
 import { findQemu, readStaticBusybox } from './tools.js';
@@ -31,8 +32,8 @@ export interface BootTestOptions {
   /** Boots at once. */
   parallel: number;
   busybox?: string;
-  /** Kernels already unpacked from RPMs (kernel-rpm.ts), by release. */
-  extraImages?: KernelImage[];
+  /** RHEL kernel-core / kernel-modules RPMs (kernel-rpm.ts); their kernels are booted when no --kernel is given. */
+  kernelRpms?: string[];
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -79,31 +80,39 @@ export interface BootTestReport {
 export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport> {
   const qemu = findQemu();
   const busybox = readStaticBusybox(opts.busybox);
-  const plan = await planDisk(opts.iso, opts.kernels);
-  const images = new Map<string, KernelImage>();
-  for (const k of plan.kernels) {
-    const given = opts.extraImages?.find((i) => i.release === k.release);
-    images.set(k.release, given ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log })));
-  }
-  const outcomes: KernelOutcome[] = new Array(plan.kernels.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < plan.kernels.length && !opts.signal?.aborted) {
-      const i = next++;
-      outcomes[i] = await bootOne(plan.kernels[i], images.get(plan.kernels[i].release)!, qemu, busybox, opts);
-      opts.log?.(`${outcomes[i].ok ? 'loaded' : 'FAILED'}: ${outcomes[i].release} in ${outcomes[i].seconds.toFixed(1)} s`);
+  const scratch = opts.kernelRpms?.length ? mkdtempSync(join(tmpdir(), 'dudforge-kernel-rpm-')) : undefined;
+  try {
+    const fromRpms = scratch ? await kernelsFromRpms(opts.kernelRpms!, scratch) : [];
+    const releases = opts.kernels.length ? opts.kernels : fromRpms.map((i) => i.release);
+    const plan = await planDisk(opts.iso, releases);
+    const images = new Map<string, KernelImage>();
+    for (const k of plan.kernels) {
+      const given = fromRpms.find((i) => i.release === k.release);
+      images.set(k.release, given ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log })));
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.parallel, plan.kernels.length)) }, worker));
-  const kernels = outcomes.filter(Boolean);
-  return {
-    iso: opts.iso,
-    attach: opts.attach,
-    accel: opts.kvm ? 'kvm' : 'tcg',
-    ok: kernels.length === plan.kernels.length && kernels.length > 0 && kernels.every((k) => k.ok),
-    diskProblems: plan.problems,
-    kernels,
-  };
+    const outcomes: KernelOutcome[] = new Array(plan.kernels.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < plan.kernels.length && !opts.signal?.aborted) {
+        const i = next++;
+        const o = await bootOne(plan.kernels[i], images.get(plan.kernels[i].release)!, qemu, busybox, opts);
+        outcomes[i] = o;
+        opts.log?.(`${o.ok ? 'loaded' : o.failure === 'cancelled' ? 'cancelled' : 'FAILED'}: ${o.release} in ${o.seconds.toFixed(1)} s`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.parallel, plan.kernels.length)) }, worker));
+    const kernels = outcomes.filter(Boolean);
+    return {
+      iso: opts.iso,
+      attach: opts.attach,
+      accel: opts.kvm ? 'kvm' : 'tcg',
+      ok: kernels.length === plan.kernels.length && kernels.length > 0 && kernels.every((k) => k.ok),
+      diskProblems: plan.problems,
+      kernels,
+    };
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 async function bootOne(k: KernelPlan, image: KernelImage, qemu: string, busybox: Buffer, opts: BootTestOptions): Promise<KernelOutcome> {

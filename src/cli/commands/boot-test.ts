@@ -17,7 +17,7 @@ function positiveInt(flag: string, value: string | undefined, fallback: number, 
 export const bootTestCommand: Command = {
   name: 'boot-test',
   summary: 'boot each target kernel in QEMU with the driver disk attached and prove its module loads',
-  usage: 'boot-test DISK.iso [--kernel RELEASE]... [--attach cdrom|virtio] [--kvm] [--timeout S] [--parallel N] [--json]',
+  usage: 'boot-test DISK.iso [--kernel RELEASE]... [--kernel-rpm FILE]... [--attach cdrom|virtio] [--kvm] [--timeout S] [--parallel N] [--json]',
   help: [
     '  DISK.iso              the driver disk image',
     '  --kernel RELEASE      boot this kernel (repeatable; default: every kernel the disk has RPMs for)',
@@ -28,7 +28,8 @@ export const bootTestCommand: Command = {
     '  --kernel-cache DIR    where fetched kernel images are kept (default ~/.cache/dudforge/kernels,',
     '                        or $DUDFORGE_KERNEL_CACHE)',
     '  --no-download         never fetch a kernel with apt-get download',
-    '  --kernel-rpm FILE     a RHEL kernel-core / kernel-modules RPM (not yet supported)',
+    '  --kernel-rpm FILE     boot the kernel in these RPMs (repeatable: kernel-core with its image,',
+    '                        kernel-modules-core, kernel-modules); without --kernel, boot that kernel',
     '  --busybox PATH        the static busybox for the guest (default /bin/busybox, busybox-static)',
     '  --json                print the report as JSON on stdout',
   ].join('\n'),
@@ -51,9 +52,8 @@ export const bootTestCommand: Command = {
     if (!existsSync(iso) || !statSync(iso).isFile()) throw new UserError(`${iso} does not exist`, 'give the path of a driver disk ISO (dudforge build writes it to DIR/out)');
     const attach = stringOption(values, 'attach') ?? 'cdrom';
     if (!ATTACH_MODES.includes(attach as AttachMode)) throw new UserError(`--attach ${attach} is not one of ${ATTACH_MODES.join(', ')}`, 'for example --attach virtio');
-    if (listOption(values, 'kernel-rpm').length) {
-      throw new UserError('--kernel-rpm is not yet supported', 'boot-test boots Debian kernels for now: installed ones, or fetched with apt-get download');
-    }
+    const kernelRpms = listOption(values, 'kernel-rpm').map((f) => resolve(f));
+    for (const f of kernelRpms) if (!existsSync(f)) throw new UserError(`--kernel-rpm ${f} does not exist`, 'give the kernel-core RPM (and kernel-modules-core / kernel-modules) of the target kernel');
     const kvm = boolOption(values, 'kvm');
     if (kvm && !existsSync('/dev/kvm')) throw new UserError('--kvm: /dev/kvm does not exist', 'drop --kvm to emulate with TCG');
     const controller = new AbortController();
@@ -76,6 +76,7 @@ export const bootTestCommand: Command = {
         memoryMiB: 1024,
         cpus: 2,
         busybox: stringOption(values, 'busybox'),
+        kernelRpms,
         signal: controller.signal,
         log: (line) => process.stderr.write(`boot-test: ${line}\n`),
       });
