@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { kernelCacheDir } from '../../boot/kernel-image.js';
@@ -56,6 +57,7 @@ export const bootTestCommand: Command = {
     for (const f of kernelRpms) if (!existsSync(f)) throw new UserError(`--kernel-rpm ${f} does not exist`, 'give the kernel-core RPM (and kernel-modules-core / kernel-modules) of the target kernel');
     const kvm = boolOption(values, 'kvm');
     if (kvm && !existsSync('/dev/kvm')) throw new UserError('--kvm: /dev/kvm does not exist', 'drop --kvm to emulate with TCG');
+    const parallel = positiveInt('parallel', stringOption(values, 'parallel'), 1, 16);
     const controller = new AbortController();
     const onSignal = (sig: NodeJS.Signals): void => {
       process.stderr.write(`\n${sig}: stopping every boot…\n`);
@@ -72,9 +74,10 @@ export const bootTestCommand: Command = {
         cacheDir: kernelCacheDir(stringOption(values, 'kernel-cache')),
         download: !boolOption(values, 'no-download'),
         timeoutSeconds: positiveInt('timeout', stringOption(values, 'timeout'), 180, 3600),
-        parallel: positiveInt('parallel', stringOption(values, 'parallel'), 1, 16),
+        parallel,
         memoryMiB: 1024,
-        cpus: 2,
+        // Boots at once share the host's CPUs; more than 2 vCPUs buys nothing for this boot.
+        cpus: Math.max(1, Math.min(2, Math.floor(availableParallelism() / parallel))),
         busybox: stringOption(values, 'busybox'),
         kernelRpms,
         signal: controller.signal,
