@@ -85,17 +85,19 @@ export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport
     const fromRpms = scratch ? await kernelsFromRpms(opts.kernelRpms!, scratch) : [];
     const releases = opts.kernels.length ? opts.kernels : fromRpms.map((i) => i.release);
     const plan = await planDisk(opts.iso, releases);
-    const images = new Map<string, KernelImage>();
+    // Everything that can fail on bad input (images, module trees) before the first boot.
+    const prepared: PreparedBoot[] = [];
     for (const k of plan.kernels) {
-      const given = fromRpms.find((i) => i.release === k.release);
-      images.set(k.release, given ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log })));
+      const image = fromRpms.find((i) => i.release === k.release)
+        ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log }));
+      prepared.push(await prepareBoot(k, image, busybox, opts.attach));
     }
     const outcomes: KernelOutcome[] = new Array(plan.kernels.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < plan.kernels.length && !opts.signal?.aborted) {
         const i = next++;
-        const o = await bootOne(plan.kernels[i], images.get(plan.kernels[i].release)!, qemu, busybox, opts);
+        const o = await bootOne(prepared[i], qemu, opts);
         outcomes[i] = o;
         opts.log?.(`${o.ok ? 'loaded' : o.failure === 'cancelled' ? 'cancelled' : 'FAILED'}: ${o.release} in ${o.seconds.toFixed(1)} s`);
       }
@@ -115,15 +117,24 @@ export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport
   }
 }
 
-async function bootOne(k: KernelPlan, image: KernelImage, qemu: string, busybox: Buffer, opts: BootTestOptions): Promise<KernelOutcome> {
-  const base: KernelOutcome = { release: k.release, ok: false, origin: image.origin, seconds: 0, modules: [], dmesg: [] };
-  if (!k.rpms.length) return { ...base, failure: `no RPM on the disk Provides kernel-modules for ${k.release}: the installer would load nothing` };
-  if (!k.modules.length) return { ...base, failure: `the RPMs for ${k.release} carry no kernel module` };
+interface PreparedBoot {
+  plan: KernelPlan;
+  image: KernelImage;
+  /** Why there is nothing to boot for this kernel. */
+  nothing?: string;
+  nonce: string;
+  initramfs: Buffer;
+}
+
+async function prepareBoot(k: KernelPlan, image: KernelImage, busybox: Buffer, attach: AttachMode): Promise<PreparedBoot> {
+  const nonce = randomBytes(6).toString('hex');
+  const none = { plan: k, image, nonce, initramfs: Buffer.alloc(0) };
+  if (!k.rpms.length) return { ...none, nothing: `no RPM on the disk Provides kernel-modules for ${k.release}: the installer would load nothing` };
+  if (!k.modules.length) return { ...none, nothing: `the RPMs for ${k.release} carry no kernel module` };
   const tree = indexModuleTree(k.release, image.moduleDir);
-  const storage = await moduleClosure(tree, ATTACH_MODULES[opts.attach]);
+  const storage = await moduleClosure(tree, ATTACH_MODULES[attach]);
   const planned = new Set(k.modules.map((m) => m.name));
   const deps = await moduleClosure(tree, [...new Set(k.modules.flatMap((m) => m.depends))], new Set([...planned, ...storage.map((s) => s.name)]));
-  const nonce = randomBytes(6).toString('hex');
   const moduleRoot = `/lib/modules/${k.release}`;
   const init = guestInit({
     release: k.release,
@@ -134,10 +145,18 @@ async function bootOne(k: KernelPlan, image: KernelImage, qemu: string, busybox:
     nonce,
   });
   const initramfs = buildInitramfs({ busybox, init, files: [...storage, ...deps].map((m) => ({ path: `${moduleRoot}/${m.path}`, data: m.bytes })) });
+  return { plan: k, image, nonce, initramfs };
+}
+
+async function bootOne(p: PreparedBoot, qemu: string, opts: BootTestOptions): Promise<KernelOutcome> {
+  const { plan: k, image, nonce } = p;
+  const base: KernelOutcome = { release: k.release, ok: false, origin: image.origin, seconds: 0, modules: [], dmesg: [] };
+  if (p.nothing) return { ...base, failure: p.nothing };
+  const planned = new Set(k.modules.map((m) => m.name));
   const work = mkdtempSync(join(tmpdir(), 'dudforge-boot-'));
   try {
     const initrd = join(work, 'initramfs.cpio');
-    writeFileSync(initrd, initramfs);
+    writeFileSync(initrd, p.initramfs);
     opts.log?.(`booting ${k.release} (${opts.kvm ? 'KVM' : 'TCG'}, disk as ${opts.attach})`);
     const boot = await bootQemu({
       qemu, vmlinuz: image.vmlinuz, initramfs: initrd, disk: opts.iso, attach: opts.attach, kvm: opts.kvm,
