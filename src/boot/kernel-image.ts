@@ -7,13 +7,14 @@
  *      into the cache (only the image and the module folders the boot test uses).
  * RHEL kernels come as kernel-core / kernel-modules RPMs (`--kernel-rpm`, kernel-rpm.ts).
  */
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { ATTACH_MODULE_DIRS } from './kernel-modules.js';
+import { findOnPath } from './tools.js';
 
 export interface KernelImage {
   release: string;
@@ -88,9 +89,8 @@ export async function findKernelImage(release: string, opts: FindKernelOptions):
   return { release, ...fetched, origin: 'downloaded' };
 }
 
-async function requireTool(tool: string, pkg: string): Promise<void> {
-  const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-  if (r.exitCode !== 0) throw new UserError(`${tool} is not installed (needed to fetch a kernel image)`, `apt-get install ${pkg}, or give --kernel-rpm`);
+function requireTool(tool: string, pkg: string): void {
+  if (!findOnPath(tool)) throw new UserError(`${tool} is not installed (needed to fetch a kernel image)`, `apt-get install ${pkg}, or give --kernel-rpm`);
 }
 
 /**
@@ -98,15 +98,15 @@ async function requireTool(tool: string, pkg: string): Promise<void> {
  * once, or a run stopped half-way, never leave a half-extracted kernel where the next run looks.
  */
 async function downloadDebianKernel(release: string, opts: FindKernelOptions): Promise<void> {
-  await requireTool('apt-get', 'apt');
-  await requireTool('dpkg-deb', 'dpkg');
+  requireTool('apt-get', 'apt');
+  requireTool('dpkg-deb', 'dpkg');
   mkdirSync(opts.cacheDir, { recursive: true });
   const work = await mkdtemp(join(opts.cacheDir, `.tmp-${release}-`));
   try {
     const pkg = `linux-image-${release}`;
     opts.log?.(`fetching ${pkg} with apt-get download (once; cached in ${opts.cacheDir})`);
     const dl = await execa('apt-get', ['download', pkg], { cwd: work, reject: false, all: true });
-    const deb = dl.exitCode === 0 ? (await execa('sh', ['-c', 'ls *.deb'], { cwd: work, reject: false })).stdout.split('\n')[0] : '';
+    const deb = dl.exitCode === 0 ? readdirSync(work).find((f) => f.endsWith('.deb')) : undefined;
     if (!deb) {
       throw new UserError(
         `apt-get download ${pkg} failed: ${(dl.all ?? '').split('\n').filter((l) => /^E:/.test(l)).join(' ') || `exit ${dl.exitCode}`}`,

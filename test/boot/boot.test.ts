@@ -119,8 +119,11 @@ describe('dudforge boot-test', { skip }, () => {
     };
     const kernelCore = join(work, rpmFileName(spec));
     writeFileSync(kernelCore, await buildRpm(spec));
-    const { r, report } = bootTest([iso, '--attach', 'virtio', '--kernel-rpm', kernelCore]);
+    const tmp = join(work, 'tmp-rpm');
+    mkdirSync(tmp);
+    const { r, report } = bootTest([iso, '--attach', 'virtio', '--kernel-rpm', kernelCore], { TMPDIR: tmp });
     assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.deepEqual(readdirSync(tmp), [], 'the unpacked kernel and the initramfs were removed');
     assert.equal(report?.attach, 'virtio');
     assert.equal(report!.kernels.length, 1, 'without --kernel, the kernel of the RPMs is booted');
     const [k] = report!.kernels;
