@@ -60,26 +60,22 @@ export interface FindKernelOptions {
   cacheDir: string;
   /** Fetch a missing Debian kernel with apt-get download (default true). */
   download: boolean;
-  /** Where installed kernels live; '/' except in tests. */
-  systemRoot?: string;
   /** Progress lines (downloads take seconds). */
   log?: (line: string) => void;
 }
 
 export async function findKernelImage(release: string, opts: FindKernelOptions): Promise<KernelImage> {
   checkRelease(release);
-  const installed = underRoot(opts.systemRoot ?? '/', release);
-  if (installed) {
-    if (!readable(installed.vmlinuz)) {
-      throw new UserError(`${installed.vmlinuz} is not readable by this user`, 'run dudforge boot-test as root, or make the image readable');
-    }
-    return { release, ...installed, origin: 'installed' };
-  }
+  const installed = underRoot('/', release);
+  // Debian installs /boot/vmlinuz-* readable by root only: other users get a fetched copy.
+  if (installed && readable(installed.vmlinuz)) return { release, ...installed, origin: 'installed' };
   const cached = underRoot(join(opts.cacheDir, release), release);
   if (cached) return { release, ...cached, origin: 'cache' };
   if (!opts.download) {
     throw new UserError(
-      `no image of kernel ${release}: neither /boot/vmlinuz-${release} with /lib/modules/${release}/kernel nor ${join(opts.cacheDir, release)}`,
+      installed
+        ? `${installed.vmlinuz} is not readable by this user, and ${join(opts.cacheDir, release)} holds no copy`
+        : `no image of kernel ${release}: neither /boot/vmlinuz-${release} with /lib/modules/${release}/kernel nor ${join(opts.cacheDir, release)}`,
       'drop --no-download to fetch it with apt-get download, or give --kernel-rpm for a RHEL kernel',
     );
   }

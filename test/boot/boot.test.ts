@@ -157,6 +157,10 @@ describe('dudforge boot-test', { skip }, () => {
     const unknown = runCli(['boot-test', iso, '--kernel', '9.9.9-nope', '--no-download', '--kernel-cache', join(work, 'cache')]);
     assert.equal(unknown.status, 2, unknown.stderr);
     assert.match(unknown.stderr, /no image of kernel 9\.9\.9-nope/);
+    const notDebian = runCli(['boot-test', iso, '--kernel', '9.9.9-nope', '--kernel-cache', join(work, 'cache')]);
+    assert.equal(notDebian.status, 2, notDebian.stderr);
+    assert.match(notDebian.stderr, /apt-get download linux-image-9\.9\.9-nope failed/);
+    assert.deepEqual(readdirSync(join(work, 'cache')), [], 'a failed fetch leaves nothing in the kernel cache');
     const noQemu = runCli(['boot-test', iso], { env: { PATH: '/nonexistent' } });
     assert.equal(noQemu.status, 2, noQemu.stderr);
     assert.match(noQemu.stderr, /apt-get install qemu-system-x86/);
