@@ -88,6 +88,10 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatSummary(result));
+  // On a terminal, the next step: prove the module loads on each kernel (QEMU, a minute or two).
+  if (!opts.json && process.stdout.isTTY && result.iso && result.exitCode === 0 && !result.cancelled) {
+    process.stdout.write(`  Try it in a VM: dudforge boot-test ${result.iso.path}\n`);
+  }
   // A signal wins even when the run got past its last check: the user asked it to stop.
   if (firstSignal) return SIGNAL_EXIT[firstSignal] ?? 130;
   if (result.cancelled) return 130;

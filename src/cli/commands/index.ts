@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { bootTestCommand } from './boot-test.js';
 import { buildCommand } from './build.js';
 import { demoCommand } from './demo.js';
 import { diskCommand } from './disk.js';
@@ -8,4 +9,4 @@ import { probeCommand } from './probe.js';
 import { projectsCommand, resumeCommand, wizardCommand } from './projects.js';
 import { verifyCommand } from './verify.js';
 
-export const commands: Command[] = [newCommand, buildCommand, demoCommand, kernelsCommand, verifyCommand, diskCommand, probeCommand, projectsCommand, resumeCommand, wizardCommand];
+export const commands: Command[] = [newCommand, buildCommand, demoCommand, kernelsCommand, verifyCommand, diskCommand, bootTestCommand, probeCommand, projectsCommand, resumeCommand, wizardCommand];
