@@ -11,6 +11,7 @@ import { installHint } from '../kernel/install-hint.js';
 import type { KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
+import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
@@ -81,7 +82,25 @@ export function pickKernels(trees: KernelTree[], wanted: string[] | undefined, e
   return chosen;
 }
 
+/** What `new` tells the user about the defaults it chose (info lines and warnings). */
+export interface CreateNote {
+  level: 'info' | 'warning';
+  message: string;
+}
+
+export interface CreatedProject {
+  answers: Answers;
+  /** Where the package version came from (a default always carries a warning). */
+  version: ResolvedVersion;
+  notes: CreateNote[];
+}
+
 export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
+  return (await createProject(opts)).answers;
+}
+
+export async function createProject(opts: NewProjectOptions): Promise<CreatedProject> {
+  const notes: CreateNote[] = [];
   const projectDir = resolve(opts.projectDir);
   const trees = discoverKernels(opts.kernelDirs ?? []);
   const kernels = pickKernels(trees, opts.kernels, opts.kernelDirs ?? []);
@@ -89,6 +108,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   let source: SourceSpec = opts.source;
   let infoDir: string;
   let config = opts.config;
+  let gitTag: string | undefined;
   if (source.kind === 'dir' && !(opts.driverDirs && opts.driverDirs.length)) {
     infoDir = resolve(source.path);
     if (!existsSync(infoDir)) throw new UserError(`driver source directory ${infoDir} does not exist`, 'give --source dir:PATH with the module directory');
@@ -110,6 +130,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
       buildTrees: kernels.map((k) => k.path),
     });
     config = { ...imported.config, ...opts.config };
+    if (abs.kind === 'git') gitTag = await gitTagOf(abs.repo, abs.rev, imported.commit);
     source =
       abs.kind === 'git'
         ? { kind: 'git', repo: storedPath(projectDir, abs.repo), rev: abs.rev, commit: imported.commit }
@@ -125,6 +146,12 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   const name = opts.name ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
   const vendor = opts.vendor ?? 'Unknown vendor';
+  const version: ResolvedVersion = opts.version
+    ? { version: opts.version, source: 'flag' }
+    : resolveVersion({ moduleVersion: info.version, gitTag });
+  if (!opts.version) {
+    notes.push(version.warning ? { level: 'warning', message: version.warning } : { level: 'info', message: `version ${version.version} (from ${version.source})` });
+  }
   const answers: Answers = {
     schemaVersion: ANSWERS_SCHEMA_VERSION,
     project: { name: name, vendor: opts.vendor, author: opts.author ?? info.author, email: opts.email },
@@ -135,7 +162,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
     ...(opts.firmware?.length ? { firmware: opts.firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedPath(projectDir, f) : f)) } : {}),
     package: {
       name,
-      version: opts.version ?? rpmSafeVersion(info.version ?? '1.0'),
+      version: opts.version ?? rpmSafeVersion(version.version),
       release: opts.release ?? '1',
       vendor,
       license: opts.license ?? (info.license ? rpmLicense(info.license, info.spdx) : 'GPL-2.0-only'),
@@ -154,7 +181,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   if (answers.packaging.kabiStablelist) answers.packaging.kabiStablelist = storedPath(projectDir, answers.packaging.kabiStablelist);
   const { problems } = validateAnswers(answers);
   if (problems.length) throw new UserError(formatProblems('the new project', problems), 'give the values with the flags named above (see `dudforge new --help`)');
-  return answers;
+  return { answers, version, notes };
 }
 
 function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswers {

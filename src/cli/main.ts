@@ -44,7 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
-  if (args.includes('--version') || args.includes('-V')) {
+  // `new --version 2.1` is the package version; `new --version` alone still asks for dudforge's.
+  const versionAt = args.indexOf('--version');
+  const versionIsOption = 'version' in command.options && versionAt >= 0 && args[versionAt + 1] !== undefined && !args[versionAt + 1].startsWith('-');
+  if ((versionAt >= 0 && !versionIsOption) || args.includes('-V')) {
     process.stdout.write(`${packageVersion}\n`);
     return 0;
   }

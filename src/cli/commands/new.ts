@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { answersPath, saveAnswers } from '../../answers/io.js';
-import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
+import { createProject, type NewProjectOptions } from '../../answers/create.js';
 import type { Answers, SigningAnswers, SourceSpec } from '../../answers/schema.js';
 import { discoverKernels, findKernel } from '../../kernel/discover.js';
 import { UserError } from '../../errors.js';
@@ -220,7 +220,8 @@ export const newCommand: Command = {
     if (existsSync(file) && !boolOption(values, 'force')) {
       throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it');
     }
-    const answers = await createAnswers(newProjectOptionsFromFlags(projectDir, values));
+    const { answers, notes } = await createProject(newProjectOptionsFromFlags(projectDir, values));
+    for (const n of notes) process.stderr.write(`${n.level === 'warning' ? 'warning' : 'info'}: ${n.message}\n`);
     const written = saveAnswers(projectDir, answers);
     process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: dudforge build ${positionals[0] ?? '.'}\n`);
     return 0;
