@@ -12,6 +12,7 @@ import type { KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
+import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
@@ -143,12 +144,14 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   // A module directory that carries its own probe file (as the sample does) needs it to build.
   const probes = opts.probes ?? (existsSync(join(infoDir, 'dudforge.probes')) ? join(infoDir, 'dudforge.probes') : undefined);
   const info = readModuleInfoDefaults(infoDir);
-  const name = opts.name ?? info.name?.replace(/_/g, '-') ?? 'driver';
+  const dkms = readDkmsConf(infoDir);
+  if (dkms) notes.push(...dkmsNotes(dkms));
+  const name = opts.name ?? dkms?.packageName ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
   const vendor = opts.vendor ?? 'Unknown vendor';
   const version: ResolvedVersion = opts.version
     ? { version: opts.version, source: 'flag' }
-    : resolveVersion({ moduleVersion: info.version, gitTag });
+    : resolveVersion({ dkms: dkms?.packageVersion, moduleVersion: info.version, gitTag });
   if (!opts.version) {
     notes.push(version.warning ? { level: 'warning', message: version.warning } : { level: 'info', message: `version ${version.version} (from ${version.source})` });
   }
@@ -172,6 +175,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
       ...(opts.requires?.length ? { requires: opts.requires } : {}),
     },
     kernels: kernels.map((k) => ({ release: k.release as string, buildTree: k.path })),
+    ...(dkms ? { dkms: dkmsAnswers(dkms) } : {}),
     ...(probes ? { probes: storedPath(projectDir, probes) } : {}),
     signing: opts.signing ? storeSigningPaths(projectDir, opts.signing) : { mode: 'none' },
     packaging: { ...DEFAULT_PACKAGING, ...opts.packaging },
@@ -188,4 +192,32 @@ function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswer
   if (s.mode === 'key') return { ...s, key: s.key.startsWith('pkcs11:') ? s.key : storedPath(projectDir, s.key), cert: storedPath(projectDir, s.cert) };
   if (s.mode === 'generate') return { ...s, dir: storedPath(projectDir, s.dir) };
   return s;
+}
+
+/** The answers keep what the build needs; the unparsed lines were reported by `new`. */
+function dkmsAnswers(conf: DkmsConf): Answers['dkms'] {
+  const { unparsed: _unparsed, ...kept } = conf;
+  return kept;
+}
+
+/** What `new` says about a dkms.conf: which keys it takes, which it ignores, what will run. */
+function dkmsNotes(conf: DkmsConf): CreateNote[] {
+  const notes: CreateNote[] = [{ level: 'info', message: `dkms.conf: used ${conf.used.join(', ') || 'no key'}` }];
+  if (conf.ignored.length) notes.push({ level: 'info', message: `dkms.conf: ignored ${conf.ignored.join(', ')} (dudforge does not act on them)` });
+  for (const line of conf.unparsed) notes.push({ level: 'warning', message: `dkms.conf: ${line}; ignored (dudforge reads the file without running it)` });
+  for (const [i, m] of (conf.make ?? []).entries()) {
+    notes.push({ level: 'info', message: `dkms.conf: MAKE[${i}] runs in each kernel's copy${m.match ? ` for kernels matching /${m.match}/` : ''}: ${m.command}` });
+  }
+  if (conf.preBuild) notes.push({ level: 'info', message: `dkms.conf: PRE_BUILD runs in each kernel's copy before make: ${conf.preBuild}` });
+  if (conf.postBuild) notes.push({ level: 'info', message: `dkms.conf: POST_BUILD runs in each kernel's copy after make: ${conf.postBuild}` });
+  for (const p of conf.patches ?? []) notes.push({ level: 'info', message: `dkms.conf: patch patches/${p.file}${p.match ? ` for kernels matching /${p.match}/` : ''}` });
+  const ex = conf.buildExclusive;
+  if (ex) {
+    const parts = [ex.kernel && `kernel /${ex.kernel}/`, ex.arch && `arch /${ex.arch}/`, ex.config && `config ${ex.config.join(' ')}`].filter(Boolean);
+    notes.push({ level: 'info', message: `dkms.conf: builds only for ${parts.join(', ')}; other kernels are excluded, not failed` });
+  }
+  if (conf.modules?.some((m) => m.destLocation)) {
+    notes.push({ level: 'info', message: 'dkms.conf: DEST_MODULE_LOCATION is recorded; kmods install to /lib/modules/<release>/extra/<name>/ (as DKMS does on Red Hat systems)' });
+  }
+  return notes;
 }

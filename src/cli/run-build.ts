@@ -73,6 +73,7 @@ export function formatSummary(r: BuildResult): string {
   const lines: string[] = [''];
   if (r.cancelled) lines.push('Cancelled: every build process was stopped; no partial file was left in the output directory.');
   for (const rpm of r.rpms) lines.push(`  ✔ ${rpm.release.padEnd(28)} ${rpm.path} (${formatBytes(rpm.bytes)})`);
+  for (const x of r.excluded ?? []) lines.push(`  – ${x.release.padEnd(28)} excluded by dkms.conf ${x.reason}`);
   for (const f of r.failed) lines.push(`  ✖ ${f.release.padEnd(28)} ${f.firstError}\n    full log: ${f.logFile}`);
   for (const s of r.srpms) lines.push(`  source RPM: ${s.path} (${formatBytes(s.bytes)})`);
   for (const k of r.kabi ?? []) {

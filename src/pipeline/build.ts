@@ -5,7 +5,8 @@
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { runKbuild } from '../kbuild/run.js';
+import { kbuildArgs, runKbuild } from '../kbuild/run.js';
+import { builtModulesOf, dkmsScript, needsDkmsScript } from './dkms.js';
 import { jobServer, type JobServer } from '../kbuild/jobserver.js';
 import { isNotSource } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
@@ -71,9 +72,23 @@ async function buildOne(
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(modulesDir, { recursive: true });
 
+  // A dkms.conf's own steps (patches, PRE_BUILD, MAKE, POST_BUILD) replace Kbuild's plain make.
+  const dkms = ctx.answers.dkms;
+  const dkmsRun = needsDkmsScript(dkms, release)
+    ? dkmsScript({
+        dkms: dkms!,
+        kernel,
+        srcCopy,
+        workDir: dir,
+        // No -j in the script (the cache key must not depend on it): MAKEFLAGS carries the jobs.
+        defaultMake: kbuildArgs({ buildTree: tree.path, sourceDir: srcCopy, jobs, makeArgs: ctx.sources.makeArgs, jobserverFd: -1, llvm: tree.llvm }),
+        packageName: ctx.answers.package.name,
+        packageVersion: ctx.answers.package.version,
+      })
+    : undefined;
   const key = buildCacheKey({
     sources: ctx.sources.contentHash,
-    makeArgs: ctx.sources.makeArgs,
+    makeArgs: dkmsRun ? [...ctx.sources.makeArgs, `dkms:${dkmsRun.script}`] : ctx.sources.makeArgs,
     wrapper: ctx.sources.wrapperKbuild ?? '',
     compatHeader: compatHeader ?? '',
     kernelIdentity: tree.identity,
@@ -117,7 +132,19 @@ async function buildOne(
     // inspectTree already read the tree's .config: no second read to learn whether it is clang-built.
     llvm: tree.llvm,
     makeArgs: ctx.sources.makeArgs,
+    ...(dkmsRun ? { shellScript: dkmsRun.script } : {}),
     env: {
+      // For a driver's own make command: what DKMS sets, the kernel's compiler choice, a job
+      // count when there is no shared job server, and the CONFIG_ choices our make line carries.
+      ...(dkmsRun
+        ? {
+            ...Object.fromEntries(Object.entries(dkmsRun.vars).filter(([, v]) => v !== undefined)),
+            ...(tree.llvm ? { LLVM: '1' } : {}),
+            // Replaced by the job server's MAKEFLAGS when there is one.
+            MAKEFLAGS: `-j${Math.max(1, jobs)}`,
+            ...Object.fromEntries(ctx.sources.makeArgs.map((a) => a.split(/=(.*)/s).slice(0, 2))),
+          }
+        : {}),
       KCFLAGS: cflags.join(' '),
       // Kbuild's switch for reproducible output: with it set, pahole encodes module BTF
       // single-threaded (or with reproducible_build), so the .BTF section has a fixed order.
@@ -136,7 +163,14 @@ async function buildOne(
     ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
     return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile };
   }
-  const modules = result.modules
+  const chosen = builtModulesOf(dkms, result.modules, srcCopy);
+  if (chosen.missing.length) {
+    const firstError = `dkms.conf names modules the build did not make: ${chosen.missing.join(', ')} (BUILT_MODULE_NAME/BUILT_MODULE_LOCATION)`;
+    ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'failed' });
+    ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
+    return { release, ok: false, cached: false, modules: [], firstError, logFile };
+  }
+  const modules = chosen.modules
     .slice()
     .sort()
     .map((ko) => {

@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import type { PipelineEvent, Reporter, StepName } from './events.js';
 import type { PipelineContext } from './context.js';
 import { resolveKernels } from './resolve.js';
+import { excludeKernels, type ExcludedKernel } from './dkms.js';
 import { resolveSources } from './sources.js';
 import { buildKernels, type KernelBuildResult } from './build.js';
 import { prepareSigning, signBuiltModules, type SigningSetup } from './signing.js';
@@ -32,6 +33,8 @@ export interface BuildResult {
   iso?: { path: string; bytes: number };
   verify?: { ok: boolean; problems: string[]; report?: VerifyReport };
   failed: { release: string; firstError: string; logFile: string }[];
+  /** Kernels the driver's dkms.conf (BUILD_EXCLUSIVE_*) leaves out: not built, not failed. */
+  excluded?: ExcludedKernel[];
   cancelled: boolean;
   signedModules: boolean;
   certDer?: string;
@@ -73,7 +76,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
   try {
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing } = await step('resolve', async () => {
-      const kernels = resolveKernels(answers, projectDir);
+      const { kernels, excluded } = excludeKernels(answers, resolveKernels(answers, projectDir));
+      for (const x of excluded) reporter.emit({ type: 'info', message: `${x.release}: excluded by dkms.conf ${x.reason}; not built, not packaged` });
+      if (excluded.length) result.excluded = excluded;
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path));
       for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
       const signing = await prepareSigning(answers, projectDir, reporter);
