@@ -6,6 +6,8 @@
  * sits on, and only then a default, which always comes with a warning the user sees.
  */
 import { execa } from 'execa';
+import { readDkmsConf } from './dkms-conf.js';
+import { readModuleInfoDefaults } from './module-info.js';
 
 export type VersionSource = 'flag' | 'dkms.conf' | 'MODULE_VERSION' | 'git tag' | 'default';
 
@@ -48,4 +50,12 @@ export async function gitTagOf(repo: string, rev: string, commit: string | undef
   if (named.exitCode === 0 && (!commit || named.stdout.trim() === commit)) return rev;
   const described = await git(['describe', '--tags', '--exact-match', '--end-of-options', commit ?? rev]);
   return described.exitCode === 0 && described.stdout.trim() ? described.stdout.trim() : undefined;
+}
+
+/**
+ * The version a module directory defaults to, and from where (for the wizard's package step,
+ * which shows `warning` next to the field; `new --yes` prints the same through create.ts).
+ */
+export function versionDefaultOf(moduleDir: string, gitTag?: string): ResolvedVersion {
+  return resolveVersion({ dkms: readDkmsConf(moduleDir)?.packageVersion, moduleVersion: readModuleInfoDefaults(moduleDir).version, gitTag });
 }

@@ -74,11 +74,14 @@ async function buildOne(
 
   // A dkms.conf's own steps (patches, PRE_BUILD, MAKE, POST_BUILD) replace Kbuild's plain make.
   const dkms = ctx.answers.dkms;
+  // dkms.conf sits in the (first) driver directory; its commands run there, as DKMS runs them.
+  const moduleDir = join(srcCopy, ctx.sources.driverDirs[0] ?? '');
   const dkmsRun = needsDkmsScript(dkms, release)
     ? dkmsScript({
         dkms: dkms!,
         kernel,
         srcCopy,
+        moduleDir,
         workDir: dir,
         // No -j in the script (the cache key must not depend on it): MAKEFLAGS carries the jobs.
         defaultMake: kbuildArgs({ buildTree: tree.path, sourceDir: srcCopy, jobs, makeArgs: ctx.sources.makeArgs, jobserverFd: -1, llvm: tree.llvm }),
@@ -163,7 +166,7 @@ async function buildOne(
     ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
     return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile };
   }
-  const chosen = builtModulesOf(dkms, result.modules, srcCopy);
+  const chosen = builtModulesOf(dkms, result.modules, moduleDir);
   if (chosen.missing.length) {
     const firstError = `dkms.conf names modules the build did not make: ${chosen.missing.join(', ')} (BUILT_MODULE_NAME/BUILT_MODULE_LOCATION)`;
     ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'failed' });

@@ -67,8 +67,10 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export interface DkmsScriptOptions {
   dkms: DkmsAnswers;
   kernel: ResolvedKernel;
-  /** This kernel's copy of the sources (the script's working directory). */
+  /** This kernel's copy of the sources. */
   srcCopy: string;
+  /** The module directory inside the copy (where dkms.conf sits): the script's working directory. */
+  moduleDir: string;
   /** The kernel's work directory: $dkms_tree and $source_tree are laid out under it. */
   workDir: string;
   /** Kbuild's make arguments, for a driver without MAKE[#]. */
@@ -89,7 +91,7 @@ export function dkmsScript(o: DkmsScriptOptions): { script: string; vars: DkmsRu
   const sourceTree = join(o.workDir, 'dkms-src');
   for (const link of [join(dkmsTree, name, version, 'build'), join(sourceTree, `${name}-${version}`)]) {
     mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(o.srcCopy, link);
+    symlinkSync(o.moduleDir, link);
   }
   const vars: DkmsRuntimeVars = {
     kernelver: o.kernel.release,
@@ -102,7 +104,7 @@ export function dkmsScript(o: DkmsScriptOptions): { script: string; vars: DkmsRu
     module_version: version,
   };
   const fail = (what: string) => `{ echo ${q(`dkms.conf: error: ${what}`)} >&2; exit 1; }`;
-  const lines = ['set -u'];
+  const lines = ['set -u', `cd ${q(o.moduleDir)} || exit 1`];
   for (const p of patchesFor(o.dkms, o.kernel.release)) {
     lines.push(`echo ${q(`dkms.conf: applying patches/${p}`)}`, `patch -p1 -s -N -i ${q(`patches/${p}`)} || ${fail(`PATCH patches/${p} does not apply`)}`);
   }
@@ -126,12 +128,12 @@ export function dkmsScript(o: DkmsScriptOptions): { script: string; vars: DkmsRu
  * .ko files the build left; every one when it names none. A named module that is missing is
  * the build's failure.
  */
-export function builtModulesOf(dkms: DkmsAnswers | undefined, found: string[], srcCopy: string): { modules: string[]; missing: string[] } {
+export function builtModulesOf(dkms: DkmsAnswers | undefined, found: string[], moduleDir: string): { modules: string[]; missing: string[] } {
   if (!dkms?.modules?.length) return { modules: found, missing: [] };
   const modules: string[] = [];
   const missing: string[] = [];
   for (const m of dkms.modules) {
-    const file = join(srcCopy, m.location ?? '', `${m.name}.ko`);
+    const file = join(moduleDir, m.location ?? '', `${m.name}.ko`);
     if (found.includes(file)) modules.push(file);
     else missing.push(`${(m.location ? `${m.location.replace(/\/+$/, '')}/` : '') + m.name}.ko`);
   }
