@@ -27,6 +27,8 @@ export interface NewProjectOptions {
   firmware?: string[];
   name?: string;
   version?: string;
+  /** Where `version` comes from when it is not the --version flag (e.g. a ddiskit module.config). */
+  versionSource?: 'module.config';
   release?: string;
   vendor?: string;
   license?: string;
@@ -150,9 +152,9 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
   const vendor = opts.vendor ?? 'Unknown vendor';
   const version: ResolvedVersion = opts.version
-    ? { version: opts.version, source: 'flag' }
+    ? { version: opts.version, source: opts.versionSource ?? 'flag' }
     : resolveVersion({ dkms: dkms?.packageVersion, moduleVersion: info.version, gitTag });
-  if (!opts.version) {
+  if (version.source !== 'flag') {
     notes.push(version.warning ? { level: 'warning', message: version.warning } : { level: 'info', message: `version ${version.version} (from ${version.source})` });
   }
   const answers: Answers = {

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { readDkmsConf } from './dkms-conf.js';
 import { readModuleInfoDefaults } from './module-info.js';
 
-export type VersionSource = 'flag' | 'dkms.conf' | 'MODULE_VERSION' | 'git tag' | 'default';
+export type VersionSource = 'flag' | 'module.config' | 'dkms.conf' | 'MODULE_VERSION' | 'git tag' | 'default';
 
 export interface ResolvedVersion {
   /** As found (not yet made RPM-safe). */
