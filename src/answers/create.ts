@@ -4,7 +4,7 @@
  * sources (name, version, license, description) or from this machine (every usable kernel).
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { UserError } from '../errors.js';
 import { discoverKernels, findKernel } from '../kernel/discover.js';
 import { installHint } from '../kernel/install-hint.js';
@@ -13,6 +13,8 @@ import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
 import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
+import { modulesOnKernel, projectNameOf } from '../import/module-targets.js';
+import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
@@ -25,6 +27,8 @@ export interface NewProjectOptions {
   config?: Record<string, string>;
   patchSeries?: string;
   firmware?: string[];
+  /** Modules to package when the directory builds several (default all). */
+  modules?: string[];
   name?: string;
   version?: string;
   /** Where `version` comes from when it is not the --version flag (e.g. a ddiskit module.config). */
@@ -148,7 +152,20 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const info = readModuleInfoDefaults(infoDir);
   const dkms = readDkmsConf(infoDir);
   if (dkms) notes.push(...dkmsNotes(dkms));
-  const name = opts.name ?? dkms?.packageName ?? info.name?.replace(/_/g, '-') ?? 'driver';
+  // Several modules: the package is the project's, named after its directory, not after
+  // whichever module the Makefile lists first.
+  const modules = driverModules(infoDir, config ?? {});
+  const chosen = chooseModules(modules, opts.modules);
+  if (modules.length > 1) {
+    notes.push({ level: 'info', message: `modules: ${modules.map((m) => m.name).join(', ')}${opts.modules?.length ? `; packaging ${chosen.map((m) => m.name).join(', ')}` : ' (all packaged; choose with --module NAME)'}` });
+    for (const k of kernels) {
+      for (const m of modulesOnKernel(chosen, { release: k.release as string, buildTree: k.path }, config ?? {})) {
+        notes.push({ level: 'info', message: `${k.release}: ${m.module}: ${m.detail}` });
+      }
+    }
+  }
+  const projectName = modules.length > 1 ? projectNameOf(nameDirOf(source, opts.driverDirs, infoDir)) : undefined;
+  const name = opts.name ?? dkms?.packageName ?? projectName ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
   const vendor = opts.vendor ?? 'Unknown vendor';
   const version: ResolvedVersion = opts.version
@@ -177,6 +194,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
       ...(opts.requires?.length ? { requires: opts.requires } : {}),
     },
     kernels: kernels.map((k) => ({ release: k.release as string, buildTree: k.path })),
+    ...(opts.modules?.length ? { modules: chosen.map((m) => m.name) } : {}),
     ...(dkms ? { dkms: dkmsAnswers(dkms) } : {}),
     ...(probes ? { probes: storedPath(projectDir, probes) } : {}),
     signing: opts.signing ? storeSigningPaths(projectDir, opts.signing) : { mode: 'none' },
@@ -222,4 +240,36 @@ function dkmsNotes(conf: DkmsConf): CreateNote[] {
     notes.push({ level: 'info', message: 'dkms.conf: DEST_MODULE_LOCATION is recorded; kmods install to /lib/modules/<release>/extra/<name>/ (as DKMS does on Red Hat systems)' });
   }
   return notes;
+}
+
+/** Every module the directory can build: those its Makefile enables now and those a CONFIG_ symbol gates. */
+function driverModules(dir: string, config: Record<string, string>): KbuildModule[] {
+  try {
+    const scan = scanKbuildDir(dir, config);
+    const gated = scan.configSymbols
+      .filter((s) => !s.for.includes('/') && !scan.modules.some((m) => m.name === s.for))
+      .map((s) => ({ name: s.for, dir: '', objects: [], configSymbol: s.name }));
+    return [...scan.modules, ...gated];
+  } catch {
+    return [];
+  }
+}
+
+function chooseModules(modules: KbuildModule[], wanted: string[] | undefined): KbuildModule[] {
+  if (!wanted?.length) return modules;
+  const norm = (n: string) => n.replace(/\.ko$/, '').replace(/-/g, '_');
+  return wanted.map((w) => {
+    const m = modules.find((x) => norm(x.name) === norm(w));
+    if (!m) throw new UserError(`--module ${w}: the driver directory builds no module of that name`, `choose among: ${modules.map((x) => x.name).join(', ') || '(none found)'}`);
+    return m;
+  });
+}
+
+/** The directory a multi-module package is named after: the driver directory, else the source itself. */
+function nameDirOf(source: SourceSpec, driverDirs: string[] | undefined, infoDir: string): string {
+  const d = (driverDirs?.[0] ?? '').replace(/^\.\/?|\/+$/g, '');
+  if (d) return d;
+  if (source.kind === 'git') return source.repo;
+  if (source.kind === 'tar') return basename(source.file).replace(/\.tar(\.\w+)?$|\.t[gx]z$/, '');
+  return infoDir;
 }

@@ -126,6 +126,8 @@ export interface Answers {
   firmware?: string[];
   package: PackageAnswers;
   kernels: KernelTarget[];
+  /** The modules to package when the driver directory builds several (Kbuild names); default all. */
+  modules?: string[];
   /** Read from the driver's dkms.conf by `new`. */
   dkms?: DkmsAnswers;
   /** A probe file (compatibility probes), relative to the project directory. */

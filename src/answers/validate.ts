@@ -162,6 +162,7 @@ const TOP_SHAPE: Shape = {
   firmware: { check: stringList() },
   package: { required: true, shape: PACKAGE_SHAPE },
   kernels: { required: true },
+  modules: { check: stringList(singleLine) },
   dkms: { shape: DKMS_SHAPE },
   probes: { check: nonEmptyString },
   signing: { required: true },

@@ -91,7 +91,12 @@ async function buildOne(
     : undefined;
   const key = buildCacheKey({
     sources: ctx.sources.contentHash,
-    makeArgs: dkmsRun ? [...ctx.sources.makeArgs, `dkms:${dkmsRun.script}`] : ctx.sources.makeArgs,
+    makeArgs: [
+      ...ctx.sources.makeArgs,
+      ...(dkmsRun ? [`dkms:${dkmsRun.script}`] : []),
+      // The cached set is the chosen modules only.
+      ...(ctx.answers.modules?.length || dkms?.modules?.length ? [`modules:${JSON.stringify([ctx.answers.modules ?? [], dkms?.modules ?? []])}`] : []),
+    ],
     wrapper: ctx.sources.wrapperKbuild ?? '',
     compatHeader: compatHeader ?? '',
     kernelIdentity: tree.identity,
@@ -167,8 +172,14 @@ async function buildOne(
     return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile };
   }
   const chosen = builtModulesOf(dkms, result.modules, moduleDir);
+  // --module: only the chosen modules are packaged (Kbuild builds the directory as a whole).
+  const wanted = ctx.answers.modules?.map((m) => m.replace(/-/g, '_'));
+  if (wanted?.length) {
+    chosen.modules = chosen.modules.filter((ko) => wanted.includes(basename(ko, '.ko').replace(/-/g, '_')));
+    if (!chosen.modules.length && !chosen.missing.length) chosen.missing.push(...wanted.map((w) => `${w}.ko`));
+  }
   if (chosen.missing.length) {
-    const firstError = `dkms.conf names modules the build did not make: ${chosen.missing.join(', ')} (BUILT_MODULE_NAME/BUILT_MODULE_LOCATION)`;
+    const firstError = `the build did not make ${chosen.missing.join(', ')} (${wanted?.length ? 'chosen with --module; is it disabled by this kernel\'s config?' : 'named by dkms.conf BUILT_MODULE_NAME/BUILT_MODULE_LOCATION'})`;
     ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'failed' });
     ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
     return { release, ok: false, cached: false, modules: [], firstError, logFile };
