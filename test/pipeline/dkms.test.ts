@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { installedKernels, removeDir, runCli, sh, tempDir, type CliResult } from '../helpers/cli.js';
 import { needs } from '../helpers/needs.js';
@@ -136,7 +136,9 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
 
   test('the driver\'s own MAKE ran with PATCH, PRE_BUILD and POST_BUILD in the kernel\'s copy', () => {
     const log = readFileSync(join(project, '.dudforge', 'logs', `${built.release}.log`), 'utf8');
-    assert.match(log, new RegExp(`make -C ${reEscape(kernels[0].buildTree)}|make -C /`));
+    // MAKE[0] with ${kernel_source_dir} filled in and $(pwd) left to the shell in the copy.
+    assert.match(log, new RegExp(`^make -C ${reEscape(realpathSync(built.buildTree))} M=\\$\\(pwd\\)$`, 'm'));
+    assert.match(log, new RegExp(`CC \\[M\\]\\s+${reEscape(join(project, '.dudforge', 'build', built.release, 'src'))}/main\\.o|CC \\[M\\]\\s+main\\.o`));
     assert.match(log, /dkms\.conf: applying patches\/describe\.patch/);
     assert.match(log, /dkms\.conf: running PRE_BUILD scripts\/pre-build\.sh 7/);
     assert.match(log, /post-build saw acme_snap\.ko/);
