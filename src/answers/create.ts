@@ -4,7 +4,7 @@
  * sources (name, version, license, description) or from this machine (every usable kernel).
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { UserError } from '../errors.js';
 import { discoverKernels, findKernel } from '../kernel/discover.js';
 import { installHint } from '../kernel/install-hint.js';
@@ -14,6 +14,10 @@ import { importSources } from '../import/import.js';
 import { formatSource } from '../import/source-flag.js';
 import { firmwareEntryKind } from '../import/firmware.js';
 import { checkModuleDir, projectOwnPaths } from '../pipeline/sources.js';
+import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
+import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
+import { modulesOnKernel, projectNameOf } from '../import/module-targets.js';
+import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { checkKeyPlacement } from './key-placement.js';
@@ -27,8 +31,12 @@ export interface NewProjectOptions {
   config?: Record<string, string>;
   patchSeries?: string;
   firmware?: string[];
+  /** Modules to package when the directory builds several (default all). */
+  modules?: string[];
   name?: string;
   version?: string;
+  /** Where `version` comes from when it is not the --version flag (e.g. a ddiskit module.config). */
+  versionSource?: 'module.config';
   release?: string;
   vendor?: string;
   license?: string;
@@ -86,7 +94,25 @@ export function pickKernels(trees: KernelTree[], wanted: string[] | undefined, e
   return chosen;
 }
 
+/** What `new` tells the user about the defaults it chose (info lines and warnings). */
+export interface CreateNote {
+  level: 'info' | 'warning';
+  message: string;
+}
+
+export interface CreatedProject {
+  answers: Answers;
+  /** Where the package version came from (a default always carries a warning). */
+  version: ResolvedVersion;
+  notes: CreateNote[];
+}
+
 export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
+  return (await createProject(opts)).answers;
+}
+
+export async function createProject(opts: NewProjectOptions): Promise<CreatedProject> {
+  const notes: CreateNote[] = [];
   const projectDir = resolve(opts.projectDir);
   const trees = discoverKernels(opts.kernelDirs ?? []);
   const kernels = pickKernels(trees, opts.kernels, opts.kernelDirs ?? []);
@@ -96,6 +122,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   // The project's own files are never sources, even when it lives in its module directory.
   const own = projectOwnPaths(projectDir, opts.outDir ? resolve(projectDir, opts.outDir) : join(projectDir, 'out'), opts.signing);
   let config = opts.config;
+  let gitTag: string | undefined;
   if (source.kind === 'dir' && !(opts.driverDirs && opts.driverDirs.length)) {
     infoDir = resolve(source.path);
     if (!existsSync(infoDir)) throw new UserError(`driver source directory ${infoDir} does not exist`, 'give --source dir:PATH with the module directory');
@@ -121,6 +148,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
       exclude: own,
     });
     config = { ...imported.config, ...opts.config };
+    if (abs.kind === 'git') gitTag = await gitTagOf(abs.repo, abs.rev, imported.commit);
     source =
       abs.kind === 'git'
         ? { kind: 'git', repo: storedPath(projectDir, abs.repo), rev: abs.rev, commit: imported.commit }
@@ -133,9 +161,30 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   // A module directory that carries its own probe file (as the sample does) needs it to build.
   const probes = opts.probes ?? (existsSync(join(infoDir, 'dudforge.probes')) ? join(infoDir, 'dudforge.probes') : undefined);
   const info = readModuleInfoDefaults(infoDir);
-  const name = opts.name ?? info.name?.replace(/_/g, '-') ?? 'driver';
+  const dkms = readDkmsConf(infoDir);
+  if (dkms) notes.push(...dkmsNotes(dkms));
+  // Several modules: the package is the project's, named after its directory, not after
+  // whichever module the Makefile lists first.
+  const modules = driverModules(infoDir, config ?? {});
+  const chosen = chooseModules(modules, opts.modules);
+  if (modules.length > 1) {
+    notes.push({ level: 'info', message: `modules: ${modules.map((m) => m.name).join(', ')}${opts.modules?.length ? `; packaging ${chosen.map((m) => m.name).join(', ')}` : ' (all packaged; choose with --module NAME)'}` });
+    for (const k of kernels) {
+      for (const m of modulesOnKernel(chosen, { release: k.release as string, buildTree: k.path }, config ?? {})) {
+        notes.push({ level: 'info', message: `${k.release}: ${m.module}: ${m.detail}` });
+      }
+    }
+  }
+  const projectName = modules.length > 1 ? projectNameOf(nameDirOf(source, opts.driverDirs, infoDir)) : undefined;
+  const name = opts.name ?? dkms?.packageName ?? projectName ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
   const vendor = opts.vendor ?? 'Unknown vendor';
+  const version: ResolvedVersion = opts.version
+    ? { version: opts.version, source: opts.versionSource ?? 'flag' }
+    : resolveVersion({ dkms: dkms?.packageVersion, moduleVersion: info.version, gitTag });
+  if (version.source !== 'flag') {
+    notes.push(version.warning ? { level: 'warning', message: version.warning } : { level: 'info', message: `version ${version.version} (from ${version.source})` });
+  }
   const answers: Answers = {
     schemaVersion: ANSWERS_SCHEMA_VERSION,
     project: { name: name, vendor: opts.vendor, author: opts.author ?? info.author, email: opts.email },
@@ -146,7 +195,7 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
     ...(opts.firmware?.length ? { firmware: opts.firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedPath(projectDir, f) : f)) } : {}),
     package: {
       name,
-      version: opts.version ?? rpmSafeVersion(info.version ?? '1.0'),
+      version: opts.version ?? rpmSafeVersion(version.version),
       release: opts.release ?? '1',
       vendor,
       license: opts.license ?? (info.license ? rpmLicense(info.license, info.spdx) : 'GPL-2.0-only'),
@@ -156,6 +205,8 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
       ...(opts.requires?.length ? { requires: opts.requires } : {}),
     },
     kernels: kernels.map((k) => ({ release: k.release as string, buildTree: k.path })),
+    ...(opts.modules?.length ? { modules: chosen.map((m) => m.name) } : {}),
+    ...(dkms ? { dkms: dkmsAnswers(dkms) } : {}),
     ...(probes ? { probes: storedPath(projectDir, probes) } : {}),
     signing: opts.signing ? storeSigningPaths(projectDir, opts.signing) : { mode: 'none' },
     packaging: { ...DEFAULT_PACKAGING, ...opts.packaging },
@@ -166,11 +217,71 @@ export async function createAnswers(opts: NewProjectOptions): Promise<Answers> {
   const { problems } = validateAnswers(answers);
   if (problems.length) throw new UserError(formatProblems('the new project', problems), 'give the values with the flags named above (see `dudforge new --help`)');
   checkKeyPlacement(answers, projectDir);
-  return answers;
+  return { answers, version, notes };
 }
 
 function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswers {
   if (s.mode === 'key') return { ...s, key: s.key.startsWith('pkcs11:') ? s.key : storedPath(projectDir, s.key), cert: storedPath(projectDir, s.cert) };
   if (s.mode === 'generate') return { ...s, dir: storedPath(projectDir, s.dir) };
   return s;
+}
+
+/** The answers keep what the build needs; the unparsed lines were reported by `new`. */
+function dkmsAnswers(conf: DkmsConf): Answers['dkms'] {
+  const { unparsed: _unparsed, ...kept } = conf;
+  return kept;
+}
+
+/** What `new` says about a dkms.conf: which keys it takes, which it ignores, what will run. */
+function dkmsNotes(conf: DkmsConf): CreateNote[] {
+  const notes: CreateNote[] = [{ level: 'info', message: `dkms.conf: used ${conf.used.join(', ') || 'no key'}` }];
+  if (conf.ignored.length) notes.push({ level: 'info', message: `dkms.conf: ignored ${conf.ignored.join(', ')} (dudforge does not act on them)` });
+  for (const line of conf.unparsed) notes.push({ level: 'warning', message: `dkms.conf: ${line}; ignored (dudforge reads the file without running it)` });
+  for (const [i, m] of (conf.make ?? []).entries()) {
+    notes.push({ level: 'info', message: `dkms.conf: MAKE[${i}] runs in each kernel's copy${m.match ? ` for kernels matching /${m.match}/` : ''}: ${m.command}` });
+  }
+  if (conf.preBuild) notes.push({ level: 'info', message: `dkms.conf: PRE_BUILD runs in each kernel's copy before make: ${conf.preBuild}` });
+  if (conf.postBuild) notes.push({ level: 'info', message: `dkms.conf: POST_BUILD runs in each kernel's copy after make: ${conf.postBuild}` });
+  for (const p of conf.patches ?? []) notes.push({ level: 'info', message: `dkms.conf: patch patches/${p.file}${p.match ? ` for kernels matching /${p.match}/` : ''}` });
+  const ex = conf.buildExclusive;
+  if (ex) {
+    const parts = [ex.kernel && `kernel /${ex.kernel}/`, ex.arch && `arch /${ex.arch}/`, ex.config && `config ${ex.config.join(' ')}`].filter(Boolean);
+    notes.push({ level: 'info', message: `dkms.conf: builds only for ${parts.join(', ')}; other kernels are excluded, not failed` });
+  }
+  if (conf.modules?.some((m) => m.destLocation)) {
+    notes.push({ level: 'info', message: 'dkms.conf: DEST_MODULE_LOCATION is recorded; kmods install to /lib/modules/<release>/extra/<name>/ (as DKMS does on Red Hat systems)' });
+  }
+  return notes;
+}
+
+/** Every module the directory can build: those its Makefile enables now and those a CONFIG_ symbol gates. */
+function driverModules(dir: string, config: Record<string, string>): KbuildModule[] {
+  try {
+    const scan = scanKbuildDir(dir, config);
+    const gated = scan.configSymbols
+      .filter((s) => !s.for.includes('/') && !scan.modules.some((m) => m.name === s.for))
+      .map((s) => ({ name: s.for, dir: '', objects: [], configSymbol: s.name }));
+    return [...scan.modules, ...gated];
+  } catch {
+    return [];
+  }
+}
+
+function chooseModules(modules: KbuildModule[], wanted: string[] | undefined): KbuildModule[] {
+  if (!wanted?.length) return modules;
+  const norm = (n: string) => n.replace(/\.ko$/, '').replace(/-/g, '_');
+  return wanted.map((w) => {
+    const m = modules.find((x) => norm(x.name) === norm(w));
+    if (!m) throw new UserError(`--module ${w}: the driver directory builds no module of that name`, `choose among: ${modules.map((x) => x.name).join(', ') || '(none found)'}`);
+    return m;
+  });
+}
+
+/** The directory a multi-module package is named after: the driver directory, else the source itself. */
+function nameDirOf(source: SourceSpec, driverDirs: string[] | undefined, infoDir: string): string {
+  const d = (driverDirs?.[0] ?? '').replace(/^\.\/?|\/+$/g, '');
+  if (d) return d;
+  if (source.kind === 'git') return source.repo;
+  if (source.kind === 'tar') return basename(source.file).replace(/\.tar(\.\w+)?$|\.t[gx]z$/, '');
+  return infoDir;
 }

@@ -86,6 +86,31 @@ export interface ProjectAnswers {
   email?: string;
 }
 
+/**
+ * What `new` took from the driver's dkms.conf (see src/import/dkms-conf.ts). Commands keep
+ * DKMS's per-kernel variables ($kernelver, ${kernel_source_dir}, $dkms_tree, …) for the build
+ * to fill in; every command runs in the kernel's own copy of the sources, as DKMS runs them.
+ */
+export interface DkmsAnswers {
+  /** PACKAGE_NAME and PACKAGE_VERSION as dkms.conf gives them ($module, $module_version). */
+  packageName?: string;
+  packageVersion?: string;
+  /** MAKE[#] with MAKE_MATCH[#] (a regex on the release): the last match wins, else MAKE[0]. */
+  make?: { command: string; match?: string }[];
+  /** PATCH[#] (files in the sources' patches/, applied with -p1) with PATCH_MATCH[#]. */
+  patches?: { file: string; match?: string }[];
+  /** BUILT_MODULE_NAME[#] (without .ko), BUILT_MODULE_LOCATION[#], DEST_MODULE_LOCATION[#]. */
+  modules?: { name: string; location?: string; destLocation?: string }[];
+  /** Kernels outside these are excluded (not built, not packaged, not failed). */
+  buildExclusive?: { kernel?: string; arch?: string; config?: string[] };
+  /** Scripts relative to the sources, with arguments, run before/after make. */
+  preBuild?: string;
+  postBuild?: string;
+  /** The dkms.conf keys dudforge acts on, and those it does not. */
+  used: string[];
+  ignored: string[];
+}
+
 export interface Answers {
   schemaVersion: typeof ANSWERS_SCHEMA_VERSION;
   project: ProjectAnswers;
@@ -101,6 +126,10 @@ export interface Answers {
   firmware?: string[];
   package: PackageAnswers;
   kernels: KernelTarget[];
+  /** The modules to package when the driver directory builds several (Kbuild names); default all. */
+  modules?: string[];
+  /** Read from the driver's dkms.conf by `new`. */
+  dkms?: DkmsAnswers;
   /** A probe file (compatibility probes), relative to the project directory. */
   probes?: string;
   signing: SigningAnswers;

@@ -149,6 +149,42 @@ const PACKAGING_SHAPE: Shape = {
   gpgKey: { check: singleLine },
 };
 
+const listOf =
+  (shape: Shape): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return 'must be a list';
+    for (let i = 0; i < v.length; i++) {
+      const problems: AnswerProblem[] = [];
+      checkObject(v[i], shape, '', problems);
+      if (problems.length) return `item ${i}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`;
+    }
+    return undefined;
+  };
+
+const regex: Check = (v) => {
+  const base = nonEmptyString(v);
+  if (base) return base;
+  try {
+    new RegExp(v as string);
+    return undefined;
+  } catch {
+    return `"${v}" is not a regular expression`;
+  }
+};
+
+const DKMS_SHAPE: Shape = {
+  packageName: { check: singleLine },
+  packageVersion: { check: singleLine },
+  make: { check: listOf({ command: { required: true, check: singleLine }, match: { check: regex } }) },
+  patches: { check: listOf({ file: { required: true, check: singleLine }, match: { check: regex } }) },
+  modules: { check: listOf({ name: { required: true, check: singleLine }, location: { check: singleLine }, destLocation: { check: singleLine } }) },
+  buildExclusive: { shape: { kernel: { check: regex }, arch: { check: regex }, config: { check: stringList(singleLine) } } },
+  preBuild: { check: singleLine },
+  postBuild: { check: singleLine },
+  used: { required: true, check: stringList() },
+  ignored: { required: true, check: stringList() },
+};
+
 const TOP_SHAPE: Shape = {
   schemaVersion: { required: true },
   project: {
@@ -163,6 +199,8 @@ const TOP_SHAPE: Shape = {
   firmware: { check: stringList(path) },
   package: { required: true, shape: PACKAGE_SHAPE },
   kernels: { required: true },
+  modules: { check: stringList(singleLine) },
+  dkms: { shape: DKMS_SHAPE },
   probes: { check: (v) => path(v) ?? specFileName(v) },
   signing: { required: true },
   packaging: { required: true, shape: PACKAGING_SHAPE },

@@ -102,6 +102,7 @@ export function formatSummary(r: BuildResult): string {
   const lines: string[] = [''];
   if (r.cancelled) lines.push('Cancelled: every build process was stopped; the output directory is as it was before this run.');
   for (const rpm of r.rpms) lines.push(`  ✔ ${rpm.release.padEnd(28)} ${rpm.path} (${formatBytes(rpm.bytes)})`);
+  for (const x of r.excluded ?? []) lines.push(`  – ${x.release.padEnd(28)} excluded by dkms.conf ${x.reason}`);
   for (const f of r.failed) {
     lines.push(`  ✖ ${f.release.padEnd(28)} ${f.firstError}`);
     for (const c of f.knownChanges ?? []) lines.push(`    ${c}`);

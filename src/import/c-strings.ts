@@ -61,13 +61,27 @@ export function collectDefines(cleanSrc: string, into = new Map<string, string>(
   return into;
 }
 
-/** Expand object-like macros in `text` textually (for __stringify), depth-limited. */
-function expandText(text: string, defines: Map<string, string>, depth: number): string {
-  if (depth > 10) return text;
-  return text.replace(/[A-Za-z_]\w*/g, (id) => {
-    const body = defines.get(id);
-    return body === undefined ? id : expandText(body, defines, depth + 1);
+/**
+ * Expand object-like macros in `text` textually (for __stringify), depth-limited. Numbers are
+ * pp-numbers (`1.2rc1` is one token). Undefined if a macro-style name (upper case, like
+ * SNAPSHOT_VERSION) stays unexpanded: its definition lives where we cannot see it (a -D flag
+ * of the Makefile, an #ifdef'd header), and the name itself is never the value.
+ */
+function expandText(text: string, defines: Map<string, string>, depth: number): string | undefined {
+  if (depth > 10) return undefined;
+  let unknown = false;
+  const out = text.replace(/\.?\d(?:[eEpP][+-]|[\w.])*|[A-Za-z_]\w*/g, (tok) => {
+    if (!/^[A-Za-z_]/.test(tok)) return tok;
+    const body = defines.get(tok);
+    if (body === undefined) {
+      if (/^[A-Z_][A-Z0-9_]*$/.test(tok) && /[A-Z]/.test(tok)) unknown = true;
+      return tok;
+    }
+    const expanded = expandText(body, defines, depth + 1);
+    if (expanded === undefined) unknown = true;
+    return expanded ?? tok;
   });
+  return unknown ? undefined : out;
 }
 
 /**
@@ -104,7 +118,9 @@ export function evalCString(expr: string, defines: Map<string, string>, depth = 
     if ((name === '__stringify' || name === 'stringify') && e[open] === '(') {
       const close = matchParen(e, open);
       if (close < 0) return undefined;
-      out += expandText(e.slice(open + 1, close), defines, depth).trim().replace(/\s+/g, ' ');
+      const text = expandText(e.slice(open + 1, close), defines, depth);
+      if (text === undefined || text.trim() === '') return undefined;
+      out += text.trim().replace(/\s+/g, ' ');
       i = close + 1;
     } else if (defines.has(name)) {
       const v = evalCString(defines.get(name)!, defines, depth + 1);

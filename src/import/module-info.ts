@@ -63,6 +63,24 @@ function filesWithExt(dir: string, exts: string[]): string[] {
     .sort();
 }
 
+/** The driver's own headers: `.h` files in `dir` and its subdirectories (include/ and the like), sorted. */
+function headersUnder(dir: string, depth = 0): string[] {
+  if (depth > 4) return [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const here = filesWithExt(dir, ['.h']);
+  const below = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort()
+    .flatMap((name) => headersUnder(path.join(dir, name), depth + 1));
+  return [...here, ...below];
+}
+
 function readClean(file: string): string {
   try {
     return stripComments(fs.readFileSync(file, 'utf8'));
@@ -111,7 +129,7 @@ export function readModuleInfoDefaults(dir: string): ModuleInfoDefaults {
     if (!cleanByFile.has(f)) cleanByFile.set(f, readClean(f));
     return cleanByFile.get(f)!;
   };
-  for (const f of [...mainSources, ...filesWithExt(dir, ['.h']), ...dirSources]) collectDefines(clean(f), defines);
+  for (const f of [...mainSources, ...headersUnder(dir), ...dirSources]) collectDefines(clean(f), defines);
 
   const fromFiles = (files: string[]) => {
     const found: Partial<Record<(typeof FIELDS)[number][0], string[]>> = {};

@@ -34,6 +34,11 @@ export interface RunKbuildOptions {
    * a finished kernel goes to the ones still compiling. Needs GNU make 4.2 or later.
    */
   jobserverFd?: number;
+  /**
+   * A shell script run instead of Kbuild's make (a dkms.conf's PRE_BUILD, MAKE and POST_BUILD),
+   * in sourceDir, with the same process group, job server, environment and progress parsing.
+   */
+  shellScript?: string;
   /** Pass LLVM=1; default: read CONFIG_CC_IS_CLANG from the tree's .config. */
   llvm?: boolean;
   signal?: AbortSignal;
@@ -121,7 +126,7 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
   // Opened synchronously so that an unwritable log fails here, not as a stream 'error' event later.
   const log = createWriteStream('', { fd: openSync(opts.logFile, 'w') });
   const args = kbuildArgs({ ...opts, llvm: opts.llvm ?? treeUsesClang(opts.buildTree) });
-  log.write(`$ make ${args.join(' ')}\n`);
+  log.write(opts.shellScript ? `$ sh -c <<'EOF'\n${opts.shellScript}EOF\n` : `$ make ${args.join(' ')}\n`);
 
   if (opts.signal?.aborted) {
     await new Promise<void>((r) => log.end(r));
@@ -182,7 +187,7 @@ export async function runKbuild(opts: RunKbuildOptions): Promise<RunKbuildResult
   };
 
   const joined = joinJobServer(opts.jobserverFd);
-  const child = execa('make', args, {
+  const child = execa(opts.shellScript ? 'sh' : 'make', opts.shellScript ? ['-c', opts.shellScript] : args, {
     cwd: opts.sourceDir,
     env: makeEnv({ ...opts.env, ...joined.env }),
     extendEnv: false,

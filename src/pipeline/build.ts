@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { runKbuild } from '../kbuild/run.js';
+import { kbuildArgs, runKbuild } from '../kbuild/run.js';
+import { builtModulesOf, dkmsScript, needsDkmsScript } from './dkms.js';
 import { jobServer, type JobServer } from '../kbuild/jobserver.js';
 import { copySourceFiles } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
@@ -92,9 +93,33 @@ async function buildOne(
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(modulesDir, { recursive: true });
 
+  // A dkms.conf's own steps (patches, PRE_BUILD, MAKE, POST_BUILD) replace Kbuild's plain make.
+  // dkms.conf sits in the (first) driver directory; its commands run there, as DKMS runs them.
+  const dkms = ctx.answers.dkms;
+  const dkmsFor = (srcCopy: string) =>
+    needsDkmsScript(dkms, release)
+      ? dkmsScript({
+          dkms: dkms!,
+          kernel,
+          srcCopy,
+          moduleDir: join(srcCopy, ctx.sources.driverDirs[0] ?? ''),
+          workDir: dir,
+          // No -j in the script (the cache key must not depend on it): MAKEFLAGS carries the jobs.
+          defaultMake: kbuildArgs({ buildTree: tree.path, sourceDir: srcCopy, jobs, makeArgs: ctx.sources.makeArgs, jobserverFd: -1, llvm: tree.llvm }),
+          packageName: ctx.answers.package.name,
+          packageVersion: ctx.answers.package.version,
+        })
+      : undefined;
+  // The key names the script as it reads in the work dir, wherever the copy is compiled.
+  const keyScript = dkmsFor(join(dir, 'src'));
   const key = buildCacheKey({
     sources: ctx.sources.contentHash,
-    makeArgs: ctx.sources.makeArgs,
+    makeArgs: [
+      ...ctx.sources.makeArgs,
+      ...(keyScript ? [`dkms:${keyScript.script}`] : []),
+      // The cached set is the chosen modules only.
+      ...(ctx.answers.modules?.length || dkms?.modules?.length ? [`modules:${JSON.stringify([ctx.answers.modules ?? [], dkms?.modules ?? []])}`] : []),
+    ],
     wrapper: ctx.sources.wrapperKbuild ?? '',
     compatHeader: compatHeader ?? '',
     kernelIdentity: tree.identity,
@@ -119,6 +144,8 @@ async function buildOne(
 
   const compiled = compileDir(dir, release);
   const srcCopy = join(compiled.path, 'src');
+  const moduleDir = join(srcCopy, ctx.sources.driverDirs[0] ?? '');
+  const dkmsRun = dkmsFor(srcCopy);
   try {
     copySourceFiles(ctx.sources.rootDir, ctx.sources.files, srcCopy);
     if (ctx.sources.wrapperKbuild) writeFileSync(join(srcCopy, 'Kbuild'), ctx.sources.wrapperKbuild);
@@ -142,7 +169,19 @@ async function buildOne(
       // inspectTree already read the tree's .config: no second read to learn whether it is clang-built.
       llvm: tree.llvm,
       makeArgs: ctx.sources.makeArgs,
+      ...(dkmsRun ? { shellScript: dkmsRun.script } : {}),
       env: {
+        // For a driver's own make command: what DKMS sets, the kernel's compiler choice, a job
+        // count when there is no shared job server, and the CONFIG_ choices our make line carries.
+        ...(dkmsRun
+          ? {
+              ...Object.fromEntries(Object.entries(dkmsRun.vars).filter(([, v]) => v !== undefined)),
+              ...(tree.llvm ? { LLVM: '1' } : {}),
+              // Replaced by the job server's MAKEFLAGS when there is one.
+              MAKEFLAGS: `-j${Math.max(1, jobs)}`,
+              ...Object.fromEntries(ctx.sources.makeArgs.map((a) => a.split(/=(.*)/s).slice(0, 2))),
+            }
+          : {}),
         KCFLAGS: cflags.join(' '),
         // Kbuild's switch for reproducible output: with it set, pahole encodes module BTF
         // single-threaded (or with reproducible_build), so the .BTF section has a fixed order.
@@ -163,7 +202,20 @@ async function buildOne(
       for (const message of knownChanges) ctx.reporter.emit({ type: 'warning', release, message });
       return { release, ok: false, cancelled: result.cancelled, cached: false, modules: [], firstError, logFile, ...(knownChanges.length ? { knownChanges } : {}) };
     }
-    const modules = result.modules
+    const chosen = builtModulesOf(dkms, result.modules, moduleDir);
+    // --module: only the chosen modules are packaged (Kbuild builds the directory as a whole).
+    const wanted = ctx.answers.modules?.map((m) => m.replace(/-/g, '_'));
+    if (wanted?.length) {
+      chosen.modules = chosen.modules.filter((ko) => wanted.includes(basename(ko, '.ko').replace(/-/g, '_')));
+      if (!chosen.modules.length && !chosen.missing.length) chosen.missing.push(...wanted.map((w) => `${w}.ko`));
+    }
+    if (chosen.missing.length) {
+      const firstError = `the build did not make ${chosen.missing.join(', ')} (${wanted?.length ? "chosen with --module; is it disabled by this kernel's config?" : 'named by dkms.conf BUILT_MODULE_NAME/BUILT_MODULE_LOCATION'})`;
+      ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'failed' });
+      ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
+      return { release, ok: false, cached: false, modules: [], firstError, logFile };
+    }
+    const modules = chosen.modules
       .slice()
       .sort()
       .map((ko) => {

@@ -14,6 +14,7 @@ import { UserError } from '../errors.js';
 import type { PipelineEvent, Reporter } from '../events.js';
 import type { PipelineContext } from './context.js';
 import { resolveKernels } from './resolve.js';
+import { excludeKernels, type ExcludedKernel } from './dkms.js';
 import { resolveSources } from './sources.js';
 import { buildKernels, type KernelBuildResult } from './build.js';
 import { prepareSigning, type SigningSetup } from './signing.js';
@@ -39,6 +40,8 @@ export interface BuildResult {
   iso?: { path: string; bytes: number };
   verify?: { ok: boolean; problems: string[]; report?: VerifyReport };
   failed: { release: string; firstError: string; logFile: string; knownChanges?: string[] }[];
+  /** Kernels the driver's dkms.conf (BUILD_EXCLUSIVE_*) leaves out: not built, not failed. */
+  excluded?: ExcludedKernel[];
   cancelled: boolean;
   signedModules: boolean;
   certDer?: string;
@@ -117,7 +120,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing, secrets } = await step('resolve', async () => {
       preflight(answers, projectDir, outDir);
-      const kernels = resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir);
+      const { kernels, excluded } = excludeKernels(answers, resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir));
+      for (const x of excluded) info(`${x.release}: excluded by dkms.conf ${x.reason}; not built, not packaged`);
+      if (excluded.length) result.excluded = excluded;
       const sources = await resolveSources(answers, projectDir, kernels.map((k) => k.tree.path), outDir);
       for (const note of sources.importNotes ?? []) info(note);
       checkKeyPlacement(answers, projectDir, outDir);

@@ -6,7 +6,7 @@
  * Nothing here edits the user's sources.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, posix, sep } from 'node:path';
 import type { Answers } from '../answers/schema.js';
 import { answersPath, projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
@@ -107,14 +107,17 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     buildTrees,
     exclude: own,
   });
-  const driverDirs = answers.driverDirs ?? [];
+  // A driver at the root of the tree (`--driver-dir .`) is built like a standalone module
+  // directory: a wrapper Kbuild `obj-m += ./` there would recurse into itself.
+  const named = (answers.driverDirs ?? []).map(treeRelative);
+  const driverDirs = named.includes('') ? [''] : named;
   let expectedObjects = 0;
   for (const d of driverDirs) expectedObjects += scanKbuildDir(join(destDir, d), { ...result.config, ...config }).expectedObjects;
   return {
     rootDir: destDir,
     files: result.files,
     driverDirs,
-    wrapperKbuild: driverDirs.map((d) => `obj-m += ${d.replace(/\/+$/, '')}/\n`).join(''),
+    ...(driverDirs.includes('') ? {} : { wrapperKbuild: driverDirs.map((d) => `obj-m += ${d}/\n`).join('') }),
     includeDirs: result.includeDirs ?? [],
     makeArgs: configArgs({ ...result.config, ...config }),
     expectedObjects,
@@ -124,6 +127,11 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     commit: result.commit,
     importNotes: importNotes(result),
   };
+}
+
+/** A driver directory as a clean tree-relative path; '' for the root ('.', './', ''). */
+function treeRelative(dir: string): string {
+  return posix.normalize(dir.replace(/\\/g, '/')).replace(/^(\.\/)+|\/+$/g, '').replace(/^\.$/, '');
 }
 
 function configArgs(config: Record<string, string>): string[] {

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { answersPath, projectPath, saveAnswers } from '../../answers/io.js';
 import { fsUserError } from '../../fs-errors.js';
 import { preflight } from '../../pipeline/preflight.js';
-import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
+import { createProject, type NewProjectOptions } from '../../answers/create.js';
 import type { Answers, SigningAnswers, SourceSpec } from '../../answers/schema.js';
 import { discoverKernels, findKernel } from '../../kernel/discover.js';
 import { UserError } from '../../errors.js';
 import { parseSourceFlag } from '../../import/source-flag.js';
 import { shellQuote } from '../format.js';
+import { readDdiskitConfig, type DdiskitDefaults } from '../../import/ddiskit-config.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
 import { boolOption, listOption, stringOption } from '../command.js';
 
@@ -69,6 +70,7 @@ export function newProjectOptionsFromFlags(projectDir: string, values: ParsedCom
     config: parseConfigFlags(listOption(values, 'config')),
     patchSeries: stringOption(values, 'patches'),
     firmware: listOption(values, 'firmware'),
+    modules: listOption(values, 'module'),
     name: stringOption(values, 'name'),
     version: stringOption(values, 'version'),
     release: stringOption(values, 'release'),
@@ -101,6 +103,35 @@ export function newProjectOptionsFromFlags(projectDir: string, values: ParsedCom
 }
 
 /**
+ * A ddiskit module.config's values under the flags: a flag given on the command line wins.
+ * Returns the options and the lines `new` prints about the file.
+ */
+export function withDdiskitDefaults(opts: NewProjectOptions, d: DdiskitDefaults, values: ParsedCommandArgs['values']): { opts: NewProjectOptions; notes: string[] } {
+  const notes = [`info: module.config: used ${d.used.join(', ') || 'no key'}`];
+  for (const i of d.ignored) notes.push(`info: module.config: ignored ${i.key} (${i.why})`);
+  for (const w of d.warnings) notes.push(`warning: ${w}`);
+  const out: NewProjectOptions = { ...opts };
+  if (!stringOption(values, 'source') && d.source) {
+    if (d.source.kind === 'dir') out.source = d.source;
+    else {
+      out.source = { kind: 'git', repo: d.source.repo, rev: d.source.rev };
+      if (!listOption(values, 'driver-dir').length) out.driverDirs = [d.source.driverDir];
+    }
+  }
+  for (const key of ['name', 'version', 'release', 'vendor', 'author', 'email', 'summary', 'description'] as const) out[key] ??= d[key];
+  if (!opts.version && d.version) out.versionSource = 'module.config';
+  if (!out.requires?.length && d.requires) out.requires = d.requires;
+  if (!out.firmware?.length && d.firmware) out.firmware = d.firmware;
+  if (d.srpm === false && out.packaging?.srpm === undefined) out.packaging = { ...out.packaging, srpm: false };
+  if (!out.kernels?.length && d.kernel) {
+    const tree = findKernel(discoverKernels(out.kernelDirs ?? []), d.kernel);
+    if (tree?.usable) out.kernels = [d.kernel];
+    else notes.push(`warning: module.config: kernel_version ${d.kernel} has no usable build tree here; targeting every usable kernel (give --kernel to choose)`);
+  }
+  return { opts: out, notes };
+}
+
+/**
  * The flags of `dudforge new DIR` (without --yes) as answers that pre-fill the wizard's steps.
  * Only what was given is set, so every other step keeps its defaults.
  */
@@ -130,12 +161,14 @@ export function prefillFromFlags(values: ParsedCommandArgs['values']): Partial<A
 
 export const NEW_OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
+  'from-ddiskit': { type: 'string' },
   force: { type: 'boolean' },
   source: { type: 'string' },
   'driver-dir': { type: 'string', multiple: true },
   config: { type: 'string', multiple: true },
   patches: { type: 'string' },
   firmware: { type: 'string', multiple: true },
+  module: { type: 'string', multiple: true },
   name: { type: 'string' },
   version: { type: 'string' },
   release: { type: 'string' },
@@ -171,17 +204,19 @@ export const NEW_OPTIONS = {
 export const newCommand: Command = {
   name: 'new',
   summary: 'create a project: the wizard, or with --yes its scriptable twin',
-  usage: 'new [DIR] [--yes] [--source dir:PATH|git:REPO@REV|tar:FILE] [--name N] [--version V] [--release R] [--kernel RELEASE]... [more flags]',
+  usage: 'new [DIR] [--yes] [--from-ddiskit module.config] [--source dir:PATH|git:REPO@REV|tar:FILE] [--name N] [--version V] [--release R] [--kernel RELEASE]... [more flags]',
   help: [
     '  DIR                      project directory (default: .); dudforge.json is written there',
     '  -y, --yes                no questions: write dudforge.json from the flags and defaults',
     '  --force                  replace an existing dudforge.json',
+    '  --from-ddiskit FILE      defaults from a ddiskit module.config (flags given here win)',
     'sources (issue: import)',
     '  --source KIND:WHERE      dir:PATH (module dir or kernel tree), git:REPO@REV, tar:FILE',
     '  --driver-dir REL_PATH    driver directory inside a kernel tree (repeatable)',
     '  --config CONFIG_X=m      Kconfig symbol for make (repeatable)',
     '  --patches SERIES_FILE    quilt series of patches applied with -p1',
     '  --firmware PATH          firmware file shipped under /lib/firmware (repeatable)',
+    '  --module NAME            package only this module of the directory (repeatable; default all)',
     'package (defaults read from MODULE_* in the sources)',
     '  --name --version --release --vendor --license --summary --description --url',
     '  --author --email         project author and e-mail',
@@ -214,6 +249,7 @@ export const newCommand: Command = {
   async run({ values, positionals }) {
     const projectDir = resolve(positionals[0] ?? '.');
     if (!boolOption(values, 'yes')) {
+      if (stringOption(values, 'from-ddiskit')) throw new UserError('--from-ddiskit goes with --yes', 'run `dudforge new DIR --yes --from-ddiskit module.config`, then `dudforge resume DIR` to go through the answers in the wizard');
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UserError('the wizard needs a terminal', 'give --yes with flags to create the project without questions (see `dudforge new --help`)');
       }
@@ -224,7 +260,15 @@ export const newCommand: Command = {
     if (existsSync(file) && !boolOption(values, 'force')) {
       throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it');
     }
-    const answers = await createAnswers(newProjectOptionsFromFlags(projectDir, values));
+    let opts = newProjectOptionsFromFlags(projectDir, values);
+    const ddiskit = stringOption(values, 'from-ddiskit');
+    if (ddiskit) {
+      const merged = withDdiskitDefaults(opts, readDdiskitConfig(resolve(ddiskit)), values);
+      opts = merged.opts;
+      for (const n of merged.notes) process.stderr.write(`${n}\n`);
+    }
+    const { answers, notes } = await createProject(opts);
+    for (const n of notes) process.stderr.write(`${n.level === 'warning' ? 'warning' : 'info'}: ${n.message}\n`);
     // What `build` would find only after compiling is refused now, before dudforge.json exists.
     preflight(answers, projectDir, projectPath(projectDir, answers.output.dir));
     let written: string;

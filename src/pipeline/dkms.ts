@@ -1,0 +1,141 @@
+/**
+ * Building a driver the way its dkms.conf says (answers.dkms, read by `new`): kernels outside
+ * BUILD_EXCLUSIVE_* are excluded (not built, not packaged, not failed); for the others one shell
+ * script runs in the kernel's own copy of the sources, in DKMS's order: PATCH[#] (with -p1 from
+ * patches/), PRE_BUILD, MAKE[#] (or Kbuild's own make), POST_BUILD. The script is started like any
+ * build's make (own process group, the shared job server, progress from Kbuild's output), so a
+ * driver's own make command gets the same treatment as ours.
+ */
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Answers, DkmsAnswers } from '../answers/schema.js';
+import { UserError } from '../errors.js';
+import { isEnabled, readKernelConfig, type KernelConfig } from '../kernel/config.js';
+import { expandDkmsVars, makeCommandFor, patchesFor, safeRegex, type DkmsRuntimeVars } from '../import/dkms-conf.js';
+import type { ResolvedKernel } from './context.js';
+
+export interface ExcludedKernel {
+  release: string;
+  /** Which BUILD_EXCLUSIVE_* rule leaves it out, e.g. `BUILD_EXCLUSIVE_KERNEL="^6\.1\."`. */
+  reason: string;
+}
+
+/** Why dkms.conf excludes this kernel, or undefined when it is one the driver builds for. */
+export function exclusionOf(dkms: DkmsAnswers | undefined, kernel: ResolvedKernel, readConfig = (k: ResolvedKernel) => readKernelConfig(join(k.tree.path, '.config'))): string | undefined {
+  const ex = dkms?.buildExclusive;
+  if (!ex) return undefined;
+  if (ex.kernel && !safeRegex(ex.kernel)?.test(kernel.release)) return `BUILD_EXCLUSIVE_KERNEL="${ex.kernel}"`;
+  if (ex.arch && !safeRegex(ex.arch)?.test(kernel.tree.arch ?? '')) return `BUILD_EXCLUSIVE_ARCH="${ex.arch}" (the kernel is ${kernel.tree.arch ?? 'of unknown arch'})`;
+  if (ex.config?.length) {
+    let config: KernelConfig;
+    try {
+      config = readConfig(kernel);
+    } catch {
+      return `BUILD_EXCLUSIVE_CONFIG="${ex.config.join(' ')}" (the kernel's .config cannot be read)`;
+    }
+    // DKMS also accepts `!CONFIG_X`: the symbol must be off.
+    const unmet = ex.config.filter((c) => (c.startsWith('!') ? isEnabled(config, c.slice(1)) : !isEnabled(config, c)));
+    if (unmet.length) return `BUILD_EXCLUSIVE_CONFIG="${ex.config.join(' ')}" (not met: ${unmet.join(' ')})`;
+  }
+  return undefined;
+}
+
+/** The kernels to build and those dkms.conf leaves out; all of them out is the user's problem. */
+export function excludeKernels(answers: Answers, kernels: ResolvedKernel[]): { kernels: ResolvedKernel[]; excluded: ExcludedKernel[] } {
+  const excluded: ExcludedKernel[] = [];
+  const kept = kernels.filter((k) => {
+    const reason = exclusionOf(answers.dkms, k);
+    if (reason) excluded.push({ release: k.release, reason });
+    return !reason;
+  });
+  if (kernels.length && !kept.length) {
+    throw new UserError(
+      `dkms.conf excludes every target kernel: ${excluded.map((x) => `${x.release} (${x.reason})`).join(', ')}`,
+      'target a kernel the driver supports (--kernel RELEASE), or edit dkms.buildExclusive in dudforge.json',
+    );
+  }
+  return { kernels: kept, excluded };
+}
+
+/** True when the build needs the script form (anything beyond Kbuild's plain make). */
+export function needsDkmsScript(dkms: DkmsAnswers | undefined, release: string): boolean {
+  return !!dkms && (!!makeCommandFor(dkms, release) || !!dkms.preBuild || !!dkms.postBuild || patchesFor(dkms, release).length > 0);
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export interface DkmsScriptOptions {
+  dkms: DkmsAnswers;
+  kernel: ResolvedKernel;
+  /** This kernel's copy of the sources. */
+  srcCopy: string;
+  /** The module directory inside the copy (where dkms.conf sits): the script's working directory. */
+  moduleDir: string;
+  /** The kernel's work directory: $dkms_tree and $source_tree are laid out under it. */
+  workDir: string;
+  /** Kbuild's make arguments, for a driver without MAKE[#]. */
+  defaultMake: string[];
+  packageName: string;
+  packageVersion: string;
+}
+
+/**
+ * The script for one kernel and the variables it sees. $dkms_tree/<name>/<version>/build and
+ * $source_tree/<name>-<version> are links to the copy, so a MAKE written against DKMS's layout
+ * (M=${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build) builds the copy.
+ */
+export function dkmsScript(o: DkmsScriptOptions): { script: string; vars: DkmsRuntimeVars } {
+  const name = o.dkms.packageName ?? o.packageName;
+  const version = o.dkms.packageVersion ?? o.packageVersion;
+  const dkmsTree = join(o.workDir, 'dkms');
+  const sourceTree = join(o.workDir, 'dkms-src');
+  for (const link of [join(dkmsTree, name, version, 'build'), join(sourceTree, `${name}-${version}`)]) {
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(o.moduleDir, link);
+  }
+  const vars: DkmsRuntimeVars = {
+    kernelver: o.kernel.release,
+    kernel_source_dir: o.kernel.tree.path,
+    kernel_config: join(o.kernel.tree.path, '.config'),
+    dkms_tree: dkmsTree,
+    source_tree: sourceTree,
+    arch: o.kernel.tree.arch ?? '',
+    module: name,
+    module_version: version,
+  };
+  const fail = (what: string) => `{ echo ${q(`dkms.conf: error: ${what}`)} >&2; exit 1; }`;
+  const lines = ['set -u', `cd ${q(o.moduleDir)} || exit 1`];
+  for (const p of patchesFor(o.dkms, o.kernel.release)) {
+    lines.push(`echo ${q(`dkms.conf: applying patches/${p}`)}`, `patch -p1 -s -N -i ${q(`patches/${p}`)} || ${fail(`PATCH patches/${p} does not apply`)}`);
+  }
+  const script = (key: 'PRE_BUILD' | 'POST_BUILD', command: string) => {
+    // As DKMS: the script path is relative to the sources; a script that is not executable is skipped with a warning.
+    const cmd = expandDkmsVars(command, vars);
+    const file = cmd.trim().split(/\s+/)[0];
+    lines.push(
+      `if [ -x ${q(file)} ]; then echo ${q(`dkms.conf: running ${key} ${cmd}`)}; ./${cmd.trim().replace(/^\.\//, '')} || ${fail(`${key} ${cmd} failed`)}; else echo ${q(`dkms.conf: warning: ${key} ${file} is not executable; skipped (as DKMS does)`)} >&2; fi`,
+    );
+  };
+  if (o.dkms.preBuild) script('PRE_BUILD', o.dkms.preBuild);
+  const make = makeCommandFor(o.dkms, o.kernel.release);
+  lines.push(make ? expandDkmsVars(make, vars) : ['make', ...o.defaultMake].map(q).join(' '), `status=$?`, `[ "$status" -eq 0 ] || exit "$status"`);
+  if (o.dkms.postBuild) script('POST_BUILD', o.dkms.postBuild);
+  return { script: lines.join('\n') + '\n', vars };
+}
+
+/**
+ * The modules a dkms.conf names (BUILT_MODULE_NAME[#] in BUILT_MODULE_LOCATION[#]) among the
+ * .ko files the build left; every one when it names none. A named module that is missing is
+ * the build's failure.
+ */
+export function builtModulesOf(dkms: DkmsAnswers | undefined, found: string[], moduleDir: string): { modules: string[]; missing: string[] } {
+  if (!dkms?.modules?.length) return { modules: found, missing: [] };
+  const modules: string[] = [];
+  const missing: string[] = [];
+  for (const m of dkms.modules) {
+    const file = join(moduleDir, m.location ?? '', `${m.name}.ko`);
+    if (found.includes(file)) modules.push(file);
+    else missing.push(`${(m.location ? `${m.location.replace(/\/+$/, '')}/` : '') + m.name}.ko`);
+  }
+  return { modules, missing };
+}
