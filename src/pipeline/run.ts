@@ -80,7 +80,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       for (const note of sources.importNotes ?? []) reporter.emit({ type: 'info', message: note });
       checkKeyPlacement(answers, projectDir, outDir);
       const signing = await prepareSigning(answers, projectDir, reporter);
-      const secrets = await prepareSecrets({ answers, sources, signing, reporter });
+      const secrets = await prepareSecrets({ answers, sources, signing, outDir, reporter });
       return { kernels, sources, signing, secrets };
     });
     output.guard = secrets;
