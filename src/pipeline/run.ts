@@ -127,7 +127,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       for (const note of sources.importNotes ?? []) info(note);
       checkKeyPlacement(answers, projectDir, outDir);
       const signing = await prepareSigning(answers, projectDir, reporter);
-      const secrets = await prepareSecrets({ answers, sources, signing, reporter });
+      const secrets = await prepareSecrets({ answers, sources, signing, outDir, reporter });
       output = new StagedOutput(outDir, looksLikeArtifact);
       // Every artifact is scanned for the build's private keys before it is staged.
       output.guard = secrets;

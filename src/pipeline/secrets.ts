@@ -111,6 +111,8 @@ export async function prepareSecrets(opts: {
   answers: Answers;
   sources: ResolvedSources;
   signing: SigningSetup | undefined;
+  /** The output directory: when it lies inside the sources (a project kept in its driver dir), its files are artifacts, not sources. */
+  outDir: string;
   reporter: Reporter;
 }): Promise<SecretGuard> {
   const { sources, signing, reporter } = opts;
@@ -142,6 +144,8 @@ export async function prepareSecrets(opts: {
       leftOut.push(`${f.path} (links out of the source tree)`);
       continue;
     }
+    // The output directory inside the sources is never a source (sources.ts leaves it out too).
+    if (isInside(real, opts.outDir)) continue;
     if (withheldFiles.has(real) || withheldDirs.some((d) => isInside(real, d))) {
       leftOut.push(`${f.path} (signing key pair)`);
       continue;

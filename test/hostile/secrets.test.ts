@@ -178,6 +178,17 @@ describe('private keys never reach an artifact', { skip: needs(kernels.length > 
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, new RegExp(`the private key ${join(driver, 'key.pem')} would be published: its secret bytes are in kmod-dudforge-dummy-[^ ]+\\.rpm \\(in /lib/firmware/dummy-fw\\.bin, packed into it\\)`));
     assert.deepEqual(existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.rpm') || f.endsWith('.iso')) : [], []);
+
+    // A firmware file that is a private key cannot be left out (firmware ships as it is): refused at resolve.
+    editAnswers((doc) => {
+      doc.firmware = [join(driver, 'keys', 'key.der')];
+    });
+    const r2 = runCli(['build', project, '--plain', '--out', out]);
+    editAnswers((doc) => {
+      delete doc.firmware;
+    });
+    assert.equal(r2.status, 2, r2.stdout + r2.stderr);
+    assert.match(r2.stderr, /firmware .*keys\/key\.der is a private key: it would be shipped in every kmod RPM/);
   });
 
   test('the stray key pasted into the description fails the build before any RPM is written', () => {

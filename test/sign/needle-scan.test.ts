@@ -8,15 +8,18 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { NeedleIndex } from '../../src/sign/needle-scan.js';
 import { keyNeedles } from '../../src/sign/key-leak.js';
 
-test('every planted needle is found, wherever it sits; clean data gives nothing', () => {
+test('every planted needle is found by the sampled scan, wherever it sits; clean data gives nothing', () => {
   const needles = [randomBytes(16), randomBytes(24), randomBytes(64), Buffer.from('a'.repeat(10))].map((needle, i) => ({ needle, owner: i }));
-  const index = new NeedleIndex(needles);
+  // directBelow 0: the sampled scan even for small data (it is what large artifacts get).
+  const index = new NeedleIndex(needles, { directBelow: 0 });
+  const direct = new NeedleIndex(needles);
   const clean = randomBytes(4096);
   assert.equal(index.find(clean), undefined);
   for (const { needle, owner } of needles) {
     for (let at = 0; at <= 40; at++) {
       const hay = Buffer.concat([clean.subarray(0, at), needle, clean.subarray(0, 40 - at)]);
       assert.equal(index.find(hay), owner, `needle ${owner} at ${at}`);
+      assert.equal(direct.find(hay), owner, `needle ${owner} at ${at}, one includes per needle`);
     }
     assert.equal(index.find(needle), owner, 'the needle alone');
     assert.equal(index.find(needle.subarray(1)), needles.find((n) => n.owner !== owner && needle.subarray(1).includes(n.needle))?.owner, 'a needle cut short is not a hit');
