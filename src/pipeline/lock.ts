@@ -5,7 +5,7 @@
  * exists, or now belongs to a process started at another time) is stale and taken over: a run
  * killed with SIGKILL never blocks the next one.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { isAlive, selfIdentity, type ProcessIdentity } from '../process-identity.js';
@@ -107,12 +107,26 @@ export async function lockProject(
   workDir: string,
   opts: { wait?: boolean; signal?: AbortSignal; onWait?: (owner: string) => void } = {},
 ): Promise<ProjectLock> {
-  mkdirSync(workDir, { recursive: true });
+  // A run refused before it built anything (bad input) leaves no .dudforge/ it created.
+  const created = mkdirSync(workDir, { recursive: true }) !== undefined;
   const file = lockPath(workDir);
   let told = false;
   for (;;) {
     const { lock, owner } = tryLock(file);
-    if (lock) return lock;
+    if (lock) {
+      if (!created) return lock;
+      return {
+        ...lock,
+        release() {
+          lock.release();
+          try {
+            rmdirSync(workDir);
+          } catch {
+            /* not empty: the run built something */
+          }
+        },
+      };
+    }
     if (!opts.wait) {
       throw new UserError(
         `this project is being built by ${describe(owner!)}: ${file} is held`,
