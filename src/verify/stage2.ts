@@ -5,7 +5,7 @@
  * For one kernel this checks that the loaded packages can be installed next to that kernel's
  * package, and that no other package on the disk wins the name.
  */
-import { compareEVR, dependencyMatches, evrString, formatDependency, type ParsedRpm, type RpmDependency } from '../rpm/index.js';
+import { compareEVR, dependencyMatches, evrString, formatDependency, RPMSENSE, type ParsedRpm, type RpmDependency } from '../rpm/index.js';
 import { kernelVersionRelease } from '../kmod/naming.js';
 
 export interface DiskPackage {
@@ -26,7 +26,7 @@ export interface Stage2Result {
  */
 export function kernelPackageProvides(kernelRelease: string, arch: string): RpmDependency[] {
   const vr = kernelVersionRelease(kernelRelease, arch);
-  const EQ = 8;
+  const EQ = RPMSENSE.EQUAL;
   return [
     { name: 'kernel-uname-r', flags: EQ, version: kernelRelease },
     { name: 'kernel-core-uname-r', flags: EQ, version: kernelRelease },
