@@ -10,7 +10,7 @@ export function PackageStep({ state }: { state: WizardState }) {
     <Box flexDirection="column">
       <StepHeader step={4} subtitle={state.defaultsFrom && state.defaultsFrom !== '(saved answers)' ? "defaults read from the driver's MODULE_* lines" : undefined} />
       <FormFields state={state} />
-      {name ? <Text dimColor>{`  package: kmod-${name}`}</Text> : null}
+      {name ? <Text dimColor>{`  package: kmod-${name}-<kernel release>, one per kernel (docs/kmod-packages.md)`}</Text> : null}
       <ErrorLine error={state.error} />
       <Hints>↑/↓ field · Enter next · Esc back</Hints>
     </Box>

@@ -37,7 +37,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
       <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
       <Row label="Source" value={sourceText} />
       <Row label="Driver directories" value={doc.driverDirs?.join(', ') ?? '(the source directory itself)'} />
-      <Row label="Package" value={p ? `kmod-${p.name} ${p.version}-${p.release}  ${p.license}` : ''} />
+      <Row label="Package" value={p ? `kmod-${p.name}${doc.packaging?.match === 'minimum' ? '' : '-<kernel release>'} ${p.version}-${p.release}  ${p.license}` : ''} />
       <Row label="Summary" value={p?.summary ?? ''} />
       {doc.probes ? <Row label="Probes" value={doc.probes} /> : null}
       <Row label="Kernels" value={(doc.kernels ?? []).map((k) => k.release).join(', ')} />

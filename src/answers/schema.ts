@@ -26,7 +26,7 @@ export interface KernelTarget {
 }
 
 export interface PackageAnswers {
-  /** Driver name; the kmod package is `kmod-<name>`. */
+  /** Driver name; the kmod packages are `kmod-<name>-<uname -r>` (or `kmod-<name>` in minimum mode). */
   name: string;
   version: string;
   release: string;
@@ -51,7 +51,7 @@ export type SigningAnswers =
   | { mode: 'generate'; dir: string; bits?: 2048 | 4096; shipCert?: boolean };
 
 export interface PackagingAnswers {
-  /** `exact`: Provides kernel-modules = <release>; `minimum`: >= <release> (one kernel only). */
+  /** `exact`: kmod-<name>-<release> per kernel, kernel-modules = <release>; `minimum`: one kmod-<name>, >= <release> (one kernel only). docs/kmod-packages.md */
   match: 'exact' | 'minimum';
   /** Payload compression of the RPMs. */
   compress: 'gzip' | 'xz';

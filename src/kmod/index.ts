@@ -1,6 +1,7 @@
 /** Red Hat kmod packaging: from built modules to the RPM specs and the source package. */
 export * from './module-imports.js';
 export * from './release.js';
+export * from './naming.js';
 export * from './symvers.js';
 export * from './requires.js';
 export * from './depmod.js';

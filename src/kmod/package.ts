@@ -8,7 +8,7 @@ import { checkDescription } from './description.js';
 import { greylistText } from './kabi.js';
 import type { ModuleImports } from './module-imports.js';
 import { moduleFileName, moduleNameOf } from './module-imports.js';
-import { kmodRelease } from './release.js';
+import { kernelRequires, kmodPackageName, kmodPackageRelease } from './naming.js';
 import { kernelModulesProvide, moduleRequires } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import type { Symvers } from './symvers.js';
@@ -46,13 +46,16 @@ export interface KmodPackageOptions {
   sourceRpm?: string;
 }
 
-/** Paths of a kmod for one kernel. */
-export function kmodPaths(name: string, kernelRelease: string) {
+/**
+ * Paths of a kmod for one kernel. The doc directory is named after the package (as rpm's %doc
+ * does), so that the per-kernel kmods of one driver, whose greylists may differ, install side by side.
+ */
+export function kmodPaths(name: string, kernelRelease: string, packageName: string) {
   const moduleDir = `/lib/modules/${kernelRelease}/extra/${name}`;
   return {
     moduleDir,
     depmodConf: `/etc/depmod.d/${name}.conf`,
-    docDir: `/usr/share/doc/kmod-${name}`,
+    docDir: `/usr/share/doc/${packageName}`,
   };
 }
 
@@ -118,7 +121,8 @@ function ownedDirs(root: string, paths: string[]): string[] {
 }
 
 /**
- * The binary kmod RPM for one driver and one kernel (driver-disk.md §4): modules under
+ * The binary kmod RPM for one driver and one kernel (docs/kmod-packages.md): named and bound to
+ * its kernel by the project's match mode (naming.ts), modules under
  * /lib/modules/<kver>/extra/<name>/, the depmod.d override, firmware under /lib/firmware/, and
  * the Provides the installer selects on.
  */
@@ -132,7 +136,8 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
       'set packaging.kabiRequires to off (or auto), or use a build tree that has Module.symvers',
     );
   }
-  const name = `kmod-${pkg.name}`;
+  const match = opts.answers.packaging.match;
+  const name = kmodPackageName(pkg.name, opts.kernel.release, match);
   const modules = opts.modules.map((m) => ({ ...m, name: moduleFileName(m.name) }));
   const seen = new Set<string>();
   for (const m of modules) {
@@ -140,9 +145,9 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     if (seen.has(m.name)) throw new UserError(`two modules are named ${m.name}`, 'rename one of them in its Kbuild/Makefile (obj-m)');
     seen.add(m.name);
   }
-  const release = kmodRelease(pkg.release, opts.kernel.release);
+  const release = kmodPackageRelease(pkg.release, opts.kernel.release, match);
   const evr = evrString({ version: pkg.version, release, epoch: pkg.epoch });
-  const paths = kmodPaths(pkg.name, opts.kernel.release);
+  const paths = kmodPaths(pkg.name, opts.kernel.release, name);
 
   const moduleFiles = modules.map((m) => `${paths.moduleDir}/${m.name}`);
   const files: RpmFileEntry[] = [{ path: paths.moduleDir, type: 'dir', mode: 0o755 }];
@@ -181,18 +186,23 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     files.push({ path: `${dir}/${pkg.name}.der`, type: 'file', mode: 0o644, data: opts.certDer.bytes });
   }
 
+  // kmod-<name> = EVR: the driver's plain name still resolves (dnf picks, among the packages
+  // providing it, the one whose kernel Requires the system satisfies).
   const provides: RpmDependency[] = [
-    kernelModulesProvide(opts.kernel.release, opts.answers.packaging.match),
-    { name, flags: RPMSENSE.EQUAL, version: evr },
+    kernelModulesProvide(opts.kernel.release, match),
+    { name: `kmod-${pkg.name}`, flags: RPMSENSE.EQUAL, version: evr },
     ...[...new Set(modules.map((m) => moduleNameOf(m.name)))].sort().map((m) => ({ name: `kmod(${m}.ko)`, flags: RPMSENSE.ANY })),
     ...opts.firmware.map((f) => ({ name: `firmware(${f.path})`, flags: RPMSENSE.ANY })),
   ];
-  const requires = moduleRequires({
-    modules: modules.map((m) => m.info),
-    symvers: opts.symvers ?? new Map(),
-    kabiRequires: opts.kabiRequires,
-    extra: pkg.requires ?? [],
-  });
+  const requires = [
+    kernelRequires(opts.kernel.release, opts.kernel.arch, match),
+    ...moduleRequires({
+      modules: modules.map((m) => m.info),
+      symvers: opts.symvers ?? new Map(),
+      kabiRequires: opts.kabiRequires,
+      extra: pkg.requires ?? [],
+    }),
+  ];
   const scripts = kmodScriptlets({ kernelRelease: opts.kernel.release, moduleFiles });
 
   const spec: RpmPackageSpec = {

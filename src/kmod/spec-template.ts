@@ -69,6 +69,38 @@ function kabiRequiresMacro(mode: Answers['packaging']['kabiRequires']): string {
 
 const KVER_TOKEN = 'DUDFORGEKERNELRELEASE';
 
+/**
+ * The spec's side of src/kmod/naming.ts, computed by rpm from %{kernel_version} so that a
+ * rebuild for any kernel names and binds its kmod as dudforge would: exact →
+ * `kmod-<name>-<uname -r>` (rpmNamePart's mapping in Lua) with `Requires: kernel-uname-r =`;
+ * minimum → `kmod-<name>`, release `<release>.k<uname -r, '-' as '_'>`, `Requires: kernel >=`
+ * the kernel's version-release (uname -r without its `.<arch>` suffix).
+ */
+function kmodIdentity(answers: Answers): { kmodIdentity: string; kmodPackage: string; kernelRequires: string } {
+  const { name, release } = answers.package;
+  if (answers.packaging.match === 'exact') {
+    return {
+      kmodIdentity: [
+        `%global kmod_kernel_name %{lua: local s = rpm.expand("%{kernel_version}"):gsub("[^%w%._%+%-]", "_"); while s:find("..", 1, true) do s = s:gsub("%.%.", "._", 1) end; print(s)}`,
+        `%global kmod_release ${release}`,
+        '',
+      ].join('\n'),
+      kmodPackage: `kmod-${name}-%{kmod_kernel_name}`,
+      kernelRequires: 'Requires: kernel-uname-r = %{kernel_version}',
+    };
+  }
+  return {
+    kmodIdentity: [
+      `%global kmod_kernel_tag %{lua: print((string.gsub(rpm.expand("%{kernel_version}"), "[^%w._+]", "_")))}`,
+      `%global kmod_release ${release}.k%{kmod_kernel_tag}`,
+      `%global kmod_kernel_vr %{lua: local k, a = rpm.expand("%{kernel_version}"), "." .. rpm.expand("%{_target_cpu}"); if k:sub(-#a) == a then k = k:sub(1, #k - #a) end; print(k)}`,
+      '',
+    ].join('\n'),
+    kmodPackage: `kmod-${name}`,
+    kernelRequires: 'Requires: kernel >= %{kmod_kernel_vr}',
+  };
+}
+
 /** Where the probe kit sits in the source tarball (a name no driver tree uses). */
 export const PROBE_KIT_DIR = 'dudforge-probes';
 
@@ -152,6 +184,7 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     tarballName: specEscape(opts.tarballName),
     extraSourceLines: extraSources.map((s, i) => `Source${i + 2}: ${specEscape(s)}\n`).join(''),
     kernelModulesOp: answers.packaging.match === 'exact' ? '=' : '>=',
+    ...kmodIdentity(answers),
     firmwareProvides: firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
     extraRequires: (pkg.requires ?? [])
       .map((r) => {

@@ -107,3 +107,21 @@ export function rangeSatisfies(provide: { flags: number; version?: string }, ker
   if (c < 0) return (sense & RPMSENSE.LESS) !== 0;
   return (sense & RPMSENSE.GREATER) !== 0;
 }
+
+/**
+ * Does a Provides satisfy a Requires of the same name? rpm's rpmdsCompare: an unversioned side
+ * always matches; otherwise the two ranges must overlap, comparing EVRs with compareEVR (a
+ * release missing on either side is not compared).
+ */
+export function dependencyMatches(provide: { flags: number; version?: string }, require: { flags: number; version?: string }): boolean {
+  const mask = RPMSENSE.LESS | RPMSENSE.GREATER | RPMSENSE.EQUAL;
+  const p = provide.flags & mask;
+  const r = require.flags & mask;
+  if (!p || !r || !provide.version || !require.version) return true;
+  const c = compareEVR(parseEVR(provide.version), parseEVR(require.version));
+  if (c < 0) return (p & RPMSENSE.GREATER) !== 0 || (r & RPMSENSE.LESS) !== 0;
+  if (c > 0) return (p & RPMSENSE.LESS) !== 0 || (r & RPMSENSE.GREATER) !== 0;
+  return ((p & RPMSENSE.EQUAL) !== 0 && (r & RPMSENSE.EQUAL) !== 0)
+    || ((p & RPMSENSE.LESS) !== 0 && (r & RPMSENSE.LESS) !== 0)
+    || ((p & RPMSENSE.GREATER) !== 0 && (r & RPMSENSE.GREATER) !== 0);
+}

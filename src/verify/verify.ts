@@ -8,6 +8,7 @@ import { readKernelModule } from '../elf/ko.js';
 import { readModuleBytes, readModuleSignature } from '../sign/index.js';
 import { checkRepodata, type RepoFile } from './repodata-check.js';
 import { TARGETS } from '../kernel/cross.js';
+import { judgeStage2, type DiskPackage } from './stage2.js';
 
 export const INSTALLER_ARCHES = ['x86_64', 'aarch64', 'ppc64le', 's390x'];
 const WRONG_ARCH_NAMES: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', noarch: 'a real architecture', i386: 'x86_64', ppc64el: 'ppc64le' };
@@ -37,8 +38,11 @@ export interface VerifyReport {
   rockRidge: boolean;
   arches: string[];
   rpms: VerifiedRpm[];
-  /** Per kernel release: the RPM files the installer would accept. */
-  kernels: { release: string; accepted: string[] }[];
+  /**
+   * Per kernel release: the RPM files the installer would accept (stage 1), and per package name
+   * it then asks dnf for, the file dnf would install into the new system (stage 2).
+   */
+  kernels: { release: string; accepted: string[]; installs: { name: string; file?: string }[] }[];
 }
 
 export interface VerifyOptions {
@@ -132,7 +136,7 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
     // Each architecture's installer reads only its own rpms/<arch>/.
     const byName = new Map<string, string[]>();
     for (const a of accepted) {
-      const key = `${a.file.split('/')[1]}\0${a.name}`;
+      const key = `${archOf(a.file)}\0${a.name}`;
       byName.set(key, [...(byName.get(key) ?? []), a.file]);
     }
     for (const [key, files] of byName) {
@@ -146,7 +150,15 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
         }
       }
     }
-    return { release, accepted: accepted.map((a) => a.file) };
+    // Stage 2, per rpms/<arch> repository: what dnf installs by the names the installer loaded.
+    const installs: { name: string; file?: string }[] = [];
+    for (const arch of new Set(accepted.map((a) => archOf(a.file)))) {
+      const repo: DiskPackage[] = rpms.filter((r) => archOf(r.file) === arch).map((r) => ({ file: r.file, rpm: parsed.get(r.file)! }));
+      const stage2 = judgeStage2(release, arch, repo.filter((d) => accepted.some((a) => a.file === d.file)), repo);
+      installs.push(...stage2.installs);
+      problems.push(...stage2.problems);
+    }
+    return { release, accepted: accepted.map((a) => a.file), installs };
   });
   for (const r of rpms) {
     if (!kernels.some((k) => k.accepted.includes(r.file))) {
@@ -155,6 +167,9 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
   }
   return { ok: problems.length === 0, problems, volumeId: image.volumeId, rockRidge: image.hasRockRidge, arches, rpms, kernels };
 }
+
+/** `x86_64` of `rpms/x86_64/foo.rpm`. */
+const archOf = (file: string) => file.split('/')[1];
 
 async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | undefined, problems: string[], expectSigned: boolean, arch: string): Promise<VerifiedRpm> {
   const machine = TARGETS[arch]?.elfMachine;
@@ -252,7 +267,10 @@ export function formatVerifyReport(r: VerifyReport): string {
     }
     for (const f of rpm.firmware) lines.push(`  firmware ${f}`);
   }
-  for (const k of r.kernels) lines.push(`kernel ${k.release}: accepts ${k.accepted.join(', ') || 'nothing'}`);
+  for (const k of r.kernels) {
+    lines.push(`kernel ${k.release}: accepts ${k.accepted.join(', ') || 'nothing'}`);
+    for (const i of k.installs) lines.push(`kernel ${k.release}: then installs ${i.name} from ${i.file ?? 'nothing (its Requires cannot be met)'}`);
+  }
   lines.push(r.ok ? 'OK: the installer would accept this disk' : `${r.problems.length} problem(s):`);
   for (const p of r.problems) lines.push(`  ${p}`);
   return lines.join('\n');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildRpm } from '../../src/rpm/package.js';
 import { kmodPackageSpec } from '../../src/kmod/package.js';
 import { kmodRelease } from '../../src/kmod/release.js';
+import { kmodPackageName } from '../../src/kmod/naming.js';
 import { parseSymvers, crcHex, exportsByModule } from '../../src/kmod/symvers.js';
 import { readKernelModule } from '../../src/elf/ko.js';
 import { kabiReport } from '../../src/kmod/kabi.js';
@@ -93,13 +94,14 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     for (const b of built) assert.doesNotMatch(run('rpm', ['-Kv', b.rpm]), /BAD|NOT OK/);
   });
 
-  test('Provides: kernel-modules = <uname -r>, kmod-<name> = EVR, kmod(<mod>.ko), firmware(<file>)', () => {
+  test('Name kmod-<name>-<uname -r>, release the project\'s; Provides: kernel-modules = <uname -r>, kmod-<name> = EVR, kmod(<mod>.ko), firmware(<file>)', () => {
     for (const b of built) {
+      assert.equal(run('rpm', ['-qp', '--qf', '%{NAME}|%{RELEASE}', b.rpm]), `kmod-dftest-${b.kernel.release}|1`);
       const provides = run('rpm', ['-qp', '--provides', b.rpm]).trim().split('\n');
-      const rel = kmodRelease('1', b.kernel.release);
       for (const line of [
         `kernel-modules = ${b.kernel.release}`,
-        `kmod-dftest = 1.0-${rel}`,
+        `kmod-dftest = 1.0-1`,
+        `kmod-dftest-${b.kernel.release} = 1.0-1`,
         'kmod(dfk_main.ko)',
         'kmod(dfk_helper.ko)',
         `firmware(${FIRMWARE.path})`,
@@ -109,10 +111,11 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     }
   });
 
-  test('Requires: kernel(<sym>) = CRC from the kernel Module.symvers, sibling export skipped', () => {
+  test('Requires: kernel-uname-r = <uname -r>; kernel(<sym>) = CRC from the kernel Module.symvers, sibling export skipped', () => {
     for (const b of built) {
       const symvers = parseSymvers(readFileSync(b.kernel.symvers, 'utf8'));
       const requires = run('rpm', ['-qp', '--requires', b.rpm]).trim().split('\n');
+      assert.ok(requires.includes(`kernel-uname-r = ${b.kernel.release}`), requires.join('\n'));
       const ksyms = requires.filter((r) => /^(kernel|ksym)\(/.test(r));
       const used = new Set(b.modules.flatMap((m) => m.info.versions.map((v) => v.symbol)));
       used.delete('dfk_helper_value');
@@ -176,8 +179,9 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
       makeShellRoot(root);
       run('rpm', ['--root', root, '--initdb']);
       rpmTransaction(['--root', root, '-ivh', '--nodeps', b.rpm]);
-      assert.equal(run('rpm', ['--root', root, '-V', '--nodeps', 'kmod-dftest']).trim(), '');
-      rpmTransaction(['--root', root, '-e', 'kmod-dftest']);
+      const name = kmodPackageName('dftest', b.kernel.release, 'exact');
+      assert.equal(run('rpm', ['--root', root, '-V', '--nodeps', name]).trim(), '');
+      rpmTransaction(['--root', root, '-e', name]);
       assert.ok(!existsSync(join(root, `lib/modules/${b.kernel.release}/extra/dftest/dfk_main.ko`)));
     }
   });
@@ -193,7 +197,7 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     const dir = `/lib/modules/${b.kernel.release}/extra/dftest`;
     const added = `weak-modules --add-modules\n  ${dir}/dfk_helper.ko\n  ${dir}/dfk_main.ko\ndepmod -a ${b.kernel.release}\n`;
     assert.equal(readToolLog(root), added);
-    rpmTransaction(['--root', root, '-e', 'kmod-dftest']);
+    rpmTransaction(['--root', root, '-e', kmodPackageName('dftest', b.kernel.release, 'exact')]);
     // After erase the kernel's module dir still exists (we created /lib/modules/<kver>/extra), so depmod runs.
     assert.equal(readToolLog(root), `${added}weak-modules --remove-modules\n  ${dir}/dfk_helper.ko\n  ${dir}/dfk_main.ko\ndepmod -a ${b.kernel.release}\n`);
   });
@@ -203,7 +207,7 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     makeShellRoot(root);
     run('rpm', ['--root', root, '--initdb']);
     rpmTransaction(['--root', root, '-ivh', '--nodeps', ...built.map((b) => b.rpm)]);
-    assert.equal(run('rpm', ['--root', root, '-q', 'kmod-dftest']).trim().split('\n').length, built.length);
+    assert.equal(run('rpm', ['--root', root, '-q', '--whatprovides', 'kmod-dftest']).trim().split('\n').length, built.length);
   });
 
   test('depmod honours the override lines: extra/<name> beats updates/, weak-updates/<name> beats kernel/', () => {
@@ -236,7 +240,7 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     assert.match(depmodDep(b2, true), /^weak-updates\/dftest\/dfk_helper\.ko:/m);
   });
 
-  test('minimum policy, xz payload, greylist doc file and certificate', async () => {
+  test('minimum policy (kmod-<name>, release with the kernel, Requires kernel >=), xz payload, greylist doc file and certificate', async () => {
     const b = built[0];
     const answers = makeAnswers(join(work, 'src'), [b.kernel.release]);
     answers.packaging.match = 'minimum';
@@ -261,6 +265,10 @@ describe('kmod RPMs built from a real module for each installed kernel', () => {
     const rpm = join(work, 'minimum.rpm');
     writeFileSync(rpm, await buildRpm(spec));
     assert.ok(run('rpm', ['-qp', '--provides', rpm]).split('\n').includes(`kernel-modules >= ${b.kernel.release}`));
+    assert.equal(run('rpm', ['-qp', '--qf', '%{NAME}|%{RELEASE}', rpm]), `kmod-dftest|${kmodRelease('1', b.kernel.release)}`);
+    const requires = run('rpm', ['-qp', '--requires', rpm]).split('\n');
+    assert.ok(requires.includes(`kernel >= ${b.kernel.release}`), requires.join('\n'));
+    assert.ok(!requires.some((r) => r.startsWith('kernel-uname-r')));
     assert.equal(run('rpm', ['-qp', '--qf', '%{PAYLOADCOMPRESSOR}', rpm]), 'xz');
     assert.match(run('rpm', ['-qp', '--requires', rpm]), /rpmlib\(PayloadIsXz\) <= 5\.2-1/);
     assert.equal(run('rpm', ['-qdp', rpm]).trim(), '/usr/share/doc/kmod-dftest/greylist.txt');

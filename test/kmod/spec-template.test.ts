@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderKmodSpec, specDate, specEscape, fillTemplate } from '../../src/kmod/spec-template.js';
+import { kmodPackageName } from '../../src/kmod/naming.js';
 import { isUserError } from '../../src/errors.js';
 import { makeAnswers } from './fixture.js';
 
@@ -43,10 +44,13 @@ describe('kmod spec text, parsed by rpmspec', () => {
   const render = (answers = base()) =>
     renderKmodSpec({ answers, kernels: KERNELS, modules: ['b.ko', 'a.ko'], tarballName: 'dftest-1.0.tar.gz', topDir: 'dftest-1.0', firmware: ['v/fw.bin'], buildTime: 1767225600 });
 
-  test('default kernel: the first target; per-kernel release; literal % kept', () => {
+  test('default kernel: the first target; per-kernel package name and kernel-uname-r Requires; literal % kept', () => {
     const p = rpmspecParse(dir, render());
     assert.ok(p.ok, p.err);
-    assert.match(p.out, /^Release: 1\.k5\.14\.0_570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^%package -n kmod-dftest-5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^Release: 1$/m);
+    assert.match(p.out, /^Requires: kernel-uname-r = 5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^%files -n kmod-dftest-5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
     assert.match(p.out, /^Provides: kernel-modules = 5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
     assert.match(p.out, /^Uses 100% of %\{name\} literally\.$/m);
     assert.match(p.out, /^Summary: A 50% driver$/m);
@@ -67,19 +71,40 @@ describe('kmod spec text, parsed by rpmspec', () => {
   test('--define kernel_version and kernel_source: no kernel-devel BuildRequires, auto kABI off for non-RHEL', () => {
     const p = rpmspecParse(dir, render(), ['kernel_version 6.1.0-56-amd64', 'kernel_source /lib/modules/6.1.0-56-amd64/build']);
     assert.ok(p.ok, p.err);
-    assert.match(p.out, /^Release: 1\.k6\.1\.0_56_amd64$/m);
+    assert.match(p.out, /^%package -n kmod-dftest-6\.1\.0-56-amd64$/m);
     assert.match(p.out, /^Provides: kernel-modules = 6\.1\.0-56-amd64$/m);
+    assert.match(p.out, /^Requires: kernel-uname-r = 6\.1\.0-56-amd64$/m);
     assert.doesNotMatch(p.out, /kernel-devel-uname-r/);
     assert.match(p.out, /-C \/lib\/modules\/6\.1\.0-56-amd64\/build /);
     assert.match(findRequires(render(), ['kernel_version 6.1.0-56-amd64', 'kernel_source /k']), /\/k\/Module\.symvers off$/);
     assert.match(p.out, /depmod" -a 6\.1\.0-56-amd64/);
   });
 
-  test('minimum policy writes >=; extra Requires are copied', () => {
+  test('the package name maps characters rpm refuses in a NAME as kmodPackageName does', () => {
+    // rpm itself refuses '..' in a Provides version, so the spec is parsed with a release without it.
+    const p = rpmspecParse(dir, render(), ['kernel_version 6.1~rc1^x+y-1', 'kernel_source /k']);
+    assert.ok(p.ok, p.err);
+    assert.equal(kmodPackageName('dftest', '6.1~rc1^x+y-1', 'exact'), 'kmod-dftest-6.1_rc1_x+y-1');
+    assert.match(p.out, /^%package -n kmod-dftest-6\.1_rc1_x\+y-1$/m);
+    // The spec's Lua and kmodPackageName agree, '..' and characters rpm refuses included.
+    const line = render().split('\n').find((l) => l.startsWith('%global kmod_kernel_name '))!;
+    for (const release of ['6.1...x~y-1', '6.12.118+deb12-amd64', '5.14.0-570.12.1.el9_6.x86_64', 'a..b..c']) {
+      const r = spawnSync('rpm', ['--define', `kernel_version ${release}`, '--eval', line.slice('%global kmod_kernel_name '.length)], { encoding: 'utf8' });
+      assert.equal(`kmod-dftest-${r.stdout.trim()}`, kmodPackageName('dftest', release, 'exact'), release);
+    }
+    assert.equal(kmodPackageName('dftest', '6.1...x~y-1', 'exact'), 'kmod-dftest-6.1._.x_y-1');
+    assert.equal(kmodPackageName('dftest', '6.1.0-57-amd64', 'minimum'), 'kmod-dftest');
+  });
+
+  test('minimum policy: kmod-<name>, release with the kernel, >=, Requires kernel >= version-release; extra Requires are copied', () => {
     const a = base({ requires: ['kernel-core >= 5.14.0'] });
     a.packaging.match = 'minimum';
     const p = rpmspecParse(dir, render(a));
     assert.ok(p.ok, p.err);
+    assert.match(p.out, /^%package -n kmod-dftest$/m);
+    assert.match(p.out, /^Release: 1\.k5\.14\.0_570\.12\.1\.el9_6\.x86_64$/m);
+    assert.match(p.out, /^Requires: kernel >= 5\.14\.0-570\.12\.1\.el9_6$/m);
+    assert.doesNotMatch(p.out, /kernel-uname-r/);
     assert.match(p.out, /^Provides: kernel-modules >= 5\.14\.0-570\.12\.1\.el9_6\.x86_64$/m);
     assert.match(p.out, /^Requires: kernel-core >= 5\.14\.0$/m);
   });

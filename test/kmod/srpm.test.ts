@@ -43,6 +43,8 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
   let srpmBytes: Buffer;
   let srpmAgain: Buffer;
   const rebuilt: Rebuilt[] = [];
+  /** What the SRPM was made from, for the minimum-mode rebuild. */
+  let made: { tarball: { name: string; bytes: Buffer }; probe: { name: string; bytes: Buffer }; top: string };
 
   before(async () => {
     assert.ok(kernels.length >= 1, 'no kernel build tree installed');
@@ -65,6 +67,7 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
       entries.push({ path: `${top}/${PROBE_KIT_DIR}/${f.path}`, type: 'file', mode: f.mode, data: f.data });
     }
     const tarball = { name: `${top}.tar.gz`, bytes: writeTar(entries, { mtime: answers.buildTime }) };
+    made = { tarball, probe, top };
     const specText = renderKmodSpec({
       answers,
       kernels: kernels.map((k) => k.release),
@@ -127,10 +130,11 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
     assert.ok(srpmBytes.equals(srpmAgain));
   });
 
-  test('the rebuilt RPM has the name, version, release and file list of the native one', () => {
+  test('the rebuilt RPM has the name (kmod-<name>-<uname -r>), version, release and file list of the native one', () => {
     const q = '%{NAME}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{SUMMARY}|%{DESCRIPTION}';
     for (const b of rebuilt) {
       assert.equal(run('rpm', ['-qp', '--qf', q, b.rebuiltRpm]), run('rpm', ['-qp', '--qf', q, b.nativeRpm]));
+      assert.ok(run('rpm', ['-qp', '--qf', q, b.rebuiltRpm]).startsWith(`kmod-dftest-${b.kernel.release}|1.0|1|`));
       assert.equal(run('rpm', ['-qlp', b.rebuiltRpm]), run('rpm', ['-qlp', b.nativeRpm]));
       assert.equal(run('rpm', ['-qcp', b.rebuiltRpm]), run('rpm', ['-qcp', b.nativeRpm]));
     }
@@ -143,9 +147,39 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
       assert.deepEqual(deps(b.rebuiltRpm, '--provides'), deps(b.nativeRpm, '--provides'));
       assert.deepEqual(deps(b.rebuiltRpm, '--requires'), deps(b.nativeRpm, '--requires'));
       assert.ok(deps(b.rebuiltRpm, '--requires').some((r) => r.startsWith('kernel(kfree) = 0x')));
+      assert.ok(deps(b.rebuiltRpm, '--requires').includes(`kernel-uname-r = ${b.kernel.release}`));
       assert.equal(scripts(b.rebuiltRpm), scripts(b.nativeRpm));
       assert.equal(run('rpm', ['-qp', '--changelog', b.rebuiltRpm]), run('rpm', ['-qp', '--changelog', b.nativeRpm]));
     }
+  });
+
+  test('minimum mode: the rebuild is kmod-<name> with the kernel in its release and Requires kernel >=, as the native kmod', async () => {
+    const b = rebuilt[0];
+    const answers = makeAnswers(join(work, 'src'), [b.kernel.release], { requires: ['kmod'] });
+    answers.packaging.match = 'minimum';
+    const specText = renderKmodSpec({
+      answers, kernels: [b.kernel.release], modules: MODULE_FILES, tarballName: made.tarball.name, topDir: made.top,
+      hasCompat: true, hasProbeKit: true, firmware: [FIRMWARE.path], extraSources: [made.probe.name], buildTime: answers.buildTime,
+    });
+    const sspec = srpmSpec({ answers, specText, sourcesTarball: made.tarball, extraSources: [made.probe], buildTime: answers.buildTime, buildHost: 'build.example.org' });
+    const minSrpm = join(work, `minimum-${rpmFileName(sspec)}`);
+    writeFileSync(minSrpm, await buildRpm(sspec));
+    const native = join(work, 'native-minimum.rpm');
+    writeFileSync(native, await buildRpm(kmodPackageSpec({
+      answers, kernel: { release: b.kernel.release, arch: 'x86_64' }, modules: readModules(b.nativeDir), firmware: [FIRMWARE],
+      symvers: parseSymvers(readFileSync(b.kernel.symvers, 'utf8')), kabiRequires: true, buildTime: answers.buildTime, buildHost: 'build.example.org', sourceRpm: rpmFileName(sspec),
+    })));
+    const topdir = join(work, 'rpmbuild-minimum');
+    const r = spawnSync('rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_source ${b.kernel.build}`, minSrpm], { encoding: 'utf8' });
+    assert.equal(r.status, 0, (r.stdout + r.stderr).slice(-4000));
+    const rpm = join(topdir, 'RPMS/x86_64', readdirSync(join(topdir, 'RPMS/x86_64'))[0]);
+    const q = '%{NAME}|%{VERSION}|%{RELEASE}';
+    assert.equal(run('rpm', ['-qp', '--qf', q, rpm]), run('rpm', ['-qp', '--qf', q, native]));
+    assert.match(run('rpm', ['-qp', '--qf', q, rpm]), /^kmod-dftest\|1\.0\|1\.k/);
+    const deps = (f: string, what: string) => run('rpm', ['-qp', what, f]).trim().split('\n').sort();
+    assert.deepEqual(deps(rpm, '--provides'), deps(native, '--provides'));
+    assert.deepEqual(deps(rpm, '--requires'), deps(native, '--requires'));
+    assert.ok(deps(rpm, '--requires').includes(`kernel >= ${b.kernel.release}`));
   });
 
   test('the rebuilt modules have the same modinfo (srcversion included) and undefined symbols', () => {

@@ -72,6 +72,8 @@ describe('dudforge demo', { skip: needs(kernels.length > 0, 'no kernel build tre
       assert.doesNotMatch(check.stdout, /BAD|NOT OK/);
       assert.match(check.stdout, /Header SHA256 digest: OK/);
       assert.match(check.stdout, /Payload SHA256 digest: OK/);
+      assert.equal(shOk('rpm', ['-qp', '--qf', '%{NAME}', rpm]), `kmod-dudforge-dummy-${k.release}`, 'one package per kernel, named after it');
+      assert.ok(shOk('rpm', ['-qp', '--requires', rpm]).split('\n').includes(`kernel-uname-r = ${k.release}`));
       const provides = shOk('rpm', ['-qp', '--provides', rpm]);
       assert.match(provides, /^kmod-dudforge-dummy = \S+$/m);
       assert.match(provides, /^kmod\(dudforge_dummy\.ko\)$/m);
@@ -148,7 +150,7 @@ describe('dudforge demo', { skip: needs(kernels.length > 0, 'no kernel build tre
     const q = sh('dnf', [
       `--installroot=${root}`, '--releasever=9', '--forcearch=x86_64', `--repofrompath=dud,file://${x}`, '--repo=dud',
       '--setopt=reposdir=/dev/null', '--setopt=gpgcheck=0', `--setopt=cachedir=${join(work, 'dnfcache')}`, '-q',
-      'repoquery', '--provides', 'kmod-dudforge-dummy',
+      'repoquery', '--provides', 'kmod-dudforge-dummy-*',
     ]);
     assert.equal(q.status, 0, q.stderr);
     for (const k of kernels) assert.ok(q.stdout.includes(`kernel-modules = ${k.release}`), q.stdout);
@@ -157,7 +159,11 @@ describe('dudforge demo', { skip: needs(kernels.length > 0, 'no kernel build tre
   test('dudforge verify accepts the disk for every kernel', () => {
     const v = runCli(['verify', iso]);
     assert.equal(v.status, 0, v.stdout + v.stderr);
-    for (const k of kernels) assert.match(v.stdout, new RegExp(`kernel ${k.release.replace(/[.+]/g, '\\$&')}: accepts rpms/x86_64/kmod-`));
+    for (const k of kernels) {
+      const release = k.release.replace(/[.+]/g, '\\$&');
+      assert.match(v.stdout, new RegExp(`kernel ${release}: accepts rpms/x86_64/kmod-dudforge-dummy-${release}-`));
+      assert.match(v.stdout, new RegExp(`kernel ${release}: then installs kmod-dudforge-dummy-${release} from rpms/x86_64/kmod-dudforge-dummy-${release}-`));
+    }
   });
 
   test('the answers file replays to the same bytes with dudforge build', () => {

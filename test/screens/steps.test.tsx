@@ -109,7 +109,7 @@ describe('wizard step screens', () => {
     assert.match(f, /Name\s+foo/);
     assert.match(f, /Version\s+2\.1/);
     assert.match(f, /License\s+GPL-2\.0-only/);
-    assert.match(f, /package: kmod-foo/);
+    assert.match(f, /package: kmod-foo-<kernel release>, one per kernel/);
     await press(app, KEY.down);
     await type(app, '-1');
     await press(app, KEY.enter);
@@ -159,7 +159,7 @@ describe('wizard step screens', () => {
   test('7/8 Review: every answer, the output paths and the replay command', async () => {
     const f = frame(app);
     assert.match(f, /Driver directories\s+drivers\/net\/foo/);
-    assert.match(f, /kmod-foo 2\.1-1/);
+    assert.match(f, /kmod-foo-<kernel release> 2\.1-1/);
     assert.ok(f.includes(`dudforge build ${projectDir()}`));
     assert.ok(f.includes(join(projectDir(), 'out', 'dd-foo-2.1-1.iso')));
     await press(app, KEY.esc);

@@ -20,7 +20,7 @@ let work: string;
 /** A real module per kernel release, from the demo's RPMs. */
 const modules = new Map<string, Buffer>();
 
-function kmodSpec(name: string, release: string, provides: RpmPackageSpec['provides'], files: RpmPackageSpec['files'], pkgRelease = '1'): RpmPackageSpec {
+function kmodSpec(name: string, release: string, provides: RpmPackageSpec['provides'], files: RpmPackageSpec['files'], pkgRelease = '1', requires: RpmPackageSpec['requires'] = []): RpmPackageSpec {
   return {
     name,
     version: '1.0',
@@ -32,7 +32,7 @@ function kmodSpec(name: string, release: string, provides: RpmPackageSpec['provi
     buildTime: 1700000000,
     arch: 'x86_64',
     provides,
-    requires: [],
+    requires,
     files,
     compression: 'gzip',
   };
@@ -121,6 +121,26 @@ describe('dudforge verify', { skip: needs(kernels.length > 0, 'no kernel build t
         return disk([kmodSpec('kmod-t', a, exact(a), [koFile(a, other)])]);
       },
       /has vermagic \S+, but kernel \S+ accepts the RPM/,
+    ],
+    [
+      // The old naming: one name for every kernel, nothing kernel-specific required. dnf installs
+      // the higher release (the newer kernel's kmod) whichever kernel the installer runs.
+      'same-named kmods for two kernels without kernel Requires',
+      async () => {
+        const [a, b] = [kernels[0].release, '99.0.0-1-test'];
+        const ko = modules.get(a)!;
+        return disk([kmodSpec('kmod-t', a, exact(a), [koFile(a, ko)], `1.k${a.replace(/-/g, '_')}`), kmodSpec('kmod-t', b, exact(b), [koFile(b, ko)], `1.k${b.replace(/-/g, '_')}`)]);
+      },
+      new RegExp(`^kernel ${kernels[0]?.release.replace(/[.+]/g, '\\$&')}: the installer loads rpms/x86_64/kmod-t-1\\.0-1\\.k.* dnf picks rpms/x86_64/kmod-t-1\\.0-1\\.k99\\.0\\.0_1_test\\.x86_64\\.rpm`),
+    ],
+    [
+      'a kmod whose kernel Requires its kernel does not meet',
+      async () => {
+        const k = kernels[0].release;
+        const other = [{ name: 'kernel-uname-r', flags: RPMSENSE.EQUAL, version: '0.0.1-other' }];
+        return disk([kmodSpec('kmod-t', k, exact(k), [koFile(k, modules.get(k)!)], '1', other)]);
+      },
+      /cannot be installed into the new system: it requires "kernel-uname-r = 0\.0\.1-other"/,
     ],
     [
       'a description with a --- line',

@@ -232,7 +232,7 @@ export const newCommand: Command = {
     '  --ship-cert              ship the DER certificate in the kmod under /etc/pki/<vendor>/',
     '  --gpg-key ID             sign the RPMs with this GnuPG key',
     'packaging',
-    '  --match exact|minimum    kernel-modules Provides policy (default exact)',
+    '  --match exact|minimum    kmod-<name>-<uname -r> per kernel (default), or one kmod-<name>',
     '  --compress gzip|xz       RPM payload compression (default gzip)',
     '  --kabi-requires on|off   kernel()/ksym() Requires (default: on for RHEL kernels)',
     '  --kabi-stablelist PATH   report symbols not on this kABI stablelist',
