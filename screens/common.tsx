@@ -18,7 +18,7 @@ export function StepHeader({ step, subtitle }: { step: number; subtitle?: string
 /** A text field: the cursor is an inverse cell while focused. */
 export function TextInputView({ label, field, focused, width = 16, placeholder }: { label: string; field: TextField; focused: boolean; width?: number; placeholder?: string }) {
   const { value, cursor } = field;
-  const marker = focused ? '›' : ' ';
+  const marker = focused ? '❯' : ' ';
   let body: ReactNode;
   if (!focused) body = value ? <Text>{value}</Text> : <Text dimColor>{placeholder ?? ''}</Text>;
   else if (!value && placeholder) body = (
@@ -42,6 +42,15 @@ export function TextInputView({ label, field, focused, width = 16, placeholder }
       <Text color={focused ? 'cyan' : undefined}>{`${marker} ${label.padEnd(width)}`}</Text>
       {body}
     </Box>
+  );
+}
+
+/** One row of a list or menu: `❯` marks the focused row, so it shows without colour too. */
+export function ChoiceRow({ focused, children, dim = false }: { focused: boolean; children: string; dim?: boolean }) {
+  return (
+    <Text color={focused ? 'cyan' : undefined} bold={focused} dimColor={dim}>
+      {`${focused ? '❯' : ' '} ${children}`}
+    </Text>
   );
 }
 

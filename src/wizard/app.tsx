@@ -89,7 +89,8 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     const saved = deps.readSaved(s.projectDir);
     if ('problem' in saved) return { kind: 'answers-problem', path: saved.path, problem: saved.problem, projectDir: s.projectDir };
     const profile = storeRef.current?.profile() ?? {};
-    return { kind: 'wizard', state: stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() }) };
+    const state = stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() });
+    return { kind: 'wizard', state: { ...state, ownDir: s.projectDir } };
   };
 
   /** At launch and again after a fresh store: a store we cannot read shows its problem first. */
@@ -141,18 +142,19 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     case 'wizard':
       return (
         <WizardFlow
-          key={mode.state.fields['project.dir'].value + mode.state.buildTime}
+          key={`${mode.state.fields['project.dir'].value}|${mode.state.buildTime}|${mode.state.ownDir ?? ''}`}
           deps={deps}
           initial={mode.state}
           store={storeRef.current}
           onLeave={(code) => (code === undefined ? setMode({ kind: 'start' }) : finish(code))}
+          onOpen={(projectDir) => setMode(enter({ screen: 'resume', projectDir }))}
         />
       );
   }
 }
 
 /** The nine steps on the reducer, with the effects each step needs. */
-export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number): void }) {
+export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number): void; onOpen?(projectDir: string): void }) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
   const [saveError, setSaveError] = useState<string | undefined>();
   const [board, setBoard] = useState<BoardStore | undefined>(undefined);
@@ -166,6 +168,8 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
     if (!save || save.seq <= savedSeq.current) return;
     savedSeq.current = save.seq;
     try {
+      // Overwriting another project: its dudforge.json is kept beside the new one, never lost.
+      if (save.replaceExisting) deps.backupAnswers(save.projectDir);
       deps.saveAnswers(save.projectDir, save.doc);
       store?.register({ name: save.name || 'project', dir: save.projectDir, step: save.step, lastResult: save.doc.wizard?.lastResult });
       if (save.step === 2 && save.doc.project) store?.saveProfile(save.doc.project);
@@ -273,6 +277,10 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
   useEffect(() => {
     if (state.build.cancelling) abortRef.current?.abort();
   }, [state.build.cancelling]);
+
+  useEffect(() => {
+    if (state.openDir) onOpen?.(state.openDir);
+  }, [state.openDir]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (state.exitCode !== undefined) onLeave(state.exitCode);

@@ -53,7 +53,7 @@ export function kernelRowCount(state: WizardState): number {
   return (state.kernels?.length ?? 0) + 1;
 }
 
-function withSave(state: WizardState, step: number): WizardState {
+function withSave(state: WizardState, step: number, replaceExisting = false): WizardState {
   return {
     ...state,
     save: {
@@ -62,8 +62,42 @@ function withSave(state: WizardState, step: number): WizardState {
       projectDir: projectDirOf(state),
       name: state.fields['project.name'].value.trim(),
       step,
+      ...(replaceExisting ? { replaceExisting } : {}),
     },
   };
+}
+
+/** Actions that come from keys (everything else is a read the app finished). */
+const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back']);
+
+/** The answers of the existing-project question on step 1, in the order shown. */
+export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
+
+/** Step 1 answered: the project directory is this session's from now on. */
+function leaveStep1(state: WizardState, replaceExisting = false): WizardState {
+  const next = { ...goTo(state, 2), ownDir: projectDirOf(state), existing: undefined };
+  return withSave(next, 2, replaceExisting);
+}
+
+/** Keys while step 1 asks what to do with the project already in the directory. */
+function answerExisting(state: WizardState, action: WizardAction): WizardState {
+  const prompt = state.existing!;
+  switch (action.type) {
+    case 'focus':
+      return { ...state, existing: { ...prompt, choice: (prompt.choice + action.delta + EXISTING_CHOICES.length) % EXISTING_CHOICES.length } };
+    case 'back':
+      return { ...state, existing: undefined, focus: stepFields(state).indexOf('project.dir') };
+    case 'submit': {
+      const choice = EXISTING_CHOICES[prompt.choice];
+      if (choice === 'open') return { ...state, existing: undefined, openDir: prompt.dir };
+      if (choice === 'another') return { ...state, existing: undefined, focus: stepFields(state).indexOf('project.dir') };
+      // Overwrite: a new project, but the old build time (the reproducibility anchor) carries
+      // over, and the app keeps the old file as a backup before the first save.
+      return leaveStep1({ ...state, buildTime: prompt.buildTime ?? state.buildTime }, true);
+    }
+    default:
+      return state;
+  }
 }
 
 function goTo(state: WizardState, step: number): WizardState {
@@ -107,6 +141,12 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
   if (problem) {
     const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
     return { ...state, error: problem, focus: index >= 0 ? index : state.focus };
+  }
+  if (state.step === 1) {
+    const dir = projectDirOf(state);
+    const found = dir === state.ownDir ? undefined : fs.savedProject(dir);
+    if (found) return { ...state, existing: { dir, ...found, choice: 0 }, error: undefined };
+    return leaveStep1(state);
   }
   let next = goTo(state, state.step + 1);
   if (state.step === 2) {
@@ -185,6 +225,7 @@ function rowCount(state: WizardState): number {
 
 export function createWizardReducer(fs: FsProbe = realFs) {
   return function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+    if (state.existing && KEY_ACTIONS.has(action.type)) return answerExisting(state, action);
     switch (action.type) {
       case 'text':
         return text(state, action.edit);

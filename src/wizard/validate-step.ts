@@ -3,21 +3,48 @@
  * `dudforge build` applies); the few filesystem facts a step needs are asked through `FsProbe`
  * so the reducer stays free of I/O in its own code.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { answersPath } from '../answers/io.js';
 import { validateField } from '../answers/validate.js';
 import { stepFields } from './form.js';
 import { skeletonDir } from './source-skeleton.js';
 import type { FieldKey, WizardState } from './state.js';
 
+/** What a directory's dudforge.json says about the project already there (fields it could read). */
+export interface SavedProjectInfo {
+  name?: string;
+  buildTime?: number;
+  step?: number;
+}
+
 export interface FsProbe {
   isDir(path: string): boolean;
   isFile(path: string): boolean;
+  /** The project whose dudforge.json is in `dir`, or undefined when there is none. */
+  savedProject(dir: string): SavedProjectInfo | undefined;
+}
+
+/** Reads what it can of an existing dudforge.json: an unreadable one still counts as a project. */
+export function readSavedProjectInfo(dir: string): SavedProjectInfo | undefined {
+  const file = answersPath(dir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { project?: { name?: unknown }; buildTime?: unknown; wizard?: { step?: unknown } };
+    return {
+      name: typeof doc?.project?.name === 'string' ? doc.project.name : undefined,
+      buildTime: typeof doc?.buildTime === 'number' ? doc.buildTime : undefined,
+      step: typeof doc?.wizard?.step === 'number' ? doc.wizard.step : undefined,
+    };
+  } catch {
+    return {};
+  }
 }
 
 export const realFs: FsProbe = {
   isDir: (p) => existsSync(p) && statSync(p).isDirectory(),
   isFile: (p) => existsSync(p) && statSync(p).isFile(),
+  savedProject: readSavedProjectInfo,
 };
 
 export interface StepProblem {

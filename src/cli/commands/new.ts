@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { answersPath, saveAnswers } from '../../answers/io.js';
 import { createAnswers, type NewProjectOptions } from '../../answers/create.js';
@@ -6,6 +5,8 @@ import type { Answers, SigningAnswers, SourceSpec } from '../../answers/schema.j
 import { discoverKernels, findKernel } from '../../kernel/discover.js';
 import { UserError } from '../../errors.js';
 import { parseSourceFlag } from '../../import/source-flag.js';
+import { backupFile } from '../../projects/registry.js';
+import { readSavedProjectInfo } from '../../wizard/validate-step.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
 import { boolOption, listOption, stringOption } from '../command.js';
 
@@ -171,7 +172,7 @@ export const newCommand: Command = {
   help: [
     '  DIR                      project directory (default: .); dudforge.json is written there',
     '  -y, --yes                no questions: write dudforge.json from the flags and defaults',
-    '  --force                  replace an existing dudforge.json',
+    '  --force                  replace an existing dudforge.json (kept as .bak-<time>; its build time is kept)',
     'sources (issue: import)',
     '  --source KIND:WHERE      dir:PATH (module dir or kernel tree), git:REPO@REV, tar:FILE',
     '  --driver-dir REL_PATH    driver directory inside a kernel tree (repeatable)',
@@ -217,11 +218,17 @@ export const newCommand: Command = {
       return runWizard({ startDir: projectDir, prefill: prefillFromFlags(values) });
     }
     const file = answersPath(projectDir);
-    if (existsSync(file) && !boolOption(values, 'force')) {
-      throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it');
+    const existing = readSavedProjectInfo(projectDir);
+    if (existing && !boolOption(values, 'force')) {
+      throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it (its build time is kept)');
     }
-    const answers = await createAnswers(newProjectOptionsFromFlags(projectDir, values));
+    const options = newProjectOptionsFromFlags(projectDir, values);
+    // --force replaces the answers, not the reproducibility anchor: the old build time stays
+    // unless --build-time says otherwise, and the old file is kept as dudforge.json.bak-<time>.
+    const answers = await createAnswers({ ...options, buildTime: options.buildTime ?? existing?.buildTime });
+    const backup = existing ? backupFile(file) : undefined;
     const written = saveAnswers(projectDir, answers);
+    if (backup) process.stdout.write(`kept the old answers as ${backup}\n`);
     process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: dudforge build ${positionals[0] ?? '.'}\n`);
     return 0;
   },
