@@ -58,12 +58,13 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     destDir,
     buildTrees,
   });
-  const driverDirs = answers.driverDirs ?? [];
+  // '.' (the top) means the imported tree is one module: built as it is, without a wrapper Kbuild.
+  const driverDirs = (answers.driverDirs ?? []).filter((d) => !/^\.?\/*$/.test(d));
   let expectedObjects = 0;
-  for (const d of driverDirs) expectedObjects += scanKbuildDir(join(destDir, d), { ...result.config, ...config }).expectedObjects;
+  for (const d of driverDirs.length ? driverDirs : ['']) expectedObjects += scanKbuildDir(join(destDir, d), { ...result.config, ...config }).expectedObjects;
   return {
     rootDir: destDir,
-    driverDirs,
+    driverDirs: driverDirs.length ? driverDirs : [''],
     wrapperKbuild: driverDirs.map((d) => `obj-m += ${d.replace(/\/+$/, '')}/\n`).join(''),
     includeDirs: result.includeDirs ?? [],
     makeArgs: configArgs({ ...result.config, ...config }),

@@ -45,6 +45,8 @@ export function signingOf(state: WizardState): SigningAnswers {
 export function driverDirsOf(state: WizardState): string[] | undefined {
   const dirs = state.selectedDirs.filter((d) => d !== '.');
   if (state.sourceKind === 'dir' && state.selectedDirs.includes('.') && dirs.length === 0) return undefined;
+  // A tarball or git revision that is one module: its top directory, written as '.'.
+  if (state.selectedDirs.includes('.') && dirs.length === 0) return ['.'];
   return [...dirs].sort();
 }
 

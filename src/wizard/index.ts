@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import { ProjectStore, type ProjectEntry } from '../projects/registry.js';
 import { WizardApp, type AppStart } from './app.js';
 import { defaultDeps, type WizardDeps } from './deps.js';
+import { removeSkeletons } from './source-skeleton.js';
 
 export interface RunWizardOptions {
   /** `dudforge new DIR`: the project directory of a new project (the wizard starts at step 1). */
@@ -63,7 +64,13 @@ export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit: (c: number) => (code = c) }), {
     exitOnCtrlC: false,
   });
-  await instance.waitUntilExit();
+  // Browsing skeletons of tarballs and git revisions go with the session, however it ends.
+  process.once('exit', removeSkeletons);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    removeSkeletons();
+  }
   return code;
 }
 

@@ -135,7 +135,11 @@ export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProb
   if (state.step === 3) {
     if (!state.tree) return { message: state.treeError ?? 'the source tree is still being read' };
     if (state.selectedDirs.length === 0) return { message: 'select at least one directory with space' };
-    if (state.sourceKind !== 'dir' && state.selectedDirs.includes('.')) return { message: 'choose the driver directories inside the tree, not its top' };
+    // A tarball or revision whose top is the module itself is built whole; the top of a kernel
+    // tree names no module and is refused below like any directory without one.
+    if (state.sourceKind !== 'dir' && state.selectedDirs.includes('.') && state.selectedDirs.length > 1) {
+      return { message: 'the top directory is the module itself: select it alone, or only directories inside it' };
+    }
     for (const rel of state.selectedDirs) {
       const node = state.tree.nodes[rel];
       if (!node) return { message: `${rel} is not in the source tree` };
