@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { answersPath } from '../answers/io.js';
 import { validateField } from '../answers/validate.js';
-import { stepFields } from './form.js';
+import { FIELD_LABELS, stepFields } from './form.js';
 import { skeletonDir } from './source-skeleton.js';
 import type { FieldKey, WizardState } from './state.js';
 
@@ -122,11 +122,17 @@ function checkField(state: WizardState, field: FieldKey, fs: FsProbe): string | 
   }
 }
 
+/** "Vendor is required", "Tarball: /x is not a file": every inline reason names its field. */
+function namedProblem(field: FieldKey, message: string): string {
+  const label = FIELD_LABELS[field];
+  return /^(is|must|has|does|cannot)\b/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
+}
+
 /** The first problem that keeps the current step from being answered, or undefined. */
 export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProblem | undefined {
   for (const field of stepFields(state)) {
     const message = checkField(state, field, fs);
-    if (message) return { field, message };
+    if (message) return { field, message: namedProblem(field, message) };
   }
   if (state.step === 2) {
     const kind = state.sourceKinds.find((k) => k.kind === state.sourceKind);
