@@ -133,6 +133,8 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
     if (!typed) return { ...state, addingKernel: false };
     return { ...state, addingKernel: false, kernelToAdd: absolutePath(state, typed), error: undefined };
   }
+  // Enter on "+ Add a build tree by path…" opens its field, as space does.
+  if (state.step === 5 && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
   if (state.step === REVIEW_STEP) {
     const next = goTo(state, BUILD_STEP);
     return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, BUILD_STEP);

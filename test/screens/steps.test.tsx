@@ -124,12 +124,16 @@ describe('wizard step screens', () => {
     let f = await waitFor(app, (x) => x.includes('Add a build tree'), 'kernel list');
     for (const k of installedKernels()) assert.ok(f.includes(k.release ?? k.path), `lists ${k.release}`);
     for (const k of usable) assert.match(f, new RegExp(`\\[x\\] ${k.release!.replace(/[.+]/g, '\\$&')}`));
-    await press(app, ...Array(installedKernels().length).fill(KEY.down), KEY.space);
+    // Enter on "+ Add a build tree by path…" opens its field (as space does), it does not leave the step.
+    await press(app, ...Array(installedKernels().length).fill(KEY.down), KEY.enter);
+    f = frame(app);
+    assert.match(f, /5\/8 Target kernels/);
+    assert.match(f, /Enter add · Esc cancel/);
     await type(app, join(base, 'linux'));
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('cannot be used'), 'refused tree');
     assert.match(f, new RegExp(`${join(base, 'linux').replace(/[.+/]/g, '\\$&')}.*cannot be used`));
-    await press(app, KEY.enter);
+    await press(app, KEY.up, KEY.enter);
     await waitFor(app, (x) => x.includes('6/8 Signing keys'), 'step 6');
     assert.deepEqual(saved().kernels.map((k: { release: string }) => k.release), usable.map((k) => k.release));
   });
