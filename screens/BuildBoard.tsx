@@ -67,7 +67,7 @@ export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, c
       <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
       {visible.map((r, i) => (
         <Text key={r.release} inverse={interactive && i === sel}>
-          {`${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
+          {`${interactive && i === sel ? '❯' : ' '}${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
           {counts(r) ? <Text color={r.errors ? 'red' : 'yellow'}>{`  ${counts(r)}`}</Text> : null}
         </Text>
       ))}

@@ -5,7 +5,7 @@ import type { WizardState } from '../src/wizard/state.js';
 import { sourceRootOf } from '../src/wizard/validate-step.js';
 import { sourceSpecOf } from '../src/wizard/answers-doc.js';
 import type { SourceSpec } from '../src/answers/schema.js';
-import { ErrorLine, Hints, StepHeader } from './common.js';
+import { ChoiceRow, ErrorLine, Hints, StepHeader } from './common.js';
 
 const WINDOW = 14;
 
@@ -44,9 +44,7 @@ export function DriverDirsStep({ state }: { state: WizardState }) {
             const focused = index === focus;
             return (
               <Box key={node.rel}>
-                <Text color={focused ? 'cyan' : undefined} inverse={focused}>
-                  {`${selected ? '[x]' : '[ ]'} ${'  '.repeat(node.depth)}${twisty} ${node.rel === '.' ? '. (top)' : node.name}`}
-                </Text>
+                <ChoiceRow focused={focused}>{`${selected ? '[x]' : '[ ]'} ${'  '.repeat(node.depth)}${twisty} ${node.rel === '.' ? '. (top)' : node.name}`}</ChoiceRow>
                 {node.modules.length ? <Text color="green">{`  ${node.modules.map((m) => `${m}.ko`).join(' ')}`}</Text> : null}
               </Box>
             );

@@ -4,7 +4,7 @@
  */
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
-import { Hints } from './common.js';
+import { ChoiceRow, Hints } from './common.js';
 
 export function ProblemScreen({ path, problem, onAnswer, isActive = true }: { path: string; problem: string; onAnswer: (startFresh: boolean) => void; isActive?: boolean }) {
   const [cursor, setCursor] = useState(1);
@@ -24,8 +24,8 @@ export function ProblemScreen({ path, problem, onAnswer, isActive = true }: { pa
       <Text>{`  ${problem}`}</Text>
       <Text dimColor>{'  It was not changed.'}</Text>
       <Box marginTop={1} flexDirection="column">
-        <Text inverse={cursor === 0}>{`  Start fresh (the file is kept as ${path}.bak-…)`}</Text>
-        <Text inverse={cursor === 1}>{'  Quit and fix it by hand'}</Text>
+        <ChoiceRow focused={cursor === 0}>{`Start fresh (the file is kept as ${path}.bak-…)`}</ChoiceRow>
+        <ChoiceRow focused={cursor === 1}>Quit and fix it by hand</ChoiceRow>
       </Box>
       <Hints>↑/↓ move · Enter choose</Hints>
     </Box>

@@ -6,7 +6,7 @@ import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
 import type { ProjectEntry } from '../src/projects/registry.js';
 import { stepHeader } from '../src/wizard/steps.js';
-import { Hints } from './common.js';
+import { ChoiceRow, Hints } from './common.js';
 
 export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };
 
@@ -34,19 +34,15 @@ export function StartScreen({ projects, onChoose, isActive = true, notice }: { p
       <Box marginTop={1} flexDirection="column">
         {shown.length ? <Text bold>Saved projects</Text> : <Text dimColor>No saved projects yet.</Text>}
         {shown.map((p, i) => (
-          <Text key={p.dir} inverse={cursor === i} color={cursor === i ? 'cyan' : undefined}>
-            {`  ${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${p.lastResult}` : 'not built yet').padEnd(20)} ${p.dir}`}
-          </Text>
+          <ChoiceRow key={p.dir} focused={cursor === i}>
+            {`${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${p.lastResult}` : 'not built yet').padEnd(20)} ${p.dir}`}
+          </ChoiceRow>
         ))}
         {projects.length > MAX_PROJECTS ? <Text dimColor>{`  …and ${projects.length - MAX_PROJECTS} more (dudforge projects)`}</Text> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
-        <Text inverse={cursor === shown.length} color={cursor === shown.length ? 'cyan' : undefined}>
-          {'  + New project'}
-        </Text>
-        <Text inverse={cursor === shown.length + 1} color={cursor === shown.length + 1 ? 'cyan' : undefined}>
-          {'  ▶ Try the bundled sample driver'}
-        </Text>
+        <ChoiceRow focused={cursor === shown.length}>+ New project</ChoiceRow>
+        <ChoiceRow focused={cursor === shown.length + 1}>▶ Try the bundled sample driver</ChoiceRow>
       </Box>
       <Hints>↑/↓ move · Enter open · q quit</Hints>
     </Box>

