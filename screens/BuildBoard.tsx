@@ -132,7 +132,8 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
   return (
     <BuildBoardView
       snapshot={snapshot}
-      now={now}
+      // The timer's tick may be older than a row that started since: never draw a time before it.
+      now={Math.max(now, store.now())}
       selected={selected}
       showLog={showLog}
       confirmCancel={keys?.confirmCancel}
@@ -154,6 +155,12 @@ export function renderBuildBoard(store: BoardStore, opts: { stdout?: NodeJS.Writ
  */
 export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}): { reporter: Reporter; close(): void } {
   const store = createBoardStore();
+  return { reporter: store.reporter, close: showBoard(store, opts).close };
+}
+
+/** Draws the board of an existing store (which may already hold events) until `close`. */
+export function showBoard(store: BoardStore, opts: { stdout?: NodeJS.WriteStream } = {}): { close(): void } {
+  store.flush();
   const instance = renderBuildBoard(store, opts);
   let closed = false;
   const close = () => {
@@ -166,5 +173,5 @@ export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}):
     instance.unmount();
     store.dispose();
   };
-  return { reporter: store.reporter, close };
+  return { close };
 }

@@ -20,14 +20,11 @@ export interface CliBuildOptions {
   plain?: boolean;
 }
 
-async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close(): void }> {
+async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close(): void | Promise<void> }> {
   if (!plain && process.stderr.isTTY && process.env.TERM !== 'dumb') {
-    try {
-      const board = await import('../../screens/BuildBoard.js');
-      return board.createBoardReporter();
-    } catch {
-      /* fall back to plain lines */
-    }
+    // Drawn at once; the Ink board follows when loaded, without holding the build back.
+    const { startCliBoard } = await import('../wizard/cli-board.js');
+    return startCliBoard({ fallback: () => createPlainReporter(process.stderr) });
   }
   return { reporter: createPlainReporter(process.stderr), close() {} };
 }
@@ -59,7 +56,7 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
       allowPartial: opts.allowPartial,
     });
   } finally {
-    close();
+    await close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
