@@ -2,8 +2,9 @@
  * The start screen: saved projects (most recent first, with their step and last result),
  * "New project", and "Try the bundled sample driver".
  */
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Box, Text } from 'ink';
+import { useRef, useState } from 'react';
+import { useKeys } from '../src/wizard/use-keys.js';
 import type { ProjectEntry } from '../src/projects/registry.js';
 import { stepHeader } from '../src/wizard/steps.js';
 import { ChoiceRow, Hints } from './common.js';
@@ -16,11 +17,14 @@ export function StartScreen({ projects, onChoose, isActive = true, notice }: { p
   const shown = projects.slice(0, MAX_PROJECTS);
   const items: StartChoice[] = [...shown.map((project) => ({ kind: 'resume' as const, project })), { kind: 'new' }, { kind: 'sample' }];
   const [cursor, setCursor] = useState(0);
-  useInput(
+  // Keys of one burst arrive before a redraw: each moves from where the previous one left it.
+  const at = useRef(0);
+  const move = (delta: number) => setCursor((at.current = (at.current + delta + items.length) % items.length));
+  useKeys(
     (input, key) => {
-      if (key.upArrow) setCursor((c) => (c - 1 + items.length) % items.length);
-      else if (key.downArrow || key.tab) setCursor((c) => (c + 1) % items.length);
-      else if (key.return) onChoose(items[cursor]);
+      if (key.upArrow) move(-1);
+      else if (key.downArrow || key.tab) move(1);
+      else if (key.return) onChoose(items[at.current]);
       else if (key.escape || input === 'q') onChoose({ kind: 'quit' });
     },
     { isActive },

@@ -23,7 +23,7 @@ import { answersPath } from '../answers/io.js';
 import type { Answers } from '../answers/schema.js';
 import { createBoardStore, type BoardStore } from './board-store.js';
 import type { WizardDeps } from './deps.js';
-import { keyToActions } from './keys.js';
+import { useKeys } from './use-keys.js';
 import { wizardReducer } from './reducer.js';
 import { initialState, type WizardState } from './state.js';
 import { sourceSpecOf, stateFromAnswers } from './answers-doc.js';
@@ -287,11 +287,12 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
     else if (state.leftToStart) onLeave(undefined);
   }, [state.exitCode, state.leftToStart]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useInput(
+  useKeys(
     (input, key) => {
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
       if (key.ctrl && input === 'c') return onLeave(130);
-      for (const action of keyToActions(input, key, state)) dispatch(action);
+      // Mapped by the reducer against the state this key arrives in, not the one last drawn.
+      dispatch({ type: 'key', input, key });
     },
     { isActive: isRawModeSupported === true && state.step !== BUILD_STEP },
   );

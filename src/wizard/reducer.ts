@@ -11,6 +11,7 @@ import { isChoice, SIGNING_MODES, stepFields } from './form.js';
 import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
 import { BUILD_STEP, DONE_STEP, REVIEW_STEP } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
+import { keyToActions, type KeyInfo } from './keys.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
@@ -24,6 +25,8 @@ export interface PackageDefaults {
 }
 
 export type WizardAction =
+  /** One key, mapped to actions against the state it arrives in (keys.ts). */
+  | { type: 'key'; input: string; key: KeyInfo }
   | { type: 'text'; edit: TextEdit }
   | { type: 'focus'; delta: number }
   | { type: 'choice'; delta: number }
@@ -229,6 +232,8 @@ export function createWizardReducer(fs: FsProbe = realFs) {
   return function wizardReducer(state: WizardState, action: WizardAction): WizardState {
     if (state.existing && KEY_ACTIONS.has(action.type)) return answerExisting(state, action);
     switch (action.type) {
+      case 'key':
+        return keyToActions(action.input, action.key, state).reduce(wizardReducer, state);
       case 'text':
         return text(state, action.edit);
       case 'focus': {

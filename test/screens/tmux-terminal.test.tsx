@@ -42,4 +42,20 @@ describe('the wizard in a terminal', { skip }, () => {
       pane.kill();
     }
   });
+
+  test('keys in one burst (tmux send-keys -H): Tab and arrows inside pasted text act as keys', async () => {
+    pane.start(`node ${MAIN} new`);
+    await pane.ready(/1\/8 Project/, 'step 1');
+    await pane.burst('abc\tdef');
+    let s = await pane.waitFor(/Directory\s+\S*def/, 'the text after Tab in the directory field');
+    assert.match(s, /Project name\s+abc\n/);
+    await pane.key('Down');
+    for (let round = 0; round < 5; round++) {
+      // Up, Down and text in one write: the text lands in the vendor field each time.
+      await pane.burst(`\u001B[A\u001B[Bv${round}`);
+      s = await pane.waitFor(new RegExp(`Vendor\\s+(v\\d)*v${round}`), `round ${round}: text after arrows`);
+    }
+    assert.match(s, /Vendor\s+v0v1v2v3v4/);
+    pane.kill();
+  });
 });
