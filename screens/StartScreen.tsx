@@ -5,11 +5,11 @@
 import { Box, Text } from 'ink';
 import { useRef, useState } from 'react';
 import { useKeys } from '../src/wizard/use-keys.js';
-import type { ProjectEntry } from '../src/projects/registry.js';
+import { lastResultLabel, type ProjectEntry } from '../src/projects/registry.js';
 import { stepHeader } from '../src/wizard/steps.js';
 import { ChoiceRow, Hints } from './common.js';
 
-export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };
+export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'forget'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };
 
 const MAX_PROJECTS = 10;
 
@@ -24,7 +24,11 @@ export function StartScreen({ projects, onChoose, isActive = true, notice }: { p
     (input, key) => {
       if (key.upArrow) move(-1);
       else if (key.downArrow || key.tab) move(1);
-      else if (key.return) onChoose(items[at.current]);
+      else if (key.return) {
+        const item = items[at.current];
+        // A project whose directory is gone is not opened (it would be a blank step 1): forgotten.
+        onChoose(item.kind === 'resume' && item.project.missing ? { kind: 'forget', project: item.project } : item);
+      }
       else if (key.escape || input === 'q') onChoose({ kind: 'quit' });
     },
     { isActive },
@@ -39,7 +43,9 @@ export function StartScreen({ projects, onChoose, isActive = true, notice }: { p
         {shown.length ? <Text bold>Saved projects</Text> : <Text dimColor>No saved projects yet.</Text>}
         {shown.map((p, i) => (
           <ChoiceRow key={p.dir} focused={cursor === i}>
-            {`${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${p.lastResult}` : 'not built yet').padEnd(20)} ${p.dir}`}
+            {p.missing
+              ? `${p.name.padEnd(20)} ${'missing'.padEnd(24)} ${(cursor === i ? 'Enter forgets it' : '').padEnd(20)} ${p.dir} (no dudforge.json)`
+              : `${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${lastResultLabel(p.lastResult)}` : 'not built yet').padEnd(20)} ${p.dir}`}
           </ChoiceRow>
         ))}
         {projects.length > MAX_PROJECTS ? <Text dimColor>{`  …and ${projects.length - MAX_PROJECTS} more (dudforge projects)`}</Text> : null}

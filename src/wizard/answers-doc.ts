@@ -196,7 +196,8 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     if (doc.signing.mode === 'generate') set('signing.dir', abs(doc.signing.dir));
   }
   if (typeof doc.buildTime === 'number') state.buildTime = doc.buildTime;
-  state.lastResult = doc.wizard?.lastResult;
+  // "running" in a saved document: that build never finished.
+  state.lastResult = doc.wizard?.lastResult === 'running' ? 'interrupted' : doc.wizard?.lastResult;
   state.step = resumeAt(doc);
   return state;
 }

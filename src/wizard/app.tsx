@@ -117,6 +117,10 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
   const onStart = (choice: StartChoice) => {
     if (choice.kind === 'quit') return finish(0);
     if (choice.kind === 'new') return setMode({ kind: 'wizard', state: newState() });
+    if (choice.kind === 'forget') {
+      storeRef.current?.remove(choice.project.dir);
+      return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}": ${choice.project.dir} no longer holds a dudforge.json.` });
+    }
     if (choice.kind === 'sample') {
       const prefill: Partial<Answers> = { project: { name: 'dudforge-sample' }, source: { kind: 'dir', path: deps.sampleDir } };
       return setMode({ kind: 'wizard', state: newState(join(baseDir, 'dudforge-sample'), prefill) });
@@ -135,7 +139,7 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
 
   switch (mode.kind) {
     case 'start':
-      return <StartScreen projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
+      return <StartScreen key={mode.notice ?? ''} projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
     case 'store-problem':
     case 'answers-problem':
       return <ProblemScreen path={mode.path} problem={mode.problem} onAnswer={(fresh) => (fresh ? setMode(startFresh(mode)) : finish(2))} />;

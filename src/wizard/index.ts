@@ -49,6 +49,9 @@ export function wizardStart(opts: RunWizardOptions): AppStart {
         'list them with `dudforge projects`, or start one with `dudforge new DIR`',
       );
     }
+    if (project.missing) {
+      throw new UserError(`project "${project.name}": ${project.dir} no longer holds a dudforge.json`, 'run `dudforge` and choose it on the start screen to forget it, or put the directory back');
+    }
     return { screen: 'resume', projectDir: project.dir };
   }
   if (opts.startDir !== undefined || opts.prefill) return { screen: 'new', projectDir: opts.startDir ? resolve(opts.startDir) : undefined, prefill: opts.prefill };

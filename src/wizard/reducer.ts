@@ -139,7 +139,9 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
   // Enter on "+ Add a build tree by path…" opens its field, as space does.
   if (state.step === 5 && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
   if (state.step === REVIEW_STEP) {
-    const next = goTo(state, BUILD_STEP);
+    // Saved before the build starts: a build killed mid-way then reads as interrupted, not as
+    // the result of the build before it.
+    const next = { ...goTo(state, BUILD_STEP), lastResult: 'running' };
     return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, BUILD_STEP);
   }
   const problem = validateStep(state, fs);
