@@ -1,7 +1,8 @@
 /**
  * The live build board: one row per kernel (progress bar of objects compiled of expected,
- * phase, elapsed time, warnings and errors); finished kernels move up into <Static> as ✔/✖
- * lines. State lives in a store outside React (src/wizard/board-store.ts), read with
+ * phase, elapsed time, warnings and errors); finished kernels become ✔/✖ lines (on the command
+ * line in <Static>, kept in the scrollback; in the wizard in the live area, gone with the board).
+ * State lives in a store outside React (src/wizard/board-store.ts), read with
  * useSyncExternalStore; the store publishes at most ~10 snapshots a second.
  *
  * `createBoardReporter()` is the same board without keys, for `dudforge build` on a terminal.
@@ -64,7 +65,18 @@ export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, c
   const step = [...snapshot.steps].reverse().find((s) => s.state === 'running');
   return (
     <Box flexDirection="column">
-      <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
+      {interactive ? (
+        // In the wizard the board is one screen among others: its lines must go with it, so
+        // finished kernels stay in the live area (the last few) instead of the scrollback.
+        <>
+          {snapshot.finished.length > maxRows ? <Text dimColor>{`  …${snapshot.finished.length - maxRows} more finished`}</Text> : null}
+          {snapshot.finished.slice(-maxRows).map((row) => (
+            <FinishedLine key={row.release} row={row} />
+          ))}
+        </>
+      ) : (
+        <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
+      )}
       {visible.map((r, i) => (
         <Text key={r.release} inverse={interactive && i === sel}>
           {`${interactive && i === sel ? '❯' : ' '}${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}

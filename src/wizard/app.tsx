@@ -52,7 +52,8 @@ export interface WizardAppProps {
   start: AppStart;
   /** The directory the wizard was started in (relative paths resolve against it). */
   baseDir: string;
-  onExit(code: number): void;
+  /** `note`: a line for the terminal after the wizard is gone (where a left project was saved). */
+  onExit(code: number, note?: string): void;
 }
 
 function openStore(deps: WizardDeps): { store?: ProjectStore; problem?: { path: string; problem: string } } {
@@ -67,8 +68,8 @@ function openStore(deps: WizardDeps): { store?: ProjectStore; problem?: { path: 
 export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
   const { exit } = useApp();
   const storeRef = useRef<ProjectStore | undefined>(undefined);
-  const finish = (code: number) => {
-    onExit(code);
+  const finish = (code: number, note?: string) => {
+    onExit(code, note);
     exit();
   };
 
@@ -150,7 +151,7 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
           deps={deps}
           initial={mode.state}
           store={storeRef.current}
-          onLeave={(code) => (code === undefined ? setMode({ kind: 'start' }) : finish(code))}
+          onLeave={(code, note) => (code === undefined ? setMode({ kind: 'start' }) : finish(code, note))}
           onOpen={(projectDir) => setMode(enter({ screen: 'resume', projectDir }))}
         />
       );
@@ -158,7 +159,7 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
 }
 
 /** The nine steps on the reducer, with the effects each step needs. */
-export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number): void; onOpen?(projectDir: string): void }) {
+export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number, note?: string): void; onOpen?(projectDir: string): void }) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
   const [saveError, setSaveError] = useState<string | undefined>();
   const [board, setBoard] = useState<BoardStore | undefined>(undefined);
@@ -269,8 +270,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
       .then(async (result) => {
         board.flush();
         // Ink draws at most every ~32 ms: give the board's last state one frame before Done
-        // replaces it, or the last kernel's ✔/✖ line (written to the scrollback by <Static>)
-        // is never drawn.
+        // replaces it, or the last kernel's ✔/✖ line is never drawn.
         await new Promise((resolve) => setTimeout(resolve, BOARD_LAST_FRAME_MS));
         if (live) dispatch({ type: 'build-finished', result });
       });
@@ -294,7 +294,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   useKeys(
     (input, key) => {
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
-      if (key.ctrl && input === 'c') return onLeave(130);
+      if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedSeq.current > 0 || !!state.ownDir));
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
@@ -325,6 +325,18 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
     default:
       return state.result ? <DoneStep result={state.result} /> : null;
   }
+}
+
+/** What Ctrl-C leaves behind: where the answers are, and how to come back to them. */
+function leaveNote(state: WizardState, saved: boolean): string {
+  if (!saved) return 'Nothing was saved (step 1 was not answered).';
+  const name = state.fields['project.name'].value.trim();
+  const project = state.save?.name || name;
+  return `Saved at step ${state.step} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
+}
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:+@%=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Steps 1-7, in order: each is a view of the wizard state. */

@@ -64,7 +64,12 @@ export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   const start = wizardStart(opts);
   const deps = { ...defaultDeps({ confCwd: opts.confCwd }), ...opts.deps };
   let code = 0;
-  const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit: (c: number) => (code = c) }), {
+  let note: string | undefined;
+  const onExit = (c: number, n?: string) => {
+    code = c;
+    note = n;
+  };
+  const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit }), {
     exitOnCtrlC: false,
   });
   // Browsing skeletons of tarballs and git revisions go with the session, however it ends.
@@ -74,6 +79,7 @@ export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   } finally {
     removeSkeletons();
   }
+  if (note) process.stdout.write(`${note}\n`);
   return code;
 }
 

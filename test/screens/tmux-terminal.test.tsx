@@ -58,4 +58,20 @@ describe('the wizard in a terminal', { skip }, () => {
     assert.match(s, /Vendor\s+v0v1v2v3v4/);
     pane.kill();
   });
+
+  test('Ctrl-C outside the build says where the project was saved and how to resume it', async () => {
+    const projectDir = join(base, 'left');
+    pane.start(`node ${MAIN} new ${projectDir}`);
+    await pane.ready(/1\/8 Project/, 'step 1');
+    await pane.text('leftproj');
+    await pane.key('Down');
+    await pane.key('Down');
+    await pane.text('ACME');
+    await pane.key('Enter');
+    await pane.ready(/2\/8 Kernel source/, 'step 2');
+    await pane.key('C-c');
+    const s = await pane.waitFor(/EXIT=130/, 'exit 130');
+    assert.ok(s.replace(/\n/g, '').includes(`Saved at step 2 in ${join(projectDir, 'dudforge.json')} — \`dudforge resume leftproj\``), s);
+    pane.kill();
+  });
 });
