@@ -7,7 +7,7 @@
  *
  * `createBoardReporter()` is the same board without keys, for `dudforge build` on a terminal.
  */
-import { Box, render, Static, Text, useInput, useStdin, type Instance } from 'ink';
+import { Box, render, Static, Text, useInput, useStdin, useStdout, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Reporter } from '../src/pipeline/events.js';
 import { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/board-store.js';
@@ -54,14 +54,23 @@ export interface BoardViewProps {
   cancelling?: boolean;
   maxRows?: number;
   interactive?: boolean;
+  /** The terminal's width: the progress bar shrinks so a row stays on one line. */
+  columns?: number;
 }
 
-export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false }: BoardViewProps) {
+/** Bar width for a row: what the terminal leaves after the other columns, at most BAR. */
+export function barWidth(columns: number, releaseWidth: number): number {
+  // "❯▸ " + release + " " + bar + " " + 7 + " " + 8 + " " + 6, one column spare (no wrap at the edge).
+  return Math.max(4, Math.min(BAR, columns - releaseWidth - 28));
+}
+
+export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false, columns = 80 }: BoardViewProps) {
   const running = snapshot.running;
   const visible = running.slice(0, maxRows);
   const sel = Math.max(0, Math.min(selected, visible.length - 1));
   const logRow = visible[sel] ?? snapshot.finished[snapshot.finished.length - 1];
   const width = Math.max(12, ...running.map((r) => r.release.length));
+  const bar = barWidth(columns, width);
   const step = [...snapshot.steps].reverse().find((s) => s.state === 'running');
   return (
     <Box flexDirection="column">
@@ -78,8 +87,8 @@ export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, c
         <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
       )}
       {visible.map((r, i) => (
-        <Text key={r.release} inverse={interactive && i === sel}>
-          {`${interactive && i === sel ? '❯' : ' '}${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
+        <Text key={r.release} inverse={interactive && i === sel} wrap="truncate-end">
+          {`${interactive && i === sel ? '❯' : ' '}${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected, bar)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
           {counts(r) ? <Text color={r.errors ? 'red' : 'yellow'}>{`  ${counts(r)}`}</Text> : null}
         </Text>
       ))}
@@ -118,6 +127,7 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
   const [selected, setSelected] = useState(0);
   const [showLog, setShowLog] = useState(false);
   const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
   const active = snapshot.running.length > 0;
   useEffect(() => {
     setNow(store.now());
@@ -152,6 +162,7 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
       cancelling={keys?.cancelling}
       maxRows={maxRows}
       interactive={!!keys}
+      columns={stdout.columns || 80}
     />
   );
 }

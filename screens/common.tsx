@@ -58,7 +58,7 @@ export const CURSOR = '▏';
 /** One row of a list or menu: `❯` marks the focused row, so it shows without colour too. */
 export function ChoiceRow({ focused, children, dim = false }: { focused: boolean; children: ReactNode; dim?: boolean }) {
   return (
-    <Text color={focused ? 'cyan' : undefined} bold={focused} dimColor={dim}>
+    <Text color={focused ? 'cyan' : undefined} bold={focused} dimColor={dim} wrap="truncate-end">
       {focused ? '❯ ' : '  '}
       {children}
     </Text>

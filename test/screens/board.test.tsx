@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { createBoardStore, elapsedSeconds } from '../../src/wizard/board-store.js';
-import { BuildBoard, createBoardReporter, progressBar } from '../../screens/BuildBoard.js';
+import { barWidth, BuildBoard, BuildBoardView, createBoardReporter, progressBar } from '../../screens/BuildBoard.js';
 import * as boardModule from '../../screens/BuildBoard.js';
 import { FIRST_LINE, startCliBoard } from '../../src/wizard/cli-board.js';
 import { allOutput, frame, KEY, press, settle, waitFor } from './helpers.js';
@@ -138,5 +138,22 @@ describe('build board', () => {
     await delay(20);
     assert.ok(text().startsWith(`${FIRST_LINE}\r\u001B[2K`), 'the first line is replaced by the board');
     assert.match(text(), /✔ 6\.1\.0-early  m\.ko/, 'events from before the board was drawn are on it');
+  });
+
+  test('a 60-column terminal: the bar shrinks so every row stays on one line', () => {
+    const store = createBoardStore({ now: () => 5000 });
+    for (const rel of ['6.12.118+deb12-amd64', '6.1.0-57-amd64']) {
+      store.reporter.emit({ type: 'kernel-queued', release: rel, objectsExpected: 40 });
+      store.reporter.emit({ type: 'object-compiled', release: rel, object: 'a.o', compiled: 12, expected: 40 });
+    }
+    store.flush();
+    const app = render(<BuildBoardView snapshot={store.getSnapshot()} now={6000} interactive columns={60} />);
+    const rows = frame(app).split('\n').filter((l) => l.includes('compile'));
+    assert.equal(rows.length, 2, frame(app));
+    for (const row of rows) assert.ok(row.length <= 60, `${row.length} columns: ${row}`);
+    assert.equal(barWidth(60, '6.12.118+deb12-amd64'.length), 12);
+    assert.equal(barWidth(200, 12), 24, 'never wider than 24');
+    app.unmount();
+    store.dispose();
   });
 });
