@@ -14,6 +14,7 @@ import { ProjectStore, type ProjectEntry } from '../projects/registry.js';
 import { WizardApp, type AppStart } from './app.js';
 import { defaultDeps, type WizardDeps } from './deps.js';
 import { removeSkeletons } from './source-skeleton.js';
+import { killAllBuilds } from '../kbuild/process-group.js';
 
 export interface RunWizardOptions {
   /** `dudforge new DIR`: the project directory of a new project (the wizard starts at step 1). */
@@ -72,11 +73,24 @@ export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit }), {
     exitOnCtrlC: false,
   });
-  // Browsing skeletons of tarballs and git revisions go with the session, however it ends.
+  // Browsing skeletons of tarballs and git revisions go with the session, however it ends; a
+  // hang-up or TERM also stops the builds the wizard started (each make leads its own process
+  // group, which the default signal action would leave running) and gives the terminal back.
   process.once('exit', removeSkeletons);
+  const onSignal = (signal: NodeJS.Signals) => {
+    void killAllBuilds().finally(() => {
+      instance.unmount();
+      removeSkeletons();
+      process.exit(signal === 'SIGHUP' ? 129 : 143);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   try {
     await instance.waitUntilExit();
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     removeSkeletons();
   }
   if (note) process.stdout.write(`${note}\n`);

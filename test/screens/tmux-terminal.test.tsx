@@ -6,9 +6,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { ensureBuilt, hasTmux, MAIN, TmuxSession } from './tmux.js';
-import { tempDir } from '../wizard/helpers.js';
+import { tempDir, writeModuleDir } from '../wizard/helpers.js';
+import { shOk } from '../helpers/cli.js';
 import { needs } from '../helpers/needs.js';
 
 const skip = needs(hasTmux(), 'tmux');
@@ -73,5 +74,31 @@ describe('the wizard in a terminal', { skip }, () => {
     const s = await pane.waitFor(/EXIT=130/, 'exit 130');
     assert.ok(s.replace(/\n/g, '').includes(`Saved at step 2 in ${join(projectDir, 'dudforge.json')} — \`dudforge resume leftproj\``), s);
     pane.kill();
+  });
+
+  test('a tarball source: step 3 titled with the tarball; its browsing copy is removed on quit and on hang-up', async () => {
+    writeModuleDir(join(base, 'mod-1.0'));
+    const tarball = join(base, 'mod-1.0.tar.gz');
+    shOk('tar', ['-czf', tarball, '-C', base, 'mod-1.0']);
+    const browsing = () => readdirSync(join(base, 'tmp')).filter((n) => n.startsWith('dudforge-browse-'));
+    for (const end of ['C-c', 'hang-up']) {
+      pane.start(`node ${MAIN} new ${join(base, `tarproj-${end}`)} --source tar:${tarball} --vendor V`);
+      await pane.ready(/1\/8 Project/, 'step 1');
+      await pane.text('tarproj');
+      await pane.key('Enter');
+      await pane.ready(/2\/8 Kernel source/, 'step 2');
+      await pane.key('Enter');
+      const s3 = await pane.waitFor(/3\/8 Driver directories[\s\S]*bar\.ko/, 'step 3');
+      assert.ok(s3.includes(`tarball ${tarball}`), s3);
+      assert.doesNotMatch(s3, /dudforge-browse-/);
+      assert.equal(browsing().length, 1, 'browsed in a temporary copy');
+      if (end === 'C-c') {
+        await pane.key('C-c');
+        await pane.waitFor(/EXIT=130/, 'exit');
+      } else pane.kill();
+      for (const stop = Date.now() + 5000; browsing().length && Date.now() < stop; ) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(browsing(), [], `no temporary copy left after ${end}`);
+      pane.kill();
+    }
   });
 });
