@@ -1,12 +1,13 @@
 /**
  * The live build board: one row per kernel (progress bar of objects compiled of expected,
- * phase, elapsed time, warnings and errors); finished kernels move up into <Static> as ✔/✖
- * lines. State lives in a store outside React (src/wizard/board-store.ts), read with
+ * phase, elapsed time, warnings and errors); finished kernels become ✔/✖ lines (on the command
+ * line in <Static>, kept in the scrollback; in the wizard in the live area, gone with the board).
+ * State lives in a store outside React (src/wizard/board-store.ts), read with
  * useSyncExternalStore; the store publishes at most ~10 snapshots a second.
  *
  * `createBoardReporter()` is the same board without keys, for `dudforge build` on a terminal.
  */
-import { Box, render, Static, Text, useInput, useStdin, type Instance } from 'ink';
+import { Box, render, Static, Text, useInput, useStdin, useStdout, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Reporter } from '../src/events.js';
 import { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/board-store.js';
@@ -53,21 +54,41 @@ export interface BoardViewProps {
   cancelling?: boolean;
   maxRows?: number;
   interactive?: boolean;
+  /** The terminal's width: the progress bar shrinks so a row stays on one line. */
+  columns?: number;
 }
 
-export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false }: BoardViewProps) {
+/** Bar width for a row: what the terminal leaves after the other columns, at most BAR. */
+export function barWidth(columns: number, releaseWidth: number): number {
+  // "❯▸ " + release + " " + bar + " " + 7 + " " + 8 + " " + 6, one column spare (no wrap at the edge).
+  return Math.max(4, Math.min(BAR, columns - releaseWidth - 28));
+}
+
+export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false, columns = 80 }: BoardViewProps) {
   const running = snapshot.running;
   const visible = running.slice(0, maxRows);
   const sel = Math.max(0, Math.min(selected, visible.length - 1));
   const logRow = visible[sel] ?? snapshot.finished[snapshot.finished.length - 1];
   const width = Math.max(12, ...running.map((r) => r.release.length));
+  const bar = barWidth(columns, width);
   const step = [...snapshot.steps].reverse().find((s) => s.state === 'running');
   return (
     <Box flexDirection="column">
-      <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
+      {interactive ? (
+        // In the wizard the board is one screen among others: its lines must go with it, so
+        // finished kernels stay in the live area (the last few) instead of the scrollback.
+        <>
+          {snapshot.finished.length > maxRows ? <Text dimColor>{`  …${snapshot.finished.length - maxRows} more finished`}</Text> : null}
+          {snapshot.finished.slice(-maxRows).map((row) => (
+            <FinishedLine key={row.release} row={row} />
+          ))}
+        </>
+      ) : (
+        <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
+      )}
       {visible.map((r, i) => (
-        <Text key={r.release} inverse={interactive && i === sel}>
-          {`${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
+        <Text key={r.release} inverse={interactive && i === sel} wrap="truncate-end">
+          {`${interactive && i === sel ? '❯' : ' '}${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected, bar)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
           {counts(r) ? <Text color={r.errors ? 'red' : 'yellow'}>{`  ${counts(r)}`}</Text> : null}
         </Text>
       ))}
@@ -106,6 +127,7 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
   const [selected, setSelected] = useState(0);
   const [showLog, setShowLog] = useState(false);
   const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
   const active = snapshot.running.length > 0;
   useEffect(() => {
     setNow(store.now());
@@ -132,13 +154,15 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
   return (
     <BuildBoardView
       snapshot={snapshot}
-      now={now}
+      // The timer's tick may be older than a row that started since: never draw a time before it.
+      now={Math.max(now, store.now())}
       selected={selected}
       showLog={showLog}
       confirmCancel={keys?.confirmCancel}
       cancelling={keys?.cancelling}
       maxRows={maxRows}
       interactive={!!keys}
+      columns={stdout.columns || 80}
     />
   );
 }
@@ -154,6 +178,12 @@ export function renderBuildBoard(store: BoardStore, opts: { stdout?: NodeJS.Writ
  */
 export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}): { reporter: Reporter; close(): void } {
   const store = createBoardStore();
+  return { reporter: store.reporter, close: showBoard(store, opts).close };
+}
+
+/** Draws the board of an existing store (which may already hold events) until `close`. */
+export function showBoard(store: BoardStore, opts: { stdout?: NodeJS.WriteStream } = {}): { close(): void } {
+  store.flush();
   const instance = renderBuildBoard(store, opts);
   let closed = false;
   const close = () => {
@@ -166,5 +196,5 @@ export function createBoardReporter(opts: { stdout?: NodeJS.WriteStream } = {}):
     instance.unmount();
     store.dispose();
   };
-  return { reporter: store.reporter, close };
+  return { close };
 }

@@ -3,12 +3,21 @@ import { Box, Text } from 'ink';
 import { dirRows } from '../src/wizard/reducer.js';
 import type { WizardState } from '../src/wizard/state.js';
 import { sourceRootOf } from '../src/wizard/validate-step.js';
-import { ErrorLine, Hints, StepHeader } from './common.js';
+import { sourceSpecOf } from '../src/wizard/answers-doc.js';
+import type { SourceSpec } from '../src/answers/schema.js';
+import { ChoiceRow, ErrorLine, Hints, StepHeader } from './common.js';
 
 const WINDOW = 14;
 
+function sourceLabel(source: SourceSpec): string {
+  if (source.kind === 'dir') return source.path;
+  if (source.kind === 'tar') return `tarball ${source.file}`;
+  return `git ${source.repo} @ ${source.rev}`;
+}
+
 export function DriverDirsStep({ state }: { state: WizardState }) {
-  const root = state.tree?.root ?? sourceRootOf(state) ?? '';
+  // The user's source, never the temporary skeleton a tarball or git revision is browsed in.
+  const root = sourceRootOf(state) ? sourceLabel(sourceSpecOf(state)) : '';
   const rows = dirRows(state);
   const focus = Math.max(0, Math.min(state.focus, rows.length - 1));
   const start = Math.max(0, Math.min(focus - Math.floor(WINDOW / 2), rows.length - WINDOW));
@@ -35,9 +44,7 @@ export function DriverDirsStep({ state }: { state: WizardState }) {
             const focused = index === focus;
             return (
               <Box key={node.rel}>
-                <Text color={focused ? 'cyan' : undefined} inverse={focused}>
-                  {`${selected ? '[x]' : '[ ]'} ${'  '.repeat(node.depth)}${twisty} ${node.rel === '.' ? '. (top)' : node.name}`}
-                </Text>
+                <ChoiceRow focused={focused}>{`${selected ? '[x]' : '[ ]'} ${'  '.repeat(node.depth)}${twisty} ${node.rel === '.' ? '. (top)' : node.name}`}</ChoiceRow>
                 {node.modules.length ? <Text color="green">{`  ${node.modules.map((m) => `${m}.ko`).join(' ')}`}</Text> : null}
               </Box>
             );

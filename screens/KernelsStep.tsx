@@ -1,7 +1,7 @@
 /** Step 5: the detected kernel build trees (usable or why not), plus "add a build tree by path". */
 import { Box, Text } from 'ink';
 import type { WizardState } from '../src/wizard/state.js';
-import { ErrorLine, Hints, StepHeader, TextInputView } from './common.js';
+import { ChoiceRow, ErrorLine, Hints, StepHeader, TextInputView } from './common.js';
 
 export function KernelsStep({ state }: { state: WizardState }) {
   const kernels = state.kernels;
@@ -18,20 +18,12 @@ export function KernelsStep({ state }: { state: WizardState }) {
             const selected = state.selectedKernels.includes(k.path);
             const label = `${selected ? '[x]' : '[ ]'} ${(k.release ?? '(unknown release)').padEnd(28)} ${(k.arch ?? '').padEnd(8)} ${k.path}`;
             return (
-              <Box key={k.path} flexDirection="column">
-                {k.usable ? (
-                  <Text color={focused ? 'cyan' : undefined} inverse={focused}>
-                    {label}
-                  </Text>
-                ) : (
-                  <Text dimColor inverse={focused}>{`${label}  ✖ ${k.reason ?? 'not usable'}`}</Text>
-                )}
-              </Box>
+              <ChoiceRow key={k.path} focused={focused} dim={!k.usable}>
+                {k.usable ? label : `${label}  ✖ ${k.reason ?? 'not usable'}`}
+              </ChoiceRow>
             );
           })}
-          <Text color={state.focus === kernels.length ? 'cyan' : undefined} inverse={state.focus === kernels.length && !state.addingKernel}>
-            {'  + Add a build tree by path…'}
-          </Text>
+          <ChoiceRow focused={state.focus === kernels.length && !state.addingKernel}>+ Add a build tree by path…</ChoiceRow>
           {state.addingKernel ? <TextInputView label="Build tree" field={state.fields['kernels.add']} focused placeholder="e.g. /usr/src/kernels/5.14.0-427.el9.x86_64" /> : null}
           {state.kernelToAdd ? <Text dimColor>{`  Inspecting ${state.kernelToAdd}…`}</Text> : null}
         </Box>

@@ -2,16 +2,18 @@
  * A file we cannot use (corrupt or newer-version dudforge.json or project store): says which
  * file and why, and offers to start fresh with the bad file kept as a backup, or to quit.
  */
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
-import { Hints } from './common.js';
+import { Box, Text } from 'ink';
+import { useRef, useState } from 'react';
+import { useKeys } from '../src/wizard/use-keys.js';
+import { ChoiceRow, Hints } from './common.js';
 
 export function ProblemScreen({ path, problem, onAnswer, isActive = true }: { path: string; problem: string; onAnswer: (startFresh: boolean) => void; isActive?: boolean }) {
   const [cursor, setCursor] = useState(1);
-  useInput(
+  const at = useRef(1);
+  useKeys(
     (input, key) => {
-      if (key.upArrow || key.downArrow || key.tab) setCursor((c) => 1 - c);
-      else if (key.return) onAnswer(cursor === 0);
+      if (key.upArrow || key.downArrow || key.tab) setCursor((at.current = 1 - at.current));
+      else if (key.return) onAnswer(at.current === 0);
       else if (key.escape || input === 'q') onAnswer(false);
     },
     { isActive },
@@ -24,8 +26,8 @@ export function ProblemScreen({ path, problem, onAnswer, isActive = true }: { pa
       <Text>{`  ${problem}`}</Text>
       <Text dimColor>{'  It was not changed.'}</Text>
       <Box marginTop={1} flexDirection="column">
-        <Text inverse={cursor === 0}>{`  Start fresh (the file is kept as ${path}.bak-…)`}</Text>
-        <Text inverse={cursor === 1}>{'  Quit and fix it by hand'}</Text>
+        <ChoiceRow focused={cursor === 0}>{`Start fresh (the file is kept as ${path}.bak-…)`}</ChoiceRow>
+        <ChoiceRow focused={cursor === 1}>Quit and fix it by hand</ChoiceRow>
       </Box>
       <Hints>↑/↓ move · Enter choose</Hints>
     </Box>

@@ -36,7 +36,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
       <Row label="Project" value={`${doc.project?.name ?? ''}  (${projectDir})`} />
       <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
       <Row label="Source" value={sourceText} />
-      <Row label="Driver directories" value={doc.driverDirs?.join(', ') ?? '(the source directory itself)'} />
+      <Row label="Driver directories" value={doc.driverDirs && doc.driverDirs.join() !== '.' ? doc.driverDirs.join(', ') : '(the top of the source: it is the module)'} />
       <Row label="Package" value={p ? `kmod-${p.name}${doc.packaging?.match === 'minimum' ? '' : '-<kernel release>'} ${p.version}-${p.release}  ${p.license}` : ''} />
       <Row label="Summary" value={p?.summary ?? ''} />
       {doc.probes ? <Row label="Probes" value={doc.probes} /> : null}

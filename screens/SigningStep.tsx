@@ -13,7 +13,7 @@ export function SigningStep({ state }: { state: WizardState }) {
   return (
     <Box flexDirection="column">
       <StepHeader step={6} />
-      <Text color={onMode ? 'cyan' : undefined}>{`${onMode ? '›' : ' '} Signing`}</Text>
+      <Text color={onMode ? 'cyan' : undefined}>{`${onMode ? '❯' : ' '} Signing`}</Text>
       {SIGNING_MODES.map((m) => (
         <Box key={m.mode} marginLeft={4}>
           <Text bold={m.mode === state.signingMode}>{`${m.mode === state.signingMode ? '(•)' : '( )'} ${m.label}`}</Text>

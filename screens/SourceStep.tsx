@@ -9,7 +9,7 @@ export function SourceStep({ state }: { state: WizardState }) {
   return (
     <Box flexDirection="column">
       <StepHeader step={2} />
-      <Text color={onKind ? 'cyan' : undefined}>{`${onKind ? '›' : ' '} Source`}</Text>
+      <Text color={onKind ? 'cyan' : undefined}>{`${onKind ? '❯' : ' '} Source`}</Text>
       {state.sourceKinds.map((k) => {
         const chosen = k.kind === state.sourceKind;
         const mark = chosen ? '(•)' : '( )';

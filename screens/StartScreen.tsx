@@ -2,13 +2,14 @@
  * The start screen: saved projects (most recent first, with their step and last result),
  * "New project", and "Try the bundled sample driver".
  */
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
-import type { ProjectEntry } from '../src/projects/registry.js';
+import { Box, Text } from 'ink';
+import { useRef, useState } from 'react';
+import { useKeys } from '../src/wizard/use-keys.js';
+import { lastResultLabel, type ProjectEntry } from '../src/projects/registry.js';
 import { stepHeader } from '../src/wizard/steps.js';
-import { Hints } from './common.js';
+import { ChoiceRow, Hints } from './common.js';
 
-export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };
+export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'forget'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };
 
 const MAX_PROJECTS = 10;
 
@@ -16,11 +17,18 @@ export function StartScreen({ projects, onChoose, isActive = true, notice }: { p
   const shown = projects.slice(0, MAX_PROJECTS);
   const items: StartChoice[] = [...shown.map((project) => ({ kind: 'resume' as const, project })), { kind: 'new' }, { kind: 'sample' }];
   const [cursor, setCursor] = useState(0);
-  useInput(
+  // Keys of one burst arrive before a redraw: each moves from where the previous one left it.
+  const at = useRef(0);
+  const move = (delta: number) => setCursor((at.current = (at.current + delta + items.length) % items.length));
+  useKeys(
     (input, key) => {
-      if (key.upArrow) setCursor((c) => (c - 1 + items.length) % items.length);
-      else if (key.downArrow || key.tab) setCursor((c) => (c + 1) % items.length);
-      else if (key.return) onChoose(items[cursor]);
+      if (key.upArrow) move(-1);
+      else if (key.downArrow || key.tab) move(1);
+      else if (key.return) {
+        const item = items[at.current];
+        // A project whose directory is gone is not opened (it would be a blank step 1): forgotten.
+        onChoose(item.kind === 'resume' && item.project.missing ? { kind: 'forget', project: item.project } : item);
+      }
       else if (key.escape || input === 'q') onChoose({ kind: 'quit' });
     },
     { isActive },
@@ -34,19 +42,17 @@ export function StartScreen({ projects, onChoose, isActive = true, notice }: { p
       <Box marginTop={1} flexDirection="column">
         {shown.length ? <Text bold>Saved projects</Text> : <Text dimColor>No saved projects yet.</Text>}
         {shown.map((p, i) => (
-          <Text key={p.dir} inverse={cursor === i} color={cursor === i ? 'cyan' : undefined}>
-            {`  ${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${p.lastResult}` : 'not built yet').padEnd(20)} ${p.dir}`}
-          </Text>
+          <ChoiceRow key={p.dir} focused={cursor === i}>
+            {p.missing
+              ? `${p.name.padEnd(20)} ${'missing'.padEnd(24)} ${(cursor === i ? 'Enter forgets it' : '').padEnd(20)} ${p.dir} (no dudforge.json)`
+              : `${p.name.padEnd(20)} ${stepHeader(p.step).padEnd(24)} ${(p.lastResult ? `last build: ${lastResultLabel(p.lastResult)}` : 'not built yet').padEnd(20)} ${p.dir}`}
+          </ChoiceRow>
         ))}
         {projects.length > MAX_PROJECTS ? <Text dimColor>{`  …and ${projects.length - MAX_PROJECTS} more (dudforge projects)`}</Text> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
-        <Text inverse={cursor === shown.length} color={cursor === shown.length ? 'cyan' : undefined}>
-          {'  + New project'}
-        </Text>
-        <Text inverse={cursor === shown.length + 1} color={cursor === shown.length + 1 ? 'cyan' : undefined}>
-          {'  ▶ Try the bundled sample driver'}
-        </Text>
+        <ChoiceRow focused={cursor === shown.length}>+ New project</ChoiceRow>
+        <ChoiceRow focused={cursor === shown.length + 1}>▶ Try the bundled sample driver</ChoiceRow>
       </Box>
       <Hints>↑/↓ move · Enter open · q quit</Hints>
     </Box>

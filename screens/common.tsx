@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { stepHeader } from '../src/wizard/steps.js';
 import type { TextField } from '../src/wizard/text-field.js';
+import { colorOn } from '../src/wizard/color.js';
 
 export function StepHeader({ step, subtitle }: { step: number; subtitle?: string }) {
   return (
@@ -15,33 +16,52 @@ export function StepHeader({ step, subtitle }: { step: number; subtitle?: string
   );
 }
 
-/** A text field: the cursor is an inverse cell while focused. */
+/**
+ * A text field. The cursor is an inverse cell while focused; without colour (NO_COLOR,
+ * FORCE_COLOR=0, a dumb terminal) inverse is not drawn, so a `▏` stands where the cursor is.
+ */
 export function TextInputView({ label, field, focused, width = 16, placeholder }: { label: string; field: TextField; focused: boolean; width?: number; placeholder?: string }) {
   const { value, cursor } = field;
-  const marker = focused ? '›' : ' ';
+  const marker = focused ? '❯' : ' ';
+  const plain = !colorOn();
   let body: ReactNode;
   if (!focused) body = value ? <Text>{value}</Text> : <Text dimColor>{placeholder ?? ''}</Text>;
-  else if (!value && placeholder) body = (
-    <Text>
-      <Text inverse> </Text>
-      <Text dimColor>{placeholder}</Text>
-    </Text>
-  );
   else {
     const at = Math.min(cursor, value.length);
-    body = (
+    body = plain ? (
+      <Text>
+        {value.slice(0, at)}
+        {CURSOR}
+        {value.slice(at)}
+        {!value && placeholder ? <Text dimColor>{placeholder}</Text> : null}
+      </Text>
+    ) : (
       <Text>
         {value.slice(0, at)}
         <Text inverse>{value[at] ?? ' '}</Text>
         {value.slice(at + 1)}
+        {!value && placeholder ? <Text dimColor>{placeholder}</Text> : null}
       </Text>
     );
   }
   return (
     <Box>
-      <Text color={focused ? 'cyan' : undefined}>{`${marker} ${label.padEnd(width)}`}</Text>
+      <Text color={focused ? 'cyan' : undefined} bold={focused}>{`${marker} ${label.padEnd(width)}`}</Text>
       {body}
     </Box>
+  );
+}
+
+/** The text cursor drawn without colour. */
+export const CURSOR = '▏';
+
+/** One row of a list or menu: `❯` marks the focused row, so it shows without colour too. */
+export function ChoiceRow({ focused, children, dim = false }: { focused: boolean; children: ReactNode; dim?: boolean }) {
+  return (
+    <Text color={focused ? 'cyan' : undefined} bold={focused} dimColor={dim} wrap="truncate-end">
+      {focused ? '❯ ' : '  '}
+      {children}
+    </Text>
   );
 }
 

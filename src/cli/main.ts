@@ -3,6 +3,8 @@
  * The command line: parses argv, dispatches to a subcommand, and is the one place that turns
  * errors into messages and exit codes (2 for bad input, 1 for failed builds).
  */
+// First: NO_COLOR must reach chalk before any screen loads it.
+import '../wizard/no-color.js';
 import { parseArgs } from 'node:util';
 import { formatUserError, isUserError, UserError } from '../errors.js';
 import { environmentError } from '../fs-errors.js';

@@ -30,14 +30,11 @@ export interface CliBuildOptions {
 /** The shell's convention for a process ended by a signal: 128 + its number (130, 143). */
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
-async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close(): void }> {
+async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close(): void | Promise<void> }> {
   if (!plain && process.stderr.isTTY && process.env.TERM !== 'dumb') {
-    try {
-      const board = await import('../../screens/BuildBoard.js');
-      return board.createBoardReporter();
-    } catch {
-      /* fall back to plain lines */
-    }
+    // Drawn at once; the Ink board follows when loaded, without holding the build back.
+    const { startCliBoard } = await import('../wizard/cli-board.js');
+    return startCliBoard({ fallback: () => createPlainReporter(process.stderr) });
   }
   return { reporter: createPlainReporter(process.stderr), close() {} };
 }
@@ -82,7 +79,7 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
     }
     throw err;
   } finally {
-    close();
+    await close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -112,7 +112,7 @@ export async function resolveSources(answers: Answers, projectDir: string, build
   const named = (answers.driverDirs ?? []).map(treeRelative);
   const driverDirs = named.includes('') ? [''] : named;
   let expectedObjects = 0;
-  for (const d of driverDirs) expectedObjects += scanKbuildDir(join(destDir, d), { ...result.config, ...config }).expectedObjects;
+  for (const d of driverDirs.length ? driverDirs : ['']) expectedObjects += scanKbuildDir(join(destDir, d), { ...result.config, ...config }).expectedObjects;
   return {
     rootDir: destDir,
     files: result.files,

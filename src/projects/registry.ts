@@ -9,7 +9,7 @@
  */
 import Conf from 'conf';
 import { existsSync, renameSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
 export const PROJECT_STORE_VERSION = 1;
@@ -26,10 +26,17 @@ export interface ProjectEntry {
   dir: string;
   /** The wizard step reached, 1..9. */
   step: number;
-  /** `ok`, `failed`, `cancelled`, or undefined before the first build. */
+  /** `ok`, `failed`, `cancelled`, `running` (from its start until it ends), or undefined before the first build. */
   lastResult?: string;
   /** ISO 8601 time of the last change. */
   updatedAt: string;
+  /** Set when listed: the directory no longer holds a dudforge.json (moved or deleted). */
+  missing?: boolean;
+}
+
+/** How a stored last result reads: a build still marked running was killed (it ended without saying). */
+export function lastResultLabel(result: string | undefined): string | undefined {
+  return result === 'running' ? 'interrupted' : result;
 }
 
 interface StoreShape {
@@ -162,7 +169,9 @@ export class ProjectStore {
 
   /** Saved projects, most recently changed first. */
   list(): ProjectEntry[] {
-    return Object.values(this.#read().projects).filter(isProjectEntry).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
+    return Object.values(this.#read().projects).filter(isProjectEntry)
+      .map((p) => (existsSync(join(p.dir, 'dudforge.json')) ? p : { ...p, missing: true }))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
   }
 
   /** Keys of stored entries that are not projects (skipped by list and find), for a warning. */

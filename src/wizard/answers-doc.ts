@@ -45,6 +45,8 @@ export function signingOf(state: WizardState): SigningAnswers {
 export function driverDirsOf(state: WizardState): string[] | undefined {
   const dirs = state.selectedDirs.filter((d) => d !== '.');
   if (state.sourceKind === 'dir' && state.selectedDirs.includes('.') && dirs.length === 0) return undefined;
+  // A tarball or git revision that is one module: its top directory, written as '.'.
+  if (state.selectedDirs.includes('.') && dirs.length === 0) return ['.'];
   return [...dirs].sort();
 }
 
@@ -194,7 +196,8 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     if (doc.signing.mode === 'generate') set('signing.dir', abs(doc.signing.dir));
   }
   if (typeof doc.buildTime === 'number') state.buildTime = doc.buildTime;
-  state.lastResult = doc.wizard?.lastResult;
+  // "running" in a saved document: that build never finished.
+  state.lastResult = doc.wizard?.lastResult === 'running' ? 'interrupted' : doc.wizard?.lastResult;
   state.step = resumeAt(doc);
   return state;
 }

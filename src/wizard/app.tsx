@@ -23,7 +23,7 @@ import { answersPath } from '../answers/io.js';
 import type { Answers } from '../answers/schema.js';
 import { createBoardStore, type BoardStore } from './board-store.js';
 import type { WizardDeps } from './deps.js';
-import { keyToActions } from './keys.js';
+import { useKeys } from './use-keys.js';
 import { wizardReducer } from './reducer.js';
 import { initialState, type WizardState } from './state.js';
 import { sourceSpecOf, stateFromAnswers } from './answers-doc.js';
@@ -52,7 +52,8 @@ export interface WizardAppProps {
   start: AppStart;
   /** The directory the wizard was started in (relative paths resolve against it). */
   baseDir: string;
-  onExit(code: number): void;
+  /** `note`: a line for the terminal after the wizard is gone (where a left project was saved). */
+  onExit(code: number, note?: string): void;
 }
 
 function openStore(deps: WizardDeps): { store?: ProjectStore; problem?: { path: string; problem: string } } {
@@ -67,8 +68,8 @@ function openStore(deps: WizardDeps): { store?: ProjectStore; problem?: { path: 
 export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
   const { exit } = useApp();
   const storeRef = useRef<ProjectStore | undefined>(undefined);
-  const finish = (code: number) => {
-    onExit(code);
+  const finish = (code: number, note?: string) => {
+    onExit(code, note);
     exit();
   };
 
@@ -89,7 +90,8 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     const saved = deps.readSaved(s.projectDir);
     if ('problem' in saved) return { kind: 'answers-problem', path: saved.path, problem: saved.problem, projectDir: s.projectDir };
     const profile = storeRef.current?.profile() ?? {};
-    return { kind: 'wizard', state: stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() }) };
+    const state = stateFromAnswers(saved.doc, { baseDir, projectDir: s.projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() });
+    return { kind: 'wizard', state: { ...state, ownDir: s.projectDir } };
   };
 
   /** At launch and again after a fresh store: a store we cannot read shows its problem first. */
@@ -116,6 +118,10 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
   const onStart = (choice: StartChoice) => {
     if (choice.kind === 'quit') return finish(0);
     if (choice.kind === 'new') return setMode({ kind: 'wizard', state: newState() });
+    if (choice.kind === 'forget') {
+      storeRef.current?.remove(choice.project.dir);
+      return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}": ${choice.project.dir} no longer holds a dudforge.json.` });
+    }
     if (choice.kind === 'sample') {
       const prefill: Partial<Answers> = { project: { name: 'dudforge-sample' }, source: { kind: 'dir', path: deps.sampleDir } };
       return setMode({ kind: 'wizard', state: newState(join(baseDir, 'dudforge-sample'), prefill) });
@@ -134,25 +140,26 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
 
   switch (mode.kind) {
     case 'start':
-      return <StartScreen projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
+      return <StartScreen key={mode.notice ?? ''} projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
     case 'store-problem':
     case 'answers-problem':
       return <ProblemScreen path={mode.path} problem={mode.problem} onAnswer={(fresh) => (fresh ? setMode(startFresh(mode)) : finish(2))} />;
     case 'wizard':
       return (
         <WizardFlow
-          key={mode.state.fields['project.dir'].value + mode.state.buildTime}
+          key={`${mode.state.fields['project.dir'].value}|${mode.state.buildTime}|${mode.state.ownDir ?? ''}`}
           deps={deps}
           initial={mode.state}
           store={storeRef.current}
-          onLeave={(code) => (code === undefined ? setMode({ kind: 'start' }) : finish(code))}
+          onLeave={(code, note) => (code === undefined ? setMode({ kind: 'start' }) : finish(code, note))}
+          onOpen={(projectDir) => setMode(enter({ screen: 'resume', projectDir }))}
         />
       );
   }
 }
 
 /** The nine steps on the reducer, with the effects each step needs. */
-export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number): void }) {
+export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number, note?: string): void; onOpen?(projectDir: string): void }) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
   const [saveError, setSaveError] = useState<string | undefined>();
   const [board, setBoard] = useState<BoardStore | undefined>(undefined);
@@ -166,6 +173,8 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
     if (!save || save.seq <= savedSeq.current) return;
     savedSeq.current = save.seq;
     try {
+      // Overwriting another project: its dudforge.json is kept beside the new one, never lost.
+      if (save.replaceExisting) deps.backupAnswers(save.projectDir);
       deps.saveAnswers(save.projectDir, save.doc);
       store?.register({ name: save.name || 'project', dir: save.projectDir, step: save.step, lastResult: save.doc.wizard?.lastResult });
       if (save.step === 2 && save.doc.project) store?.saveProfile(save.doc.project);
@@ -261,8 +270,7 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
       .then(async (result) => {
         board.flush();
         // Ink draws at most every ~32 ms: give the board's last state one frame before Done
-        // replaces it, or the last kernel's ✔/✖ line (written to the scrollback by <Static>)
-        // is never drawn.
+        // replaces it, or the last kernel's ✔/✖ line is never drawn.
         await new Promise((resolve) => setTimeout(resolve, BOARD_LAST_FRAME_MS));
         if (live) dispatch({ type: 'build-finished', result });
       });
@@ -275,15 +283,20 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
   }, [state.build.cancelling]);
 
   useEffect(() => {
+    if (state.openDir) onOpen?.(state.openDir);
+  }, [state.openDir]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
     if (state.exitCode !== undefined) onLeave(state.exitCode);
     else if (state.leftToStart) onLeave(undefined);
   }, [state.exitCode, state.leftToStart]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useInput(
+  useKeys(
     (input, key) => {
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
-      if (key.ctrl && input === 'c') return onLeave(130);
-      for (const action of keyToActions(input, key, state)) dispatch(action);
+      if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedSeq.current > 0 || !!state.ownDir));
+      // Mapped by the reducer against the state this key arrives in, not the one last drawn.
+      dispatch({ type: 'key', input, key });
     },
     { isActive: isRawModeSupported === true && state.step !== BUILD_STEP },
   );
@@ -312,6 +325,18 @@ export function WizardFlow({ deps, initial, store, onLeave }: { deps: WizardDeps
     default:
       return state.result ? <DoneStep result={state.result} /> : null;
   }
+}
+
+/** What Ctrl-C leaves behind: where the answers are, and how to come back to them. */
+function leaveNote(state: WizardState, saved: boolean): string {
+  if (!saved) return 'Nothing was saved (step 1 was not answered).';
+  const name = state.fields['project.name'].value.trim();
+  const project = state.save?.name || name;
+  return `Saved at step ${state.step} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
+}
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:+@%=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Steps 1-7, in order: each is a view of the wizard state. */

@@ -11,7 +11,7 @@ export interface KernelRow {
   phase: KernelPhase;
   compiled: number;
   expected: number;
-  /** ms timestamps (the store's clock). */
+  /** ms timestamps (the store's monotonic clock). */
   startedAt?: number;
   endedAt?: number;
   /** Seconds reported by the pipeline when the kernel finished. */
@@ -61,7 +61,8 @@ const FINISHED: KernelPhase[] = ['done', 'failed', 'cancelled', 'cached'];
 
 export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
   const throttleMs = opts.throttleMs ?? 100;
-  const now = opts.now ?? Date.now;
+  // Monotonic: a wall clock set back mid-build would draw negative times.
+  const now = opts.now ?? (() => performance.now());
   const logLines = opts.logLines ?? 200;
   const rows = new Map<string, KernelRow>();
   const finishedOrder: string[] = [];
@@ -226,5 +227,5 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
 export function elapsedSeconds(r: KernelRow, now: number): number {
   if (r.seconds !== undefined && FINISHED.includes(r.phase)) return r.seconds;
   if (r.startedAt === undefined) return 0;
-  return ((r.endedAt ?? now) - r.startedAt) / 1000;
+  return Math.max(0, ((r.endedAt ?? now) - r.startedAt) / 1000);
 }

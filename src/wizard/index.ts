@@ -13,6 +13,8 @@ import { UserError } from '../errors.js';
 import { ProjectStore, type ProjectEntry } from '../projects/registry.js';
 import { WizardApp, type AppStart } from './app.js';
 import { defaultDeps, type WizardDeps } from './deps.js';
+import { removeSkeletons } from './source-skeleton.js';
+import { killAllBuilds } from '../kbuild/process-group.js';
 
 export interface RunWizardOptions {
   /** `dudforge new DIR`: the project directory of a new project (the wizard starts at step 1). */
@@ -48,6 +50,9 @@ export function wizardStart(opts: RunWizardOptions): AppStart {
         'list them with `dudforge projects`, or start one with `dudforge new DIR`',
       );
     }
+    if (project.missing) {
+      throw new UserError(`project "${project.name}": ${project.dir} no longer holds a dudforge.json`, 'run `dudforge` and choose it on the start screen to forget it, or put the directory back');
+    }
     return { screen: 'resume', projectDir: project.dir };
   }
   if (opts.startDir !== undefined || opts.prefill) return { screen: 'new', projectDir: opts.startDir ? resolve(opts.startDir) : undefined, prefill: opts.prefill };
@@ -60,10 +65,35 @@ export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   const start = wizardStart(opts);
   const deps = { ...defaultDeps({ confCwd: opts.confCwd }), ...opts.deps };
   let code = 0;
-  const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit: (c: number) => (code = c) }), {
+  let note: string | undefined;
+  const onExit = (c: number, n?: string) => {
+    code = c;
+    note = n;
+  };
+  const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit }), {
     exitOnCtrlC: false,
   });
-  await instance.waitUntilExit();
+  // Browsing skeletons of tarballs and git revisions go with the session, however it ends; a
+  // hang-up or TERM also stops the builds the wizard started (each make leads its own process
+  // group, which the default signal action would leave running) and gives the terminal back.
+  process.once('exit', removeSkeletons);
+  const onSignal = (signal: NodeJS.Signals) => {
+    void killAllBuilds().finally(() => {
+      instance.unmount();
+      removeSkeletons();
+      process.exit(signal === 'SIGHUP' ? 129 : 143);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    removeSkeletons();
+  }
+  if (note) process.stdout.write(`${note}\n`);
   return code;
 }
 

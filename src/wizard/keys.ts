@@ -1,35 +1,17 @@
 /**
- * Keys to wizard actions, kept pure so the mapping is tested without a terminal. Ink 6 may hand
- * a burst of keys over as one string (typing fast, or tmux send-keys): such a burst is split
- * into one action per character, so an Enter or a backspace inside it still acts as a key.
+ * Keys to wizard actions, kept pure so the mapping is tested without a terminal. One key is
+ * mapped against the state it arrives in: the app dispatches `{ type: 'key' }` and the reducer
+ * maps it here, so in a burst (a paste, a fast typist, SSH) the text after a Tab or an arrow
+ * lands in the field the Tab or arrow moved to. Input holding several keys is split first.
  */
 import type { Key } from 'ink';
 import { isChoice, stepFields } from './form.js';
 import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
 import { BUILD_STEP, DONE_STEP } from './steps.js';
+import { splitKeys } from './key-stream.js';
 
 export type KeyInfo = Partial<Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta'>>;
-
-function burst(input: string, state: WizardState): WizardAction[] {
-  const actions: WizardAction[] = [];
-  let run = '';
-  const flush = () => {
-    if (run) actions.push(...printable(run, state));
-    run = '';
-  };
-  for (const ch of input) {
-    if (ch === '\r' || ch === '\n') {
-      flush();
-      actions.push({ type: 'submit' });
-    } else if (ch === '\x7f' || ch === '\b') {
-      flush();
-      actions.push({ type: 'text', edit: { type: 'erase' } });
-    } else if (ch >= ' ') run += ch;
-  }
-  flush();
-  return actions;
-}
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {
@@ -65,6 +47,9 @@ export function keyToActions(input: string, key: KeyInfo, state: WizardState): W
   }
   if (key.ctrl || key.meta) return [];
   if (!input) return [];
-  if (input.length > 1 && /[\r\n\x7f\b]/.test(input)) return burst(input, state);
+  // Several keys in one string (not from useKeys, which splits them): one key action each.
+  const keys = input.length > 1 ? splitKeys(input) : [];
+  if (keys.length > 1) return keys.map((k) => ({ type: 'key', input: k.input, key: k.key }));
+  if (/[\u0000-\u001F\u007F]/.test(input)) return [];
   return printable(input, state);
 }

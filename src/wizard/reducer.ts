@@ -11,6 +11,7 @@ import { isChoice, SIGNING_MODES, stepFields } from './form.js';
 import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
 import { BUILD_STEP, DONE_STEP, REVIEW_STEP } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
+import { keyToActions, type KeyInfo } from './keys.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
@@ -24,6 +25,8 @@ export interface PackageDefaults {
 }
 
 export type WizardAction =
+  /** One key, mapped to actions against the state it arrives in (keys.ts). */
+  | { type: 'key'; input: string; key: KeyInfo }
   | { type: 'text'; edit: TextEdit }
   | { type: 'focus'; delta: number }
   | { type: 'choice'; delta: number }
@@ -53,7 +56,7 @@ export function kernelRowCount(state: WizardState): number {
   return (state.kernels?.length ?? 0) + 1;
 }
 
-function withSave(state: WizardState, step: number): WizardState {
+function withSave(state: WizardState, step: number, replaceExisting = false): WizardState {
   return {
     ...state,
     save: {
@@ -62,8 +65,42 @@ function withSave(state: WizardState, step: number): WizardState {
       projectDir: projectDirOf(state),
       name: state.fields['project.name'].value.trim(),
       step,
+      ...(replaceExisting ? { replaceExisting } : {}),
     },
   };
+}
+
+/** Actions that come from keys (everything else is a read the app finished). */
+const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back']);
+
+/** The answers of the existing-project question on step 1, in the order shown. */
+export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
+
+/** Step 1 answered: the project directory is this session's from now on. */
+function leaveStep1(state: WizardState, replaceExisting = false): WizardState {
+  const next = { ...goTo(state, 2), ownDir: projectDirOf(state), existing: undefined };
+  return withSave(next, 2, replaceExisting);
+}
+
+/** Keys while step 1 asks what to do with the project already in the directory. */
+function answerExisting(state: WizardState, action: WizardAction): WizardState {
+  const prompt = state.existing!;
+  switch (action.type) {
+    case 'focus':
+      return { ...state, existing: { ...prompt, choice: (prompt.choice + action.delta + EXISTING_CHOICES.length) % EXISTING_CHOICES.length } };
+    case 'back':
+      return { ...state, existing: undefined, focus: stepFields(state).indexOf('project.dir') };
+    case 'submit': {
+      const choice = EXISTING_CHOICES[prompt.choice];
+      if (choice === 'open') return { ...state, existing: undefined, openDir: prompt.dir };
+      if (choice === 'another') return { ...state, existing: undefined, focus: stepFields(state).indexOf('project.dir') };
+      // Overwrite: a new project, but the old build time (the reproducibility anchor) carries
+      // over, and the app keeps the old file as a backup before the first save.
+      return leaveStep1({ ...state, buildTime: prompt.buildTime ?? state.buildTime }, true);
+    }
+    default:
+      return state;
+  }
 }
 
 function goTo(state: WizardState, step: number): WizardState {
@@ -99,14 +136,24 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
     if (!typed) return { ...state, addingKernel: false };
     return { ...state, addingKernel: false, kernelToAdd: absolutePath(state, typed), error: undefined };
   }
+  // Enter on "+ Add a build tree by path…" opens its field, as space does.
+  if (state.step === 5 && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
   if (state.step === REVIEW_STEP) {
-    const next = goTo(state, BUILD_STEP);
+    // Saved before the build starts: a build killed mid-way then reads as interrupted, not as
+    // the result of the build before it.
+    const next = { ...goTo(state, BUILD_STEP), lastResult: 'running' };
     return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, BUILD_STEP);
   }
   const problem = validateStep(state, fs);
   if (problem) {
     const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
     return { ...state, error: problem, focus: index >= 0 ? index : state.focus };
+  }
+  if (state.step === 1) {
+    const dir = projectDirOf(state);
+    const found = dir === state.ownDir ? undefined : fs.savedProject(dir);
+    if (found) return { ...state, existing: { dir, ...found, choice: 0 }, error: undefined };
+    return leaveStep1(state);
   }
   let next = goTo(state, state.step + 1);
   if (state.step === 2) {
@@ -185,7 +232,10 @@ function rowCount(state: WizardState): number {
 
 export function createWizardReducer(fs: FsProbe = realFs) {
   return function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+    if (state.existing && KEY_ACTIONS.has(action.type)) return answerExisting(state, action);
     switch (action.type) {
+      case 'key':
+        return keyToActions(action.input, action.key, state).reduce(wizardReducer, state);
       case 'text':
         return text(state, action.edit);
       case 'focus': {

@@ -86,6 +86,7 @@ export async function buildSkeleton(source: SourceSpec, cacheRoot?: string): Pro
   const dir = skeletonDir(source, cacheRoot);
   const listing = await listingOf(source);
   rmSync(dir, { recursive: true, force: true });
+  made.add(dir);
   mkdirSync(dir, { recursive: true });
   for (const d of dirsOf(listing.files)) mkdirSync(join(dir, d), { recursive: true });
   await listing.extract([], dir, true);
@@ -94,8 +95,18 @@ export async function buildSkeleton(source: SourceSpec, cacheRoot?: string): Pro
 
 /** Extracts the chosen driver directories in full into the skeleton (for their MODULE_* lines). */
 export async function fillSkeleton(source: SourceSpec, rels: string[], cacheRoot?: string): Promise<void> {
-  const wanted = rels.filter((r) => r && r !== '.');
-  if (!wanted.length) return;
   const listing = await listingOf(source);
+  // The top chosen: the source is one module (step 3 accepts its top only then), extracted whole.
+  const wanted = rels.includes('.') ? listing.files.filter((f) => !f.endsWith('/.')) : rels.filter((r) => r);
+  if (!wanted.length) return;
   await listing.extract(wanted, skeletonDir(source, cacheRoot));
+}
+
+/** Skeletons made by this process, removed when the wizard ends (`removeSkeletons`). */
+const made = new Set<string>();
+
+/** Removes every skeleton this process made (they are a browsing aid, never needed again). */
+export function removeSkeletons(): void {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
 }

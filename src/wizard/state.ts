@@ -75,6 +75,18 @@ export interface SaveRequest {
   projectDir: string;
   name: string;
   step: number;
+  /** The directory held another project's dudforge.json and the user chose to replace it: back it up first. */
+  replaceExisting?: boolean;
+}
+
+/** Step 1 found a project in the chosen directory: open it, overwrite it, or choose another. */
+export interface ExistingProjectPrompt {
+  dir: string;
+  name?: string;
+  buildTime?: number;
+  step?: number;
+  /** The focused answer: 0 open, 1 overwrite, 2 another directory. */
+  choice: number;
 }
 
 export interface WizardState {
@@ -116,6 +128,15 @@ export interface WizardState {
   build: { running: boolean; confirmCancel: boolean; cancelling: boolean; runId: number };
   result?: BuildOutcome;
   save?: SaveRequest;
+  /**
+   * The project directory whose dudforge.json belongs to this session (resumed from it, or
+   * created by it): only a directory other than this one can hold someone else's project.
+   */
+  ownDir?: string;
+  /** The question asked when step 1's directory already holds a project. */
+  existing?: ExistingProjectPrompt;
+  /** "Open it": the app resumes the project in this directory instead. */
+  openDir?: string;
   /** Esc on step 1: back to the start screen. */
   leftToStart?: boolean;
   /** Set when the user leaves the wizard; the app root exits with it. */

@@ -3,21 +3,48 @@
  * `dudforge build` applies); the few filesystem facts a step needs are asked through `FsProbe`
  * so the reducer stays free of I/O in its own code.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { answersPath } from '../answers/io.js';
 import { validateField } from '../answers/validate.js';
-import { stepFields } from './form.js';
+import { FIELD_LABELS, stepFields } from './form.js';
 import { skeletonDir } from './source-skeleton.js';
 import type { FieldKey, WizardState } from './state.js';
+
+/** What a directory's dudforge.json says about the project already there (fields it could read). */
+export interface SavedProjectInfo {
+  name?: string;
+  buildTime?: number;
+  step?: number;
+}
 
 export interface FsProbe {
   isDir(path: string): boolean;
   isFile(path: string): boolean;
+  /** The project whose dudforge.json is in `dir`, or undefined when there is none. */
+  savedProject(dir: string): SavedProjectInfo | undefined;
+}
+
+/** Reads what it can of an existing dudforge.json: an unreadable one still counts as a project. */
+export function readSavedProjectInfo(dir: string): SavedProjectInfo | undefined {
+  const file = answersPath(dir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { project?: { name?: unknown }; buildTime?: unknown; wizard?: { step?: unknown } };
+    return {
+      name: typeof doc?.project?.name === 'string' ? doc.project.name : undefined,
+      buildTime: typeof doc?.buildTime === 'number' ? doc.buildTime : undefined,
+      step: typeof doc?.wizard?.step === 'number' ? doc.wizard.step : undefined,
+    };
+  } catch {
+    return {};
+  }
 }
 
 export const realFs: FsProbe = {
   isDir: (p) => existsSync(p) && statSync(p).isDirectory(),
   isFile: (p) => existsSync(p) && statSync(p).isFile(),
+  savedProject: readSavedProjectInfo,
 };
 
 export interface StepProblem {
@@ -95,11 +122,17 @@ function checkField(state: WizardState, field: FieldKey, fs: FsProbe): string | 
   }
 }
 
+/** "Vendor is required", "Tarball: /x is not a file": every inline reason names its field. */
+function namedProblem(field: FieldKey, message: string): string {
+  const label = FIELD_LABELS[field];
+  return /^(is|must|has|does|cannot)\b/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
+}
+
 /** The first problem that keeps the current step from being answered, or undefined. */
 export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProblem | undefined {
   for (const field of stepFields(state)) {
     const message = checkField(state, field, fs);
-    if (message) return { field, message };
+    if (message) return { field, message: namedProblem(field, message) };
   }
   if (state.step === 2) {
     const kind = state.sourceKinds.find((k) => k.kind === state.sourceKind);
@@ -108,7 +141,11 @@ export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProb
   if (state.step === 3) {
     if (!state.tree) return { message: state.treeError ?? 'the source tree is still being read' };
     if (state.selectedDirs.length === 0) return { message: 'select at least one directory with space' };
-    if (state.sourceKind !== 'dir' && state.selectedDirs.includes('.')) return { message: 'choose the driver directories inside the tree, not its top' };
+    // A tarball or revision whose top is the module itself is built whole; the top of a kernel
+    // tree names no module and is refused below like any directory without one.
+    if (state.sourceKind !== 'dir' && state.selectedDirs.includes('.') && state.selectedDirs.length > 1) {
+      return { message: 'the top directory is the module itself: select it alone, or only directories inside it' };
+    }
     for (const rel of state.selectedDirs) {
       const node = state.tree.nodes[rel];
       if (!node) return { message: `${rel} is not in the source tree` };

@@ -32,6 +32,10 @@ describe('wizard app root', () => {
   test('start screen: saved projects most recent first with step and last result; New project', async () => {
     const store = new ProjectStore({ cwd: conf });
     store.saveProfile({ vendor: 'ACME Corp' });
+    for (const name of ['older', 'newer']) {
+      mkdirSync(join(base, name));
+      writeFileSync(join(base, name, 'dudforge.json'), JSON.stringify({ schemaVersion: 1, project: { name } }));
+    }
     store.register({ name: 'older', dir: join(base, 'older'), step: 2 }, new Date('2026-01-01T00:00:00Z'));
     store.register({ name: 'newer', dir: join(base, 'newer'), step: 9, lastResult: 'ok' }, new Date('2026-02-01T00:00:00Z'));
     const app = start({ screen: 'start' });

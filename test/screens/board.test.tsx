@@ -3,9 +3,20 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
-import { createBoardStore } from '../../src/wizard/board-store.js';
-import { BuildBoard, createBoardReporter, progressBar } from '../../screens/BuildBoard.js';
-import { allOutput, frame, KEY, press, waitFor } from './helpers.js';
+import { createBoardStore, elapsedSeconds } from '../../src/wizard/board-store.js';
+import { barWidth, BuildBoard, BuildBoardView, createBoardReporter, progressBar } from '../../screens/BuildBoard.js';
+import * as boardModule from '../../screens/BuildBoard.js';
+import { FIRST_LINE, startCliBoard } from '../../src/wizard/cli-board.js';
+import { allOutput, frame, KEY, press, settle, waitFor } from './helpers.js';
+
+function ttyStream(): { out: NodeJS.WriteStream; text: () => string } {
+  const out = new PassThrough() as PassThrough & { columns: number; isTTY: boolean };
+  out.columns = 100;
+  out.isTTY = true;
+  let text = '';
+  out.on('data', (d) => (text += d.toString()));
+  return { out: out as unknown as NodeJS.WriteStream, text: () => text };
+}
 
 describe('build board', () => {
   test('store: rows per kernel, progress, finished kernels in finish order', () => {
@@ -92,5 +103,57 @@ describe('build board', () => {
     board.close();
     await delay(20);
     assert.match(text, /✔ 6\.1\.0-zz  m\.ko/);
+  });
+
+  test('elapsed times are never negative: a row that started after the last tick shows 0.0s', async () => {
+    let t = 1000;
+    const store = createBoardStore({ throttleMs: 1, now: () => t });
+    const app = render(<BuildBoard store={store} />);
+    await settle();
+    t = 1100;
+    store.reporter.emit({ type: 'kernel-queued', release: '6.1.0-neg', objectsExpected: 4 });
+    store.reporter.emit({ type: 'kernel-phase', release: '6.1.0-neg', phase: 'compile' });
+    store.flush();
+    await waitFor(app, (x) => x.includes('6.1.0-neg'), 'the row');
+    await settle();
+    assert.doesNotMatch(allOutput(app), /-\d+\.\ds/, 'no frame drew a negative time');
+    assert.match(frame(app), /compile\s+0\.0s/);
+    assert.equal(elapsedSeconds({ release: 'x', phase: 'compile', compiled: 0, expected: 0, warnings: 0, errors: 0, log: [], startedAt: 2000 }, 1000), 0);
+    app.unmount();
+    store.dispose();
+  });
+
+  test('dudforge build draws at once: a first line before Ink is loaded, then the board with every event so far', async () => {
+    const { out, text } = ttyStream();
+    let release!: () => void;
+    const loaded = new Promise<void>((r) => (release = r));
+    const board = startCliBoard({ stream: out, load: async () => (await loaded, boardModule) });
+    await delay(10);
+    assert.equal(text(), FIRST_LINE, 'drawn before the board module is loaded');
+    board.reporter.emit({ type: 'step-start', step: 'resolve' });
+    board.reporter.emit({ type: 'kernel-queued', release: '6.1.0-early', objectsExpected: 2 });
+    board.reporter.emit({ type: 'kernel-done', release: '6.1.0-early', modules: ['m'], seconds: 1 });
+    release();
+    await board.close();
+    await delay(20);
+    assert.ok(text().startsWith(`${FIRST_LINE}\r\u001B[2K`), 'the first line is replaced by the board');
+    assert.match(text(), /✔ 6\.1\.0-early  m\.ko/, 'events from before the board was drawn are on it');
+  });
+
+  test('a 60-column terminal: the bar shrinks so every row stays on one line', () => {
+    const store = createBoardStore({ now: () => 5000 });
+    for (const rel of ['6.12.118+deb12-amd64', '6.1.0-57-amd64']) {
+      store.reporter.emit({ type: 'kernel-queued', release: rel, objectsExpected: 40 });
+      store.reporter.emit({ type: 'object-compiled', release: rel, object: 'a.o', compiled: 12, expected: 40 });
+    }
+    store.flush();
+    const app = render(<BuildBoardView snapshot={store.getSnapshot()} now={6000} interactive columns={60} />);
+    const rows = frame(app).split('\n').filter((l) => l.includes('compile'));
+    assert.equal(rows.length, 2, frame(app));
+    for (const row of rows) assert.ok(row.length <= 60, `${row.length} columns: ${row}`);
+    assert.equal(barWidth(60, '6.12.118+deb12-amd64'.length), 12);
+    assert.equal(barWidth(200, 12), 24, 'never wider than 24');
+    app.unmount();
+    store.dispose();
   });
 });

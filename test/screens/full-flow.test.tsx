@@ -36,7 +36,7 @@ test('start screen → sample driver → every step → live board → Done', { 
   let f = await waitFor(app, (x) => x.includes('3/8 Driver directories') && x.includes('.ko'), 'step 3');
   assert.match(f, /\[x\] .*\. \(top\)\s+dudforge_dummy\.ko/);
   await press(app, KEY.enter);
-  f = await waitFor(app, (x) => x.includes('4/8 Package') && /Name[ \t]+\S/.test(x), 'step 4 with defaults');
+  f = await waitFor(app, (x) => x.includes('4/8 Package') && /Name[ \t]+[^\s▏]/.test(x), 'step 4 with defaults');
   assert.match(f, /Name\s+dudforge-dummy/);
   await press(app, KEY.enter);
   f = await waitFor(app, (x) => x.includes('5/8 Target kernels') && x.includes('Add a build tree'), 'step 5');

@@ -46,14 +46,14 @@ describe('wizard step screens', () => {
     assert.match(f, /1\/8 Project/);
     assert.match(f, /Vendor\s+ACME Corp/);
     await press(app, KEY.enter);
-    assert.match(frame(app), /✖ is required/);
+    assert.match(frame(app), /✖ Project name is required/, 'the inline reason names its field');
     await type(app, 'foo');
     await press(app, KEY.down);
     await type(app, 'proj');
     await press(app, KEY.down, KEY.down, KEY.down);
     await type(app, 'ann@');
     await press(app, KEY.enter);
-    assert.match(frame(app), /"ann@" does not look like an e-mail address/);
+    assert.match(frame(app), /✖ E-mail: "ann@" does not look like an e-mail address/);
     await type(app, 'example.com');
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2');
@@ -113,7 +113,7 @@ describe('wizard step screens', () => {
     await press(app, KEY.down);
     await type(app, '-1');
     await press(app, KEY.enter);
-    assert.match(frame(app), /✖ "2\.1-1" contains "-"/);
+    assert.match(frame(app), /✖ Version: "2\.1-1" contains "-"/);
     await press(app, KEY.backspace, KEY.backspace, KEY.enter);
     await waitFor(app, (x) => x.includes('5/8 Target kernels'), 'step 5');
     assert.equal(saved().package.version, '2.1');
@@ -124,12 +124,16 @@ describe('wizard step screens', () => {
     let f = await waitFor(app, (x) => x.includes('Add a build tree'), 'kernel list');
     for (const k of installedKernels()) assert.ok(f.includes(k.release ?? k.path), `lists ${k.release}`);
     for (const k of usable) assert.match(f, new RegExp(`\\[x\\] ${k.release!.replace(/[.+]/g, '\\$&')}`));
-    await press(app, ...Array(installedKernels().length).fill(KEY.down), KEY.space);
+    // Enter on "+ Add a build tree by path…" opens its field (as space does), it does not leave the step.
+    await press(app, ...Array(installedKernels().length).fill(KEY.down), KEY.enter);
+    f = frame(app);
+    assert.match(f, /5\/8 Target kernels/);
+    assert.match(f, /Enter add · Esc cancel/);
     await type(app, join(base, 'linux'));
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('cannot be used'), 'refused tree');
     assert.match(f, new RegExp(`${join(base, 'linux').replace(/[.+/]/g, '\\$&')}.*cannot be used`));
-    await press(app, KEY.enter);
+    await press(app, KEY.up, KEY.enter);
     await waitFor(app, (x) => x.includes('6/8 Signing keys'), 'step 6');
     assert.deepEqual(saved().kernels.map((k: { release: string }) => k.release), usable.map((k) => k.release));
   });
@@ -142,7 +146,7 @@ describe('wizard step screens', () => {
     await press(app, KEY.right);
     assert.match(frame(app), /\(•\) An existing key and certificate/);
     await press(app, KEY.enter);
-    assert.match(frame(app), /✖ is required/);
+    assert.match(frame(app), /✖ Private key is required/);
     await type(app, key);
     await press(app, KEY.down);
     await type(app, cert);

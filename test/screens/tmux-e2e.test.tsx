@@ -107,6 +107,10 @@ test('tmux: wizard, kill, resume, finish; the ISO equals `dudforge build` of the
   assert.doesNotMatch(done, /7\/8 Review/, `the build stopped:\n${done}`);
   assert.match(done, /the driver disk is ready/, `the build failed:\n${done}`);
   assert.match(done, /inst\.dd=hd:LABEL=OEMDRV/);
+  // The board's lines went with the board: nothing of it is left above Done (or in the scrollback).
+  const history = tmux('capture-pane', '-p', '-S', '-', '-t', SESSION);
+  assert.doesNotMatch(history, /✔ \S+\s+dudforge_dummy\.ko\s+\d/, `board lines left behind:\n${history}`);
+  assert.doesNotMatch(history, /8\/8 Build/, 'the board screen is gone');
   await waitScreen(/Enter quit/, 'the Done screen ready for keys');
   // On a loaded machine the first key can arrive before the screen listens: try a few times.
   for (let attempt = 1; ; attempt++) {

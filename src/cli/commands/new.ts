@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { answersPath, projectPath, saveAnswers } from '../../answers/io.js';
 import { fsUserError } from '../../fs-errors.js';
@@ -10,6 +9,8 @@ import { UserError } from '../../errors.js';
 import { parseSourceFlag } from '../../import/source-flag.js';
 import { shellQuote } from '../format.js';
 import { readDdiskitConfig, type DdiskitDefaults } from '../../import/ddiskit-config.js';
+import { backupFile } from '../../projects/registry.js';
+import { readSavedProjectInfo } from '../../wizard/validate-step.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
 import { boolOption, listOption, stringOption } from '../command.js';
 
@@ -208,7 +209,7 @@ export const newCommand: Command = {
   help: [
     '  DIR                      project directory (default: .); dudforge.json is written there',
     '  -y, --yes                no questions: write dudforge.json from the flags and defaults',
-    '  --force                  replace an existing dudforge.json',
+    '  --force                  replace an existing dudforge.json (kept as .bak-<time>; its build time is kept)',
     '  --from-ddiskit FILE      defaults from a ddiskit module.config (flags given here win)',
     'sources (issue: import)',
     '  --source KIND:WHERE      dir:PATH (module dir or kernel tree), git:REPO@REV, tar:FILE',
@@ -257,8 +258,9 @@ export const newCommand: Command = {
       return runWizard({ startDir: projectDir, prefill: prefillFromFlags(values) });
     }
     const file = answersPath(projectDir);
-    if (existsSync(file) && !boolOption(values, 'force')) {
-      throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it');
+    const existing = readSavedProjectInfo(projectDir);
+    if (existing && !boolOption(values, 'force')) {
+      throw new UserError(`${file} already exists`, 'use `dudforge build` to build it, `dudforge resume` to edit it, or --force to replace it (its build time is kept)');
     }
     let opts = newProjectOptionsFromFlags(projectDir, values);
     const ddiskit = stringOption(values, 'from-ddiskit');
@@ -267,16 +269,20 @@ export const newCommand: Command = {
       opts = merged.opts;
       for (const n of merged.notes) process.stderr.write(`${n}\n`);
     }
-    const { answers, notes } = await createProject(opts);
+    // --force replaces the answers, not the reproducibility anchor: the old build time stays
+    // unless --build-time says otherwise, and the old file is kept as dudforge.json.bak-<time>.
+    const { answers, notes } = await createProject({ ...opts, buildTime: opts.buildTime ?? existing?.buildTime });
     for (const n of notes) process.stderr.write(`${n.level === 'warning' ? 'warning' : 'info'}: ${n.message}\n`);
     // What `build` would find only after compiling is refused now, before dudforge.json exists.
     preflight(answers, projectDir, projectPath(projectDir, answers.output.dir));
+    const backup = existing ? backupFile(file) : undefined;
     let written: string;
     try {
       written = saveAnswers(projectDir, answers);
     } catch (err) {
       throw fsUserError(err, file) ?? err;
     }
+    if (backup) process.stdout.write(`kept the old answers as ${backup}\n`);
     // Copy-pasteable into a shell whatever the directory is called (spaces, quotes).
     const buildHint = `dudforge build ${shellQuote(positionals[0] ?? '.')}`;
     process.stdout.write(`wrote ${written}\n  kernels: ${answers.kernels.map((k) => k.release).join(', ')}\n  build it with: ${buildHint}\n`);

@@ -12,7 +12,7 @@ export const projectsCommand: Command = {
   async run({ values }) {
     // Straight from the store: the wizard's entry module pulls in Ink, React and every screen
     // (most of this command's start-up time) only to list a file.
-    const { ProjectStore } = await import('../../projects/registry.js');
+    const { ProjectStore, lastResultLabel } = await import('../../projects/registry.js');
     const { stepHeader } = await import('../../wizard/steps.js');
     const store = new ProjectStore();
     const projects = store.list();
@@ -29,7 +29,8 @@ export const projectsCommand: Command = {
       return 0;
     }
     for (const p of projects) {
-      process.stdout.write(`${p.name.padEnd(24)} ${stepHeader(p.step).padEnd(22)} ${(p.lastResult ?? '').padEnd(12)} ${p.updatedAt}  ${p.dir}\n`);
+      const where = p.missing ? `${p.dir}  (missing: no dudforge.json there any more; forget it from the start screen)` : p.dir;
+      process.stdout.write(`${p.name.padEnd(24)} ${stepHeader(p.step).padEnd(22)} ${(lastResultLabel(p.lastResult) ?? '').padEnd(12)} ${p.updatedAt}  ${where}\n`);
     }
     return 0;
   },
