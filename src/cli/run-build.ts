@@ -9,7 +9,7 @@ import { killAllBuilds } from '../kbuild/run.js';
 import { resolve } from 'node:path';
 import { projectPath } from '../answers/io.js';
 import { fsUserError, isNoSpace } from '../fs-errors.js';
-import { formatBytes } from './format.js';
+import { formatBytes, shellQuote } from './format.js';
 import { createPlainReporter } from './plain-reporter.js';
 
 export interface CliBuildOptions {
@@ -87,7 +87,7 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
   else process.stdout.write(formatSummary(result));
   // On a terminal, the next step: prove the module loads on each kernel (QEMU, a minute or two).
   if (!opts.json && process.stdout.isTTY && result.iso && result.exitCode === 0 && !result.cancelled) {
-    process.stdout.write(`  Try it in a VM: dudforge boot-test ${result.iso.path}\n`);
+    process.stdout.write(`  Try it in a VM: dudforge boot-test ${shellQuote(result.iso.path)}\n`);
   }
   // A signal wins even when the run got past its last check: the user asked it to stop.
   if (firstSignal) return SIGNAL_EXIT[firstSignal] ?? 130;
