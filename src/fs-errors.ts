@@ -76,7 +76,7 @@ export function fsUserError(err: unknown, path?: string, bytes?: number): UserEr
     case 'EISDIR':
       return new UserError(`${where} is a directory where a file is needed`, 'give the path of a file');
     case 'ENOTDIR':
-      return new UserError(`a part of ${where} is a file where a directory is needed`, 'give a directory path, or move the file out of the way');
+      return new UserError(`a part of ${where} is not a directory (a file stands where a directory is needed)`, 'give a directory path, or move the file out of the way');
     default:
       return undefined;
   }

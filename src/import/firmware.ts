@@ -51,7 +51,7 @@ export function firmwareEntryKind(spec: string, file: string, opts: { shown?: st
     return 'dir';
   }
   if (!st.isFile()) {
-    throw new UserError(`firmware ${spec}: ${shown} is ${st.isDirectory() ? 'a directory' : specialKind(st)}; refused`, 'give regular firmware files');
+    throw new UserError(`firmware ${spec}: ${shown} is ${st.isDirectory() ? 'a directory' : `${specialKind(st)}, not a regular file`}; refused`, 'give regular firmware files');
   }
   return 'file';
 }

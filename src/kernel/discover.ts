@@ -65,7 +65,8 @@ export function discoverKernels(extraDirs: string[] = [], roots: DiscoveryRoots 
     libModules: roots.libModules ?? '/lib/modules',
     usrSrcKernels: roots.usrSrcKernels ?? '/usr/src/kernels',
     usrSrc: roots.usrSrc ?? '/usr/src',
-    fetched: roots.fetched ?? fetchedTreesDir(),
+    // Roots given (tests) replace the machine's places, the fetched trees' cache included.
+    fetched: roots.fetched ?? (Object.keys(roots).length ? '' : fetchedTreesDir()),
   };
   const byPath = new Map<string, KernelTree>();
   for (const candidate of [...candidatePaths(full), ...extraDirs]) {

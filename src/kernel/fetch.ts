@@ -22,6 +22,7 @@ export function fetchedTreesDir(env = process.env): string {
 
 /** The build trees already fetched (each `<release>/usr/src/linux-headers-<release>`). */
 export function fetchedTrees(root = fetchedTreesDir()): string[] {
+  if (!root) return [];
   let names: string[] = [];
   try {
     names = readdirSync(root).filter((n) => !n.startsWith('.'));

@@ -174,7 +174,7 @@ export class StagedOutput {
       writeFileAtomicSync(staged, bytes);
     } catch (err) {
       // A full or read-only disk is the user's to fix: name the artifact and its size.
-      throw fsUserError(err, staged, bytes.length) ?? err;
+      throw fsUserError(err, this.finalPath(name), bytes.length) ?? err;
     }
     return this.finalPath(name);
   }

@@ -112,6 +112,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
   let output: StagedOutput | undefined;
 
   try {
+    // What the user can fix before anything is touched: writable project and output, firmware files.
+    preflight(answers, projectDir, outDir);
     lock = await lockProject(workDir, { wait: opts.waitForLock, signal, onWait: (who) => info(`waiting for ${who} to finish building this project…`) });
     // Under the lock, nothing of a killed run's can still be in use: put out/ back if it was
     // killed mid-swap, and remove its staged output and probe directories.
@@ -119,7 +121,6 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
     // resolve: every filesystem fact checked before anything is built.
     const { kernels, sources, signing, secrets } = await step('resolve', async () => {
-      preflight(answers, projectDir, outDir);
       const { kernels, excluded } = excludeKernels(answers, resolveKernels({ ...answers, kernels: selectKernels(answers, opts.kernels) }, projectDir));
       for (const x of excluded) info(`${x.release}: excluded by dkms.conf ${x.reason}; not built, not packaged`);
       if (excluded.length) result.excluded = excluded;

@@ -18,7 +18,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Answers } from '../answers/schema.js';
 import { isInside, realPathOf } from '../answers/key-placement.js';
@@ -163,6 +163,13 @@ export async function prepareSecrets(opts: {
     }
     const readers = groupOrOthers(statSync(abs).mode);
     if (readers) reporter.emit({ type: 'warning', message: `private key ${abs} is readable by ${readers}: run chmod 600 ${abs}` });
+  }
+  // The signing pair inside the sources is one of the project's own paths, so the checked list
+  // never held it: still say that it was left out.
+  const rootReal = realPathOf(root);
+  for (const p of [...withheldFiles].sort()) {
+    const rel = relative(rootReal, p);
+    if (isInside(p, rootReal) && !leftOut.some((l) => l.startsWith(`${rel} `))) leftOut.push(`${rel} (signing key pair)`);
   }
   if (leftOut.length) {
     reporter.emit({ type: 'warning', message: `left out of the source package (never published): ${leftOut.join(', ')}` });
