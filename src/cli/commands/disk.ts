@@ -6,12 +6,7 @@ import { writeDisk } from '../../disk/write.js';
 import { formatVerifyReport, verifyDisk } from '../../verify/verify.js';
 import type { Command } from '../command.js';
 import { boolOption, stringOption } from '../command.js';
-
-function parseBuildTime(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) >= 2 ** 32) throw new UserError(`--build-time ${v}: expected seconds since 1970 (below 2^32)`, 'for example --build-time 1700000000');
-  return Number(v);
-}
+import { parseBuildTime } from './new.js';
 
 export const diskCommand: Command = {
   name: 'disk',

@@ -49,7 +49,7 @@ function signingFromFlags(values: ParsedCommandArgs['values']): SigningAnswers |
   return undefined;
 }
 
-function parseBuildTime(v: string | undefined): number | undefined {
+export function parseBuildTime(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UserError(`--build-time ${v}: expected seconds since 1970`, 'for example --build-time 1700000000');
   if (Number(v) >= 2 ** 32) throw new UserError(`--build-time ${v}: past 4294967295 (year 2106); RPM stores times as 32-bit numbers`, 'for example --build-time 1700000000');
