@@ -6,7 +6,7 @@
  * build's make (own process group, the shared job server, progress from Kbuild's output), so a
  * driver's own make command gets the same treatment as ours.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Answers, DkmsAnswers } from '../answers/schema.js';
 import { UserError } from '../errors.js';
@@ -91,6 +91,8 @@ export function dkmsScript(o: DkmsScriptOptions): { script: string; vars: DkmsRu
   const sourceTree = join(o.workDir, 'dkms-src');
   for (const link of [join(dkmsTree, name, version, 'build'), join(sourceTree, `${name}-${version}`)]) {
     mkdirSync(dirname(link), { recursive: true });
+    // Made again for the directory the copy is really compiled in (the cache key's script names the work dir's).
+    rmSync(link, { force: true });
     symlinkSync(o.moduleDir, link);
   }
   const vars: DkmsRuntimeVars = {
