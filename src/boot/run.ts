@@ -12,7 +12,7 @@ import { parseConsole, relevantDmesg } from './console.js';
 import { planDisk, type KernelPlan } from './disk-plan.js';
 import { guestInit } from './guest-script.js';
 import { buildInitramfs } from './initramfs.js';
-import { findKernelImage, type KernelImage } from './kernel-image.js';
+import { checkBootableImage, findKernelImage, type KernelImage } from './kernel-image.js';
 import { kernelsFromRpms } from './kernel-rpm.js';
 import { ATTACH_MODULES, indexModuleTree, moduleClosure, type AttachMode } from './kernel-modules.js';
 import { bootQemu } from './qemu.js';
@@ -98,7 +98,9 @@ export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport
     }
     const prepared: PreparedBoot[] = [];
     for (const k of plan.kernels) {
-      const image = fromRpms.find((i) => i.release === k.release)
+      const fromRpm = fromRpms.find((i) => i.release === k.release);
+      // An RPM's image is checked like a fetched one (Fedora's aarch64 vmlinuz may be EFI zboot).
+      const image = (fromRpm && checkBootableImage({ ...fromRpm, arch: k.arch }))
         ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log, arch: k.arch }));
       prepared.push(await prepareBoot(k, image, busybox.get(k.arch)!, opts.attach));
     }
@@ -117,7 +119,8 @@ export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport
     return {
       iso: opts.iso,
       attach: opts.attach,
-      accel: opts.kvm ? 'kvm' : 'tcg',
+      // aarch64 guests on an x86_64 host run under TCG even with --kvm (each kernel says which).
+      accel: kernels.some((k) => k.accel === 'kvm') ? 'kvm' : 'tcg',
       ok: kernels.length === plan.kernels.length && kernels.length > 0 && kernels.every((k) => k.ok),
       diskProblems: plan.problems,
       kernels,
