@@ -12,9 +12,8 @@ import { UserError } from '../errors.js';
 import { readModuleBytes } from '../sign/verify-module.js';
 import { verifyDisk } from '../verify/verify.js';
 import { moduleNameOf } from './kernel-modules.js';
+import { archOfKernel, BOOT_ARCHES, type BootArch } from './arch.js';
 
-/** The only architecture boot-test runs (qemu-system-x86_64). */
-export const BOOT_ARCH = 'x86_64';
 
 export interface PlannedModule {
   name: string;
@@ -29,6 +28,8 @@ export interface PlannedModule {
 
 export interface KernelPlan {
   release: string;
+  /** The kernel's architecture (arch.ts): its RPMs come from rpms/<arch>/. */
+  arch: BootArch;
   /** RPM paths on the disk (rpms/x86_64/…). */
   rpms: string[];
   modules: PlannedModule[];
@@ -45,8 +46,8 @@ export async function planDisk(iso: string, releases: string[]): Promise<DiskPla
   // the same rule (a second pass only when the user picked kernels).
   const report = await verifyDisk(iso);
   const chosen = releases.length ? await verifyDisk(iso, { kernels: releases }) : report;
-  if (!report.arches.includes(BOOT_ARCH)) {
-    throw new UserError(`${iso} has no rpms/${BOOT_ARCH}/ (arches: ${report.arches.join(', ') || 'none'})`, 'boot-test boots x86_64 kernels only (qemu-system-x86_64)');
+  if (!report.arches.some((a) => BOOT_ARCHES.includes(a as BootArch))) {
+    throw new UserError(`${iso} has no rpms/${BOOT_ARCHES.join('/ or rpms/')}/ (arches: ${report.arches.join(', ') || 'none'})`, 'boot-test boots x86_64 and aarch64 kernels only');
   }
   const image = readIso(iso);
   // Each RPM's payload is read once, however many kernels accept it.
@@ -69,7 +70,8 @@ export async function planDisk(iso: string, releases: string[]): Promise<DiskPla
   };
   const kernels: KernelPlan[] = [];
   for (const k of chosen.kernels) {
-    const rpms = k.accepted.filter((f) => f.startsWith(`rpms/${BOOT_ARCH}/`));
+    const arch = archOfKernel(k.release, k.accepted);
+    const rpms = k.accepted.filter((f) => f.startsWith(`rpms/${arch}/`));
     const modules: PlannedModule[] = [];
     for (const file of rpms) {
       const deps = await readDepends(file);
@@ -77,7 +79,7 @@ export async function planDisk(iso: string, releases: string[]): Promise<DiskPla
         modules.push({ name: moduleNameOf(m.path), path: m.path, rpm: file, vermagic: m.vermagic, signer: m.signer, depends: deps.get(m.path) ?? [] });
       }
     }
-    kernels.push({ release: k.release, rpms, modules });
+    kernels.push({ release: k.release, arch, rpms, modules });
   }
   return { problems: report.problems, kernels };
 }

@@ -6,8 +6,12 @@
  *   3. Debian: `apt-get download linux-image-<release>`, unpacked with `dpkg-deb --fsys-tarfile`
  *      into the cache (only the image and the module folders the boot test uses).
  * RHEL kernels come as kernel-core / kernel-modules RPMs (`--kernel-rpm`, kernel-rpm.ts).
+ * An arm64 kernel is fetched as `linux-image-<release>:arm64` (apt must know the architecture:
+ * `dpkg --add-architecture arm64`; nothing is installed). Debian's arm64 vmlinuz (6.1, 6.12) is
+ * a plain arm64 `Image`, which QEMU 7.2's -kernel boots as is (a gzipped Image too); an EFI
+ * zboot image (CONFIG_EFI_ZBOOT, "zimg" at offset 4) is refused: QEMU 7.2 cannot boot it.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +19,12 @@ import { execa } from 'execa';
 import { UserError } from '../errors.js';
 import { ATTACH_MODULE_DIRS } from './kernel-modules.js';
 import { findOnPath } from './tools.js';
+import { ARCH, archOfKernel, type BootArch } from './arch.js';
 
 export interface KernelImage {
   release: string;
-  /** The compressed kernel image QEMU boots with -kernel. */
+  arch: BootArch;
+  /** The kernel image QEMU boots with -kernel. */
   vmlinuz: string;
   /** The kernel's module directory (holds kernel/ and modules.builtin). */
   moduleDir: string;
@@ -62,15 +68,41 @@ export interface FindKernelOptions {
   download: boolean;
   /** Progress lines (downloads take seconds). */
   log?: (line: string) => void;
+  /** Default: from the release (arch.ts). */
+  arch?: BootArch;
+}
+
+/** Refuse an image QEMU's -kernel cannot boot for this architecture, before booting it. */
+export function checkBootableImage(image: KernelImage): KernelImage {
+  if (image.arch !== 'aarch64') return image;
+  const head = Buffer.alloc(64);
+  const fd = openSync(image.vmlinuz, 'r');
+  try {
+    readSync(fd, head, 0, 64, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1', 0, 2) === 'MZ' && head.toString('latin1', 4, 8) === 'zimg') {
+    throw new UserError(`${image.vmlinuz} is an EFI zboot image (${head.toString('latin1', 24, 32).replace(/\0.*$/, '')}-compressed): QEMU 7.2's -kernel cannot boot it`, 'give the plain arm64 Image of the kernel (or its Image.gz)');
+  }
+  const plain = head.readUInt32LE(0x38) === 0x644d5241; // "ARM\x64", the arm64 Image header magic
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  if (!plain && !gzip) throw new UserError(`${image.vmlinuz} is not an arm64 kernel Image (no ARM\\x64 magic, not gzip)`, `check that ${image.release} is an aarch64 kernel`);
+  return image;
 }
 
 export async function findKernelImage(release: string, opts: FindKernelOptions): Promise<KernelImage> {
   checkRelease(release);
+  const arch = opts.arch ?? archOfKernel(release);
+  return checkBootableImage(await locate(release, arch, opts));
+}
+
+async function locate(release: string, arch: BootArch, opts: FindKernelOptions): Promise<KernelImage> {
   const installed = underRoot('/', release);
   // Debian installs /boot/vmlinuz-* readable by root only: other users get a fetched copy.
-  if (installed && readable(installed.vmlinuz)) return { release, ...installed, origin: 'installed' };
+  if (installed && readable(installed.vmlinuz)) return { release, arch, ...installed, origin: 'installed' };
   const cached = underRoot(join(opts.cacheDir, release), release);
-  if (cached) return { release, ...cached, origin: 'cache' };
+  if (cached) return { release, arch, ...cached, origin: 'cache' };
   if (!opts.download) {
     throw new UserError(
       installed
@@ -79,10 +111,10 @@ export async function findKernelImage(release: string, opts: FindKernelOptions):
       'drop --no-download to fetch it with apt-get download, or give --kernel-rpm for a RHEL kernel',
     );
   }
-  await downloadDebianKernel(release, opts);
+  await downloadDebianKernel(release, arch, opts);
   const fetched = underRoot(join(opts.cacheDir, release), release);
   if (!fetched) throw new UserError(`linux-image-${release} has no boot/vmlinuz-${release} or lib/modules/${release}/kernel`, 'give a kernel image package of the usual Debian layout');
-  return { release, ...fetched, origin: 'downloaded' };
+  return { release, arch, ...fetched, origin: 'downloaded' };
 }
 
 function requireTool(tool: string, pkg: string): void {
@@ -93,13 +125,14 @@ function requireTool(tool: string, pkg: string): void {
  * apt-get download + dpkg-deb into a private folder of the cache, then one rename: two runs at
  * once, or a run stopped half-way, never leave a half-extracted kernel where the next run looks.
  */
-async function downloadDebianKernel(release: string, opts: FindKernelOptions): Promise<void> {
+async function downloadDebianKernel(release: string, arch: BootArch, opts: FindKernelOptions): Promise<void> {
   requireTool('apt-get', 'apt');
   requireTool('dpkg-deb', 'dpkg');
   mkdirSync(opts.cacheDir, { recursive: true });
   const work = await mkdtemp(join(opts.cacheDir, `.tmp-${release}-`));
   try {
-    const pkg = `linux-image-${release}`;
+    // A foreign architecture's package needs its qualifier (apt picks the host's otherwise).
+    const pkg = `linux-image-${release}${arch === 'aarch64' ? `:${ARCH[arch].debian}` : ''}`;
     opts.log?.(`fetching ${pkg} with apt-get download (once; cached in ${opts.cacheDir})`);
     const dl = await execa('apt-get', ['download', pkg], { cwd: work, reject: false, all: true });
     const deb = dl.exitCode === 0 ? readdirSync(work).find((f) => f.endsWith('.deb')) : undefined;

@@ -12,20 +12,29 @@ import { basename, join, relative } from 'node:path';
 import { modinfoValue, readKernelModule } from '../elf/ko.js';
 import { UserError } from '../errors.js';
 import { readModuleBytes } from '../sign/verify-module.js';
+import type { BootArch } from './arch.js';
 
 /** How the disk is attached to the guest, as a user attaches it. */
 export type AttachMode = 'cdrom' | 'virtio';
 export const ATTACH_MODES: AttachMode[] = ['cdrom', 'virtio'];
 
 /**
- * The modules each attachment needs before `LABEL=OEMDRV` can be found and mounted. On QEMU's
- * default `pc` machine a CD-ROM is IDE behind the PIIX controller: ata_piix (libata, scsi_mod),
- * sr_mod (cdrom) for /dev/sr0; a virtio disk needs virtio_pci and virtio_blk. Each kernel builds
- * some of these in (6.12: virtio); those are skipped.
+ * The modules each attachment needs before `LABEL=OEMDRV` can be found and mounted, per
+ * architecture. On QEMU's `pc` machine (x86_64) a CD-ROM is IDE behind the PIIX controller:
+ * ata_piix (libata, scsi_mod), sr_mod (cdrom) for /dev/sr0. On the aarch64 `virt` board there is
+ * no IDE: a CD-ROM is a SCSI CD behind virtio-scsi (virtio_pci, virtio_scsi, sr_mod). A virtio
+ * disk needs virtio_pci and virtio_blk on both. Each kernel builds some of these in (6.12:
+ * virtio, virtio_pci on arm64); those are skipped.
  */
-export const ATTACH_MODULES: Record<AttachMode, string[]> = {
-  cdrom: ['ata_piix', 'sr_mod', 'isofs'],
-  virtio: ['virtio_pci', 'virtio_blk', 'isofs'],
+export const ATTACH_MODULES: Record<BootArch, Record<AttachMode, string[]>> = {
+  x86_64: {
+    cdrom: ['ata_piix', 'sr_mod', 'isofs'],
+    virtio: ['virtio_pci', 'virtio_blk', 'isofs'],
+  },
+  aarch64: {
+    cdrom: ['virtio_pci', 'virtio_scsi', 'sr_mod', 'isofs'],
+    virtio: ['virtio_pci', 'virtio_blk', 'isofs'],
+  },
 };
 
 /** Where those modules live in a kernel's tree (what a kernel package extraction keeps). */

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { readRpm, readRpmPayload } from '../rpm/reader.js';
 import type { KernelImage } from './kernel-image.js';
+import { archOfKernel } from './arch.js';
 
 const KERNEL_FILE = /^(?:\/usr)?\/lib\/modules\/([^/]+)\/(vmlinuz|modules\.builtin|kernel\/.+\.ko(?:\.xz|\.gz|\.zst)?)$/;
 const S_IFMT = 0o170000;
@@ -42,7 +43,7 @@ export async function kernelsFromRpms(files: string[], scratch: string): Promise
   for (const release of [...releases].sort()) {
     const vmlinuz = join(scratch, 'boot', `vmlinuz-${release}`);
     if (!existsSync(vmlinuz)) throw new UserError(`no /lib/modules/${release}/vmlinuz in the --kernel-rpm files`, `add the kernel-core RPM of ${release}`);
-    images.push({ release, vmlinuz, moduleDir: join(scratch, 'lib', 'modules', release), origin: 'rpm' });
+    images.push({ release, arch: archOfKernel(release), vmlinuz, moduleDir: join(scratch, 'lib', 'modules', release), origin: 'rpm' });
   }
   return images;
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { registerBuild, terminateGroup, groupAlive } from '../kbuild/process-group.js';
 import type { AttachMode } from './kernel-modules.js';
+import { ARCH, type BootArch } from './arch.js';
 
 export interface BootOptions {
   qemu: string;
@@ -13,6 +14,7 @@ export interface BootOptions {
   initramfs: string;
   disk: string;
   attach: AttachMode;
+  arch: BootArch;
   /** KVM only when asked: on some hosts /dev/kvm exists but QEMU fails inside it. */
   kvm: boolean;
   memoryMiB: number;
@@ -31,10 +33,18 @@ export interface BootResult {
   stderr: string;
 }
 
-/** The drive options: an IDE CD-ROM on the default pc machine, or a virtio block device. */
-export function driveArgs(disk: string, attach: AttachMode): string[] {
+/**
+ * The drive options. x86_64 (`pc`): an IDE CD-ROM, or a virtio block device. aarch64 (`virt`,
+ * which has no IDE): a SCSI CD behind virtio-scsi-pci, or a virtio-blk-pci device.
+ */
+export function driveArgs(disk: string, attach: AttachMode, arch: BootArch = 'x86_64'): string[] {
   // QEMU reads commas in option values as separators unless doubled.
   const file = disk.replace(/,/g, ',,');
+  if (arch === 'aarch64') {
+    return attach === 'cdrom'
+      ? ['-drive', `file=${file},format=raw,if=none,id=dud,media=cdrom,readonly=on`, '-device', 'virtio-scsi-pci,id=scsi0', '-device', 'scsi-cd,bus=scsi0.0,drive=dud']
+      : ['-drive', `file=${file},format=raw,if=none,id=dud,readonly=on`, '-device', 'virtio-blk-pci,drive=dud'];
+  }
   return attach === 'cdrom'
     ? ['-drive', `file=${file},media=cdrom,readonly=on`]
     : ['-drive', `file=${file},format=raw,if=virtio,readonly=on`];
@@ -42,15 +52,16 @@ export function driveArgs(disk: string, attach: AttachMode): string[] {
 
 export function qemuArgs(o: BootOptions): string[] {
   return [
+    ...ARCH[o.arch].machine,
     '-accel', o.kvm ? 'kvm' : 'tcg',
     '-m', String(o.memoryMiB),
     '-smp', String(o.cpus),
-    '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio', '-vga', 'none',
+    '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
     '-kernel', o.vmlinuz,
     '-initrd', o.initramfs,
     // panic=-1: a kernel panic reboots at once, and -no-reboot turns that into an exit.
-    '-append', 'console=ttyS0 panic=-1 quiet',
-    ...driveArgs(o.disk, o.attach),
+    '-append', `console=${ARCH[o.arch].console} panic=-1 quiet`,
+    ...driveArgs(o.disk, o.attach, o.arch),
   ];
 }
 

@@ -3,11 +3,13 @@ import { taintLetters } from './console.js';
 import type { BootTestReport } from './run.js';
 
 export function formatBootReport(r: BootTestReport): string {
-  const lines = [`boot-test ${r.iso}: disk attached as ${r.attach === 'cdrom' ? 'an IDE CD-ROM' : 'a virtio disk'}, ${r.accel.toUpperCase()}`];
+  // aarch64's virt board has no IDE: its CD-ROM is a SCSI CD on virtio-scsi.
+  const how = r.attach === 'cdrom' ? 'a CD-ROM (IDE on x86_64, virtio-scsi on aarch64)' : 'a virtio disk';
+  const lines = [`boot-test ${r.iso}: disk attached as ${how}, ${r.accel.toUpperCase()}`];
   if (r.diskProblems.length) lines.push(`  note: dudforge verify finds ${r.diskProblems.length} problem(s) with this disk (run it for details)`);
   for (const k of r.kernels) {
     const names = k.modules.map((m) => m.name).join(', ') || 'no module';
-    lines.push('', `${k.ok ? '✔' : '✖'} ${k.release}: ${k.ok ? `loaded ${names}` : `NOT loaded (${names})`} in ${k.seconds.toFixed(1)} s${k.origin ? ` [kernel image: ${k.origin}]` : ''}`);
+    lines.push('', `${k.ok ? '✔' : '✖'} ${k.release} (${k.arch}, ${k.accel.toUpperCase()}): ${k.ok ? `loaded ${names}` : `NOT loaded (${names})`} in ${k.seconds.toFixed(1)} s${k.origin ? ` [kernel image: ${k.origin}]` : ''}`);
     if (k.failure) lines.push(`    ${k.failure}`);
     if (k.disk) lines.push(`    disk found on ${k.disk.device} after ${k.disk.waited}`);
     for (const m of k.modules) {

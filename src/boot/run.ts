@@ -12,11 +12,13 @@ import { parseConsole, relevantDmesg } from './console.js';
 import { planDisk, type KernelPlan } from './disk-plan.js';
 import { guestInit } from './guest-script.js';
 import { buildInitramfs } from './initramfs.js';
-import { findKernelImage, type KernelImage } from './kernel-image.js';
+import { checkBootableImage, findKernelImage, type KernelImage } from './kernel-image.js';
 import { kernelsFromRpms } from './kernel-rpm.js';
 import { ATTACH_MODULES, indexModuleTree, moduleClosure, type AttachMode } from './kernel-modules.js';
 import { bootQemu } from './qemu.js';
-import { findQemu, readStaticBusybox } from './tools.js';
+import { findQemu } from './tools.js';
+import { busyboxFor } from './foreign-busybox.js';
+import { hostArch, type BootArch } from './arch.js';
 
 export interface BootTestOptions {
   iso: string;
@@ -31,6 +33,7 @@ export interface BootTestOptions {
   cpus: number;
   /** Boots at once. */
   parallel: number;
+  /** `--busybox PATH`: the static busybox for the guests of the architecture it is built for. */
   busybox?: string;
   /** RHEL kernel-core / kernel-modules RPMs (kernel-rpm.ts); their kernels are booted when no --kernel is given. */
   kernelRpms?: string[];
@@ -52,6 +55,9 @@ export interface ModuleOutcome {
 
 export interface KernelOutcome {
   release: string;
+  arch: BootArch;
+  /** KVM only for the host's architecture with --kvm; aarch64 on x86_64 is always TCG. */
+  accel: 'tcg' | 'kvm';
   ok: boolean;
   /** Where the kernel image came from. */
   origin?: KernelImage['origin'];
@@ -78,26 +84,32 @@ export interface BootTestReport {
 }
 
 export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport> {
-  const qemu = findQemu();
-  const busybox = readStaticBusybox(opts.busybox);
   const scratch = opts.kernelRpms?.length ? mkdtempSync(join(tmpdir(), 'dudforge-kernel-rpm-')) : undefined;
   try {
     const fromRpms = scratch ? await kernelsFromRpms(opts.kernelRpms!, scratch) : [];
     const releases = opts.kernels.length ? opts.kernels : fromRpms.map((i) => i.release);
     const plan = await planDisk(opts.iso, releases);
-    // Everything that can fail on bad input (images, module trees) before the first boot.
+    // Everything that can fail on bad input (QEMU, busybox, images, module trees) before the first boot.
+    const qemu = new Map<BootArch, string>();
+    const busybox = new Map<BootArch, Buffer>();
+    for (const arch of new Set(plan.kernels.map((k) => k.arch))) {
+      qemu.set(arch, findQemu(arch));
+      busybox.set(arch, await busyboxFor(arch, { path: opts.busybox, cacheDir: opts.cacheDir, download: opts.download, log: opts.log }));
+    }
     const prepared: PreparedBoot[] = [];
     for (const k of plan.kernels) {
-      const image = fromRpms.find((i) => i.release === k.release)
-        ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log }));
-      prepared.push(await prepareBoot(k, image, busybox, opts.attach));
+      const fromRpm = fromRpms.find((i) => i.release === k.release);
+      // An RPM's image is checked like a fetched one (Fedora's aarch64 vmlinuz may be EFI zboot).
+      const image = (fromRpm && checkBootableImage({ ...fromRpm, arch: k.arch }))
+        ?? (await findKernelImage(k.release, { cacheDir: opts.cacheDir, download: opts.download, log: opts.log, arch: k.arch }));
+      prepared.push(await prepareBoot(k, image, busybox.get(k.arch)!, opts.attach));
     }
     const outcomes: KernelOutcome[] = new Array(plan.kernels.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < plan.kernels.length && !opts.signal?.aborted) {
         const i = next++;
-        const o = await bootOne(prepared[i], qemu, opts);
+        const o = await bootOne(prepared[i], qemu.get(prepared[i].plan.arch)!, opts);
         outcomes[i] = o;
         opts.log?.(`${o.ok ? 'loaded' : o.failure === 'cancelled' ? 'cancelled' : 'FAILED'}: ${o.release} in ${o.seconds.toFixed(1)} s`);
       }
@@ -107,7 +119,8 @@ export async function runBootTest(opts: BootTestOptions): Promise<BootTestReport
     return {
       iso: opts.iso,
       attach: opts.attach,
-      accel: opts.kvm ? 'kvm' : 'tcg',
+      // aarch64 guests on an x86_64 host run under TCG even with --kvm (each kernel says which).
+      accel: kernels.some((k) => k.accel === 'kvm') ? 'kvm' : 'tcg',
       ok: kernels.length === plan.kernels.length && kernels.length > 0 && kernels.every((k) => k.ok),
       diskProblems: plan.problems,
       kernels,
@@ -132,7 +145,7 @@ async function prepareBoot(k: KernelPlan, image: KernelImage, busybox: Buffer, a
   if (!k.rpms.length) return { ...none, nothing: `no RPM on the disk Provides kernel-modules for ${k.release}: the installer would load nothing` };
   if (!k.modules.length) return { ...none, nothing: `the RPMs for ${k.release} carry no kernel module` };
   const tree = indexModuleTree(k.release, image.moduleDir);
-  const storage = await moduleClosure(tree, ATTACH_MODULES[attach]);
+  const storage = await moduleClosure(tree, ATTACH_MODULES[k.arch][attach]);
   const planned = new Set(k.modules.map((m) => m.name));
   const deps = await moduleClosure(tree, [...new Set(k.modules.flatMap((m) => m.depends))], new Set([...planned, ...storage.map((s) => s.name)]));
   const moduleRoot = `/lib/modules/${k.release}`;
@@ -150,16 +163,17 @@ async function prepareBoot(k: KernelPlan, image: KernelImage, busybox: Buffer, a
 
 async function bootOne(p: PreparedBoot, qemu: string, opts: BootTestOptions): Promise<KernelOutcome> {
   const { plan: k, image, nonce } = p;
-  const base: KernelOutcome = { release: k.release, ok: false, origin: image.origin, seconds: 0, modules: [], dmesg: [] };
+  const kvm = opts.kvm && k.arch === hostArch();
+  const base: KernelOutcome = { release: k.release, arch: k.arch, accel: kvm ? 'kvm' : 'tcg', ok: false, origin: image.origin, seconds: 0, modules: [], dmesg: [] };
   if (p.nothing) return { ...base, failure: p.nothing };
   const planned = new Set(k.modules.map((m) => m.name));
   const work = mkdtempSync(join(tmpdir(), 'dudforge-boot-'));
   try {
     const initrd = join(work, 'initramfs.cpio');
     writeFileSync(initrd, p.initramfs);
-    opts.log?.(`booting ${k.release} (${opts.kvm ? 'KVM' : 'TCG'}, disk as ${opts.attach})`);
+    opts.log?.(`booting ${k.release} (${k.arch}, ${kvm ? 'KVM' : 'TCG'}, disk as ${opts.attach}${k.arch === 'aarch64' && opts.attach === 'cdrom' ? ' on virtio-scsi' : ''})`);
     const boot = await bootQemu({
-      qemu, vmlinuz: image.vmlinuz, initramfs: initrd, disk: opts.iso, attach: opts.attach, kvm: opts.kvm,
+      qemu, vmlinuz: image.vmlinuz, initramfs: initrd, disk: opts.iso, attach: opts.attach, arch: k.arch, kvm,
       memoryMiB: opts.memoryMiB, cpus: opts.cpus, timeoutMs: opts.timeoutSeconds * 1000, signal: opts.signal,
     });
     const guest = parseConsole(boot.console, nonce);

@@ -22,8 +22,9 @@ export const bootTestCommand: Command = {
   help: [
     '  DISK.iso              the driver disk image',
     '  --kernel RELEASE      boot this kernel (repeatable; default: every kernel the disk has RPMs for)',
-    '  --attach cdrom|virtio attach the disk as an IDE CD-ROM (default) or a virtio disk',
-    '  --kvm                 use KVM instead of TCG emulation (only where KVM really works)',
+    '  --attach cdrom|virtio attach the disk as a CD-ROM (default; IDE on x86_64, a SCSI CD on',
+    '                        virtio-scsi on aarch64, whose virt board has no IDE) or a virtio disk',
+    '  --kvm                 use KVM instead of TCG for kernels of the host architecture',
     '  --timeout S           stop a boot that has not reported after S seconds (default 180)',
     '  --parallel N          boot N kernels at once (default 1)',
     '  --kernel-cache DIR    where fetched kernel images are kept (default ~/.cache/dudforge/kernels,',
@@ -31,7 +32,8 @@ export const bootTestCommand: Command = {
     '  --no-download         never fetch a kernel with apt-get download',
     '  --kernel-rpm FILE     boot the kernel in these RPMs (repeatable: kernel-core with its image,',
     '                        kernel-modules-core, kernel-modules); without --kernel, boot that kernel',
-    '  --busybox PATH        the static busybox for the guest (default /bin/busybox, busybox-static)',
+    '  --busybox PATH        the static busybox for the guests of its architecture (x86_64 default:',
+    '                        /bin/busybox; aarch64: busybox-static:arm64, fetched into the kernel cache)',
     '  --json                print the report as JSON on stdout',
   ].join('\n'),
   options: {
