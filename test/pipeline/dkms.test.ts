@@ -127,7 +127,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     assert.match(build.stdout, new RegExp(`– ${reEscape(excluded.release)}\\s+excluded by dkms\\.conf BUILD_EXCLUSIVE_KERNEL`));
     const rpms = readdirSync(join(project, 'out')).filter((f) => f.endsWith('.rpm') && !f.endsWith('.src.rpm'));
     assert.equal(rpms.length, 1, rpms.join(', '));
-    assert.match(rpms[0], /^kmod-acme-snap-3\.4\.5-1/);
+    assert.match(rpms[0], /^kmod-acme-snap-.+-3\.4\.5-1\./);
     const provides = sh('rpm', ['-qp', '--provides', join(project, 'out', rpms[0])]).stdout;
     assert.match(provides, new RegExp(`kernel-modules = ${reEscape(built.release)}`));
     assert.ok(readdirSync(join(project, 'out')).some((f) => f.endsWith('.iso')), 'a driver disk is written');

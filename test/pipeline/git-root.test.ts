@@ -57,7 +57,7 @@ describe('git source with the driver at the repository root', { skip: needs(kern
       const rpms = readdirSync(join(project, 'out')).filter((f) => /^kmod-.*\.rpm$/.test(f)).sort();
       const targets = kind === 'clone' ? kernels : kernels.slice(0, 1);
       assert.equal(rpms.length, targets.length, rpms.join(', '));
-      for (const r of rpms) assert.match(r, /^kmod-dudforge-dummy-1\.2\.3-1\./);
+      for (const r of rpms) assert.match(r, /^kmod-dudforge-dummy-.+-1\.2\.3-1\./);
       assert.match(build.stdout, /verified: the installer would accept it/);
       // The driver's own Kbuild, not a wrapper pointing at itself.
       const release = targets[0].release;
