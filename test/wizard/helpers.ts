@@ -34,9 +34,15 @@ export function writeModuleDir(dir: string): void {
   writeFileSync(join(dir, 'bar.c'), '#include <linux/module.h>\nMODULE_LICENSE("GPL v2");\nMODULE_DESCRIPTION("Bar demo");\nMODULE_VERSION("1.0");\n');
 }
 
-/** The kernel build trees installed here, as step 5 lists them. */
+/** The host's own kernel build trees (the ones step 5 selects by default). */
 export function installedKernels(): KernelChoice[] {
-  return discoverKernels().filter((t) => !t.cross).map((t) => ({
+  return detectedTrees().filter((t) => !t.foreign);
+}
+
+/** Every build tree step 5 lists: the host's, and other architectures' (fetched, unselected). */
+export function detectedTrees(): KernelChoice[] {
+  return discoverKernels().map((t) => ({
+    ...(t.cross ? { foreign: true } : {}),
     path: t.foundVia[0] ?? t.path,
     release: t.release,
     arch: t.arch,
