@@ -18,10 +18,11 @@ import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/versio
 import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
 import { modulesOnKernel, projectNameOf } from '../import/module-targets.js';
 import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
-import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
+import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type ExtraFileAnswers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { checkKeyPlacement } from './key-placement.js';
 import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
+import { extraFiles, readUdevRules } from '../kmod/extra-files.js';
 
 
 export interface NewProjectOptions {
@@ -31,6 +32,8 @@ export interface NewProjectOptions {
   config?: Record<string, string>;
   patchSeries?: string;
   firmware?: string[];
+  /** modprobe.d options, modules-load.d, udev rules (a file) and blacklist (src/kmod/extra-files.ts). */
+  extraFiles?: ExtraFileAnswers;
   /** Modules to package when the directory builds several (default all). */
   modules?: string[];
   name?: string;
@@ -185,6 +188,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   if (version.source !== 'flag') {
     notes.push(version.warning ? { level: 'warning', message: version.warning } : { level: 'info', message: `version ${version.version} (from ${version.source})` });
   }
+  const extras = storedExtraFiles(projectDir, opts.extraFiles);
   const answers: Answers = {
     schemaVersion: ANSWERS_SCHEMA_VERSION,
     project: { name: name, vendor: opts.vendor, author: opts.author ?? info.author, email: opts.email },
@@ -193,6 +197,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
     ...(config && Object.keys(config).length ? { config } : {}),
     ...(opts.patchSeries ? { patchSeries: storedPath(projectDir, opts.patchSeries) } : {}),
     ...(opts.firmware?.length ? { firmware: opts.firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedPath(projectDir, f) : f)) } : {}),
+    ...(extras ? { extraFiles: extras } : {}),
     package: {
       name,
       version: opts.version ?? rpmSafeVersion(version.version),
@@ -217,7 +222,23 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const { problems } = validateAnswers(answers);
   if (problems.length) throw new UserError(formatProblems('the new project', problems), 'give the values with the flags named above (see `dudforge new --help`)');
   checkKeyPlacement(answers, projectDir);
+  // The files themselves now (a binary udev file, a blacklisted module the package ships), not at the first build.
+  const udev = opts.extraFiles?.udevRules;
+  const shipped = extraFiles(name, answers.extraFiles, chosen.map((m) => m.name), udev ? readUdevRules(resolve(udev), '--udev-rules') : undefined);
+  for (const f of shipped) notes.push({ level: 'info', message: `ships ${f.path}${f.config ? ' (%config(noreplace))' : ''}` });
   return { answers, version, notes };
+}
+
+/** Only the extra-file answers that were given; the udev rules path stored relative to the project. */
+function storedExtraFiles(projectDir: string, e: ExtraFileAnswers | undefined): ExtraFileAnswers | undefined {
+  if (!e) return undefined;
+  const out: ExtraFileAnswers = {
+    ...(e.modprobeOptions?.length ? { modprobeOptions: e.modprobeOptions } : {}),
+    ...(e.loadAtBoot?.length ? { loadAtBoot: e.loadAtBoot } : {}),
+    ...(e.udevRules ? { udevRules: storedPath(projectDir, e.udevRules) } : {}),
+    ...(e.blacklist?.length ? { blacklist: e.blacklist } : {}),
+  };
+  return Object.keys(out).length ? out : undefined;
 }
 
 function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswers {

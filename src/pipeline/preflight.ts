@@ -4,6 +4,7 @@
  * output path that is a file, or a firmware file that is missing, a directory or a FIFO stops
  * the run with its path named, instead of failing after every kernel has been built.
  */
+import { readUdevRules } from '../kmod/extra-files.js';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Answers } from '../answers/schema.js';
@@ -70,4 +71,5 @@ export function preflight(answers: Answers, projectDir: string, outDir: string):
   if (standalone) {
     for (const f of answers.firmware ?? []) checkFirmwareFile(projectPath(projectDir, f), f);
   }
+  if (answers.extraFiles?.udevRules) readUdevRules(projectPath(projectDir, answers.extraFiles.udevRules), 'extraFiles.udevRules');
 }
