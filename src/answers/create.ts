@@ -12,7 +12,8 @@ import type { KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { formatSource } from '../import/source-flag.js';
-import { firmwareEntryKind } from '../import/firmware.js';
+import { firmwareEntryKind, splitFirmwareEntry } from '../import/firmware.js';
+import { DEFAULT_FIRMWARE_TREES, declaredFirmware, locateFirmware } from '../import/declared-firmware.js';
 import { checkModuleDir, projectOwnPaths } from '../pipeline/sources.js';
 import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
 import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
@@ -32,6 +33,10 @@ export interface NewProjectOptions {
   config?: Record<string, string>;
   patchSeries?: string;
   firmware?: string[];
+  /** Ship the MODULE_FIRMWARE files found in the firmware trees (--ship-declared-firmware). */
+  shipDeclaredFirmware?: boolean;
+  /** Where declared firmware is looked for; default /lib/firmware (--firmware-tree). */
+  firmwareTrees?: string[];
   /** modprobe.d options, modules-load.d, udev rules (a file) and blacklist (src/kmod/extra-files.ts). */
   extraFiles?: ExtraFileAnswers;
   /** Modules to package when the directory builds several (default all). */
@@ -126,12 +131,22 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const own = projectOwnPaths(projectDir, opts.outDir ? resolve(projectDir, opts.outDir) : join(projectDir, 'out'), opts.signing);
   let config = opts.config;
   let gitTag: string | undefined;
+  let firmware = opts.firmware ?? [];
+  // Declared firmware is read from the sources before an import when they are on disk (a module
+  // directory, a kernel tree), so that what is shipped goes through the import like --firmware.
+  const diskRoot = source.kind === 'dir' ? resolve(source.path) : undefined;
+  const onDisk = diskRoot ? (opts.driverDirs?.length ? opts.driverDirs.map((d) => join(diskRoot, d)) : [diskRoot]) : undefined;
+  let firmwareDone = false;
+  if (onDisk) {
+    firmware = [...firmware, ...declaredFirmwareNotes(onDisk, firmware, opts, notes)];
+    firmwareDone = true;
+  }
   if (source.kind === 'dir' && !(opts.driverDirs && opts.driverDirs.length)) {
     infoDir = resolve(source.path);
     if (!existsSync(infoDir)) throw new UserError(`driver source directory ${infoDir} does not exist`, 'give --source dir:PATH with the module directory');
     // Refused now rather than at the first build: links out of the directory, loops, FIFOs, devices.
     checkModuleDir(infoDir, formatSource({ kind: 'dir', path: infoDir }), own);
-    for (const f of opts.firmware ?? []) firmwareEntryKind(f, resolve(f), { allowDir: false });
+    for (const f of firmware) firmwareEntryKind(f, resolve(splitFirmwareEntry(f).src), { allowDir: false });
     source = { kind: 'dir', path: storedPath(projectDir, infoDir) };
   } else {
     if (!opts.driverDirs || !opts.driverDirs.length) {
@@ -143,7 +158,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
       source: abs,
       driverDirs: opts.driverDirs,
       patchSeries: opts.patchSeries ? resolve(opts.patchSeries) : undefined,
-      firmware: opts.firmware,
+      firmware,
       config: opts.config,
       projectDir,
       destDir: join(projectDir, 'sources'),
@@ -159,6 +174,12 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
           ? { kind: 'tar', file: storedPath(projectDir, abs.file) }
           : { kind: 'dir', path: storedPath(projectDir, abs.path) };
     infoDir = join(projectDir, 'sources', opts.driverDirs[0]);
+  }
+  if (!firmwareDone) {
+    const extra = declaredFirmwareNotes(opts.driverDirs!.map((d) => join(projectDir, 'sources', d)), firmware, { ...opts, shipDeclaredFirmware: false }, notes);
+    if (opts.shipDeclaredFirmware && extra.length) {
+      notes.push({ level: 'warning', message: `--ship-declared-firmware: a ${source.kind} source is read only by the import; give the files found above with --firmware FILE=PATH` });
+    }
   }
 
   // A module directory that carries its own probe file (as the sample does) needs it to build.
@@ -196,7 +217,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
     ...(opts.driverDirs?.length ? { driverDirs: opts.driverDirs } : {}),
     ...(config && Object.keys(config).length ? { config } : {}),
     ...(opts.patchSeries ? { patchSeries: storedPath(projectDir, opts.patchSeries) } : {}),
-    ...(opts.firmware?.length ? { firmware: opts.firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedPath(projectDir, f) : f)) } : {}),
+    ...(firmware.length ? { firmware: firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedFirmwareEntry(projectDir, f) : f)) } : {}),
     ...(extras ? { extraFiles: extras } : {}),
     package: {
       name,
@@ -227,6 +248,39 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const shipped = extraFiles(name, answers.extraFiles, chosen.map((m) => m.name), udev ? readUdevRules(resolve(udev), '--udev-rules') : undefined);
   for (const f of shipped) notes.push({ level: 'info', message: `ships ${f.path}${f.config ? ' (%config(noreplace))' : ''}` });
   return { answers, version, notes };
+}
+
+/** A standalone module's firmware entry with its file stored relative to the project (DEST kept). */
+function storedFirmwareEntry(projectDir: string, entry: string): string {
+  const { src, target } = splitFirmwareEntry(entry);
+  return target ? `${storedPath(projectDir, src)}=${target}` : storedPath(projectDir, entry);
+}
+
+/**
+ * What `new` says about the driver's MODULE_FIRMWARE declarations: each one found (and where) or
+ * missing, by name. Returns the firmware entries (`FILE=PATH`) to ship with --ship-declared-firmware,
+ * leaving out paths the user's own --firmware entries already ship.
+ */
+function declaredFirmwareNotes(dirs: string[], given: string[], opts: NewProjectOptions, notes: CreateNote[]): string[] {
+  const names = [...new Set(dirs.flatMap((d) => declaredFirmware(d).names))].sort();
+  const unresolved = dirs.flatMap((d) => declaredFirmware(d).unresolved);
+  if (unresolved.length) {
+    notes.push({ level: 'warning', message: `MODULE_FIRMWARE: ${unresolved.length} declaration(s) could not be read as a string (${unresolved.slice(0, 3).join('; ')}${unresolved.length > 3 ? '; …' : ''}); check \`modinfo -F firmware\` on the built module and give them with --firmware` });
+  }
+  if (!names.length) return [];
+  const trees = (opts.firmwareTrees?.length ? opts.firmwareTrees : DEFAULT_FIRMWARE_TREES).map((t) => resolve(t));
+  const shipped = new Set(given.map((f) => {
+    const { src, target } = splitFirmwareEntry(f);
+    return target ?? basename(src);
+  }));
+  const { found, missing } = locateFirmware(names, trees);
+  notes.push({ level: 'info', message: `MODULE_FIRMWARE: the driver declares ${names.length} file(s); ${found.length} found in ${trees.join(', ')}, ${missing.length} missing` });
+  for (const f of found) notes.push({ level: 'info', message: `firmware ${f.name}: ${f.file}${opts.shipDeclaredFirmware ? (shipped.has(f.name) ? ' (given with --firmware)' : ' (shipped)') : ''}` });
+  if (missing.length) {
+    notes.push({ level: 'warning', message: `firmware missing from ${trees.join(', ')}: ${missing.join(', ')}; the driver requests them at load time (install linux-firmware, or give --firmware-tree DIR / --firmware FILE=PATH)` });
+  }
+  if (found.length && !opts.shipDeclaredFirmware) notes.push({ level: 'info', message: 'ship the firmware found with --ship-declared-firmware (or choose files with --firmware)' });
+  return opts.shipDeclaredFirmware ? found.filter((f) => !shipped.has(f.name)).map((f) => `${f.file}=${f.name}`) : [];
 }
 
 /** Only the extra-file answers that were given; the udev rules path stored relative to the project. */
