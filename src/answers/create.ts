@@ -17,7 +17,8 @@ import { DEFAULT_FIRMWARE_TREES, declaredFirmware, locateFirmware } from '../imp
 import { checkModuleDir, projectOwnPaths } from '../pipeline/sources.js';
 import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
 import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
-import { modulesOnKernel, projectNameOf } from '../import/module-targets.js';
+import { modulesOnKernel, outerConfigValues, projectNameOf } from '../import/module-targets.js';
+import { readKernelConfig } from '../kernel/config.js';
 import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type ExtraFileAnswers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
@@ -193,12 +194,8 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const chosen = chooseModules(modules, opts.modules);
   if (modules.length > 1) {
     notes.push({ level: 'info', message: `modules: ${modules.map((m) => m.name).join(', ')}${opts.modules?.length ? `; packaging ${chosen.map((m) => m.name).join(', ')}` : ' (all packaged; choose with --module NAME)'}` });
-    for (const k of kernels) {
-      for (const m of modulesOnKernel(chosen, { release: k.release as string, buildTree: k.path }, config ?? {})) {
-        notes.push({ level: 'info', message: `${k.release}: ${m.module}: ${m.detail}` });
-      }
-    }
   }
+  notes.push(...configGateNotes(infoDir, chosen, modules.length > 1, kernels.map((k) => ({ release: k.release as string, buildTree: k.path })), config ?? {}));
   const projectName = modules.length > 1 ? projectNameOf(nameDirOf(source, opts.driverDirs, infoDir)) : undefined;
   const name = opts.name ?? dkms?.packageName ?? projectName ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
@@ -327,6 +324,51 @@ function dkmsNotes(conf: DkmsConf): CreateNote[] {
     notes.push({ level: 'info', message: 'dkms.conf: DEST_MODULE_LOCATION is recorded; kmods install to /lib/modules/<release>/extra/<name>/ (as DKMS does on Red Hat systems)' });
   }
   return notes;
+}
+
+/**
+ * Which CONFIG_ symbols gate which modules on each kernel (item: "built no .ko" only after
+ * compiling). Several modules: every disabled or inbox one is listed (info). One module, or every
+ * chosen one disabled on a kernel: a warning that names the symbol and the --config that builds it.
+ */
+function configGateNotes(dir: string, chosen: KbuildModule[], several: boolean, kernels: { release: string; buildTree: string }[], config: Record<string, string>): CreateNote[] {
+  const notes: CreateNote[] = [];
+  const outer = outerConfigValues(dir);
+  for (const k of kernels) {
+    const seen = modulesOnKernel(chosen, k, config, outer);
+    for (const m of seen) {
+      if (several) notes.push({ level: 'info', message: `${k.release}: ${m.module}: ${m.detail}` });
+      else if (m.state === 'disabled') notes.push({ level: 'warning', message: `${k.release}: ${m.module}: ${m.detail}` });
+    }
+    const off = seen.filter((m) => m.state === 'disabled');
+    if (chosen.length && off.length === chosen.length) {
+      const flags = [...new Set(off.map((m) => `--config ${m.symbol}=${outer.get(m.symbol!) ?? 'm'}`))].join(' ');
+      notes.push({ level: 'warning', message: `${k.release}: no module of the driver is enabled, so the build would compile and report "built no .ko"; give ${flags}` });
+    }
+  }
+  // A subdirectory switched off by a symbol: its modules are not even listed.
+  try {
+    const scan = scanKbuildDir(dir, config);
+    const gatedDirs = scan.configSymbols.filter((s) => s.for.includes('/') && !scan.modules.some((m) => `${m.dir}/`.startsWith(s.for.replace(/\/?$/, '/'))));
+    for (const k of kernels) {
+      const kernelConfig = kernelConfigOf(k.buildTree);
+      for (const s of gatedDirs) {
+        const v = config[s.name] ?? kernelConfig[s.name];
+        if (v !== 'y' && v !== 'm') notes.push({ level: 'warning', message: `${k.release}: the subdirectory ${s.for} is gated by ${s.name}, which neither this kernel's config nor --config sets: its modules are not built; --config ${s.name}=${outer.get(s.name) ?? 'm'} builds them` });
+      }
+    }
+  } catch {
+    // a directory Kbuild cannot read was reported above
+  }
+  return notes;
+}
+
+function kernelConfigOf(buildTree: string): Record<string, string> {
+  try {
+    return readKernelConfig(join(buildTree, '.config'));
+  } catch {
+    return {};
+  }
 }
 
 /** Every module the directory can build: those its Makefile enables now and those a CONFIG_ symbol gates. */
