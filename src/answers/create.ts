@@ -12,16 +12,19 @@ import type { KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { formatSource } from '../import/source-flag.js';
-import { firmwareEntryKind } from '../import/firmware.js';
+import { firmwareEntryKind, splitFirmwareEntry } from '../import/firmware.js';
+import { DEFAULT_FIRMWARE_TREES, declaredFirmware, locateFirmware } from '../import/declared-firmware.js';
 import { checkModuleDir, projectOwnPaths } from '../pipeline/sources.js';
 import { gitTagOf, resolveVersion, type ResolvedVersion } from '../import/version.js';
 import { readDkmsConf, type DkmsConf } from '../import/dkms-conf.js';
-import { modulesOnKernel, projectNameOf } from '../import/module-targets.js';
+import { modulesOnKernel, outerConfigValues, projectNameOf } from '../import/module-targets.js';
+import { readKernelConfig } from '../kernel/config.js';
 import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
-import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
+import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type ExtraFileAnswers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { checkKeyPlacement } from './key-placement.js';
 import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
+import { extraFiles, readUdevRules } from '../kmod/extra-files.js';
 
 
 export interface NewProjectOptions {
@@ -31,6 +34,12 @@ export interface NewProjectOptions {
   config?: Record<string, string>;
   patchSeries?: string;
   firmware?: string[];
+  /** Ship the MODULE_FIRMWARE files found in the firmware trees (--ship-declared-firmware). */
+  shipDeclaredFirmware?: boolean;
+  /** Where declared firmware is looked for; default /lib/firmware (--firmware-tree). */
+  firmwareTrees?: string[];
+  /** modprobe.d options, modules-load.d, udev rules (a file) and blacklist (src/kmod/extra-files.ts). */
+  extraFiles?: ExtraFileAnswers;
   /** Modules to package when the directory builds several (default all). */
   modules?: string[];
   name?: string;
@@ -123,12 +132,22 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const own = projectOwnPaths(projectDir, opts.outDir ? resolve(projectDir, opts.outDir) : join(projectDir, 'out'), opts.signing);
   let config = opts.config;
   let gitTag: string | undefined;
+  let firmware = opts.firmware ?? [];
+  // Declared firmware is read from the sources before an import when they are on disk (a module
+  // directory, a kernel tree), so that what is shipped goes through the import like --firmware.
+  const diskRoot = source.kind === 'dir' ? resolve(source.path) : undefined;
+  const onDisk = diskRoot ? (opts.driverDirs?.length ? opts.driverDirs.map((d) => join(diskRoot, d)) : [diskRoot]) : undefined;
+  let firmwareDone = false;
+  if (onDisk) {
+    firmware = [...firmware, ...declaredFirmwareNotes(onDisk, firmware, opts, notes)];
+    firmwareDone = true;
+  }
   if (source.kind === 'dir' && !(opts.driverDirs && opts.driverDirs.length)) {
     infoDir = resolve(source.path);
     if (!existsSync(infoDir)) throw new UserError(`driver source directory ${infoDir} does not exist`, 'give --source dir:PATH with the module directory');
     // Refused now rather than at the first build: links out of the directory, loops, FIFOs, devices.
     checkModuleDir(infoDir, formatSource({ kind: 'dir', path: infoDir }), own);
-    for (const f of opts.firmware ?? []) firmwareEntryKind(f, resolve(f), { allowDir: false });
+    for (const f of firmware) firmwareEntryKind(f, resolve(splitFirmwareEntry(f).src), { allowDir: false });
     source = { kind: 'dir', path: storedPath(projectDir, infoDir) };
   } else {
     if (!opts.driverDirs || !opts.driverDirs.length) {
@@ -140,7 +159,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
       source: abs,
       driverDirs: opts.driverDirs,
       patchSeries: opts.patchSeries ? resolve(opts.patchSeries) : undefined,
-      firmware: opts.firmware,
+      firmware,
       config: opts.config,
       projectDir,
       destDir: join(projectDir, 'sources'),
@@ -157,6 +176,12 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
           : { kind: 'dir', path: storedPath(projectDir, abs.path) };
     infoDir = join(projectDir, 'sources', opts.driverDirs[0]);
   }
+  if (!firmwareDone) {
+    const extra = declaredFirmwareNotes(opts.driverDirs!.map((d) => join(projectDir, 'sources', d)), firmware, { ...opts, shipDeclaredFirmware: false }, notes);
+    if (opts.shipDeclaredFirmware && extra.length) {
+      notes.push({ level: 'warning', message: `--ship-declared-firmware: a ${source.kind} source is read only by the import; give the files found above with --firmware FILE=PATH` });
+    }
+  }
 
   // A module directory that carries its own probe file (as the sample does) needs it to build.
   const probes = opts.probes ?? (existsSync(join(infoDir, 'dudforge.probes')) ? join(infoDir, 'dudforge.probes') : undefined);
@@ -169,12 +194,8 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const chosen = chooseModules(modules, opts.modules);
   if (modules.length > 1) {
     notes.push({ level: 'info', message: `modules: ${modules.map((m) => m.name).join(', ')}${opts.modules?.length ? `; packaging ${chosen.map((m) => m.name).join(', ')}` : ' (all packaged; choose with --module NAME)'}` });
-    for (const k of kernels) {
-      for (const m of modulesOnKernel(chosen, { release: k.release as string, buildTree: k.path }, config ?? {})) {
-        notes.push({ level: 'info', message: `${k.release}: ${m.module}: ${m.detail}` });
-      }
-    }
   }
+  notes.push(...configGateNotes(infoDir, chosen, modules.length > 1, kernels.map((k) => ({ release: k.release as string, buildTree: k.path })), config ?? {}));
   const projectName = modules.length > 1 ? projectNameOf(nameDirOf(source, opts.driverDirs, infoDir)) : undefined;
   const name = opts.name ?? dkms?.packageName ?? projectName ?? info.name?.replace(/_/g, '-') ?? 'driver';
   const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
@@ -185,6 +206,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   if (version.source !== 'flag') {
     notes.push(version.warning ? { level: 'warning', message: version.warning } : { level: 'info', message: `version ${version.version} (from ${version.source})` });
   }
+  const extras = storedExtraFiles(projectDir, opts.extraFiles);
   const answers: Answers = {
     schemaVersion: ANSWERS_SCHEMA_VERSION,
     project: { name: name, vendor: opts.vendor, author: opts.author ?? info.author, email: opts.email },
@@ -192,7 +214,8 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
     ...(opts.driverDirs?.length ? { driverDirs: opts.driverDirs } : {}),
     ...(config && Object.keys(config).length ? { config } : {}),
     ...(opts.patchSeries ? { patchSeries: storedPath(projectDir, opts.patchSeries) } : {}),
-    ...(opts.firmware?.length ? { firmware: opts.firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedPath(projectDir, f) : f)) } : {}),
+    ...(firmware.length ? { firmware: firmware.map((f) => (source.kind === 'dir' && !opts.driverDirs?.length ? storedFirmwareEntry(projectDir, f) : f)) } : {}),
+    ...(extras ? { extraFiles: extras } : {}),
     package: {
       name,
       version: opts.version ?? rpmSafeVersion(version.version),
@@ -217,7 +240,56 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   const { problems } = validateAnswers(answers);
   if (problems.length) throw new UserError(formatProblems('the new project', problems), 'give the values with the flags named above (see `dudforge new --help`)');
   checkKeyPlacement(answers, projectDir);
+  // The files themselves now (a binary udev file, a blacklisted module the package ships), not at the first build.
+  const udev = opts.extraFiles?.udevRules;
+  const shipped = extraFiles(name, answers.extraFiles, chosen.map((m) => m.name), udev ? readUdevRules(resolve(udev), '--udev-rules') : undefined);
+  for (const f of shipped) notes.push({ level: 'info', message: `ships ${f.path}${f.config ? ' (%config(noreplace))' : ''}` });
   return { answers, version, notes };
+}
+
+/** A standalone module's firmware entry with its file stored relative to the project (DEST kept). */
+function storedFirmwareEntry(projectDir: string, entry: string): string {
+  const { src, target } = splitFirmwareEntry(entry);
+  return target ? `${storedPath(projectDir, src)}=${target}` : storedPath(projectDir, entry);
+}
+
+/**
+ * What `new` says about the driver's MODULE_FIRMWARE declarations: each one found (and where) or
+ * missing, by name. Returns the firmware entries (`FILE=PATH`) to ship with --ship-declared-firmware,
+ * leaving out paths the user's own --firmware entries already ship.
+ */
+function declaredFirmwareNotes(dirs: string[], given: string[], opts: NewProjectOptions, notes: CreateNote[]): string[] {
+  const names = [...new Set(dirs.flatMap((d) => declaredFirmware(d).names))].sort();
+  const unresolved = dirs.flatMap((d) => declaredFirmware(d).unresolved);
+  if (unresolved.length) {
+    notes.push({ level: 'warning', message: `MODULE_FIRMWARE: ${unresolved.length} declaration(s) could not be read as a string (${unresolved.slice(0, 3).join('; ')}${unresolved.length > 3 ? '; …' : ''}); check \`modinfo -F firmware\` on the built module and give them with --firmware` });
+  }
+  if (!names.length) return [];
+  const trees = (opts.firmwareTrees?.length ? opts.firmwareTrees : DEFAULT_FIRMWARE_TREES).map((t) => resolve(t));
+  const shipped = new Set(given.map((f) => {
+    const { src, target } = splitFirmwareEntry(f);
+    return target ?? basename(src);
+  }));
+  const { found, missing } = locateFirmware(names, trees);
+  notes.push({ level: 'info', message: `MODULE_FIRMWARE: the driver declares ${names.length} file(s); ${found.length} found in ${trees.join(', ')}, ${missing.length} missing` });
+  for (const f of found) notes.push({ level: 'info', message: `firmware ${f.name}: ${f.file}${opts.shipDeclaredFirmware ? (shipped.has(f.name) ? ' (given with --firmware)' : ' (shipped)') : ''}` });
+  if (missing.length) {
+    notes.push({ level: 'warning', message: `firmware missing from ${trees.join(', ')}: ${missing.join(', ')}; the driver requests them at load time (install linux-firmware, or give --firmware-tree DIR / --firmware FILE=PATH)` });
+  }
+  if (found.length && !opts.shipDeclaredFirmware) notes.push({ level: 'info', message: 'ship the firmware found with --ship-declared-firmware (or choose files with --firmware)' });
+  return opts.shipDeclaredFirmware ? found.filter((f) => !shipped.has(f.name)).map((f) => `${f.file}=${f.name}`) : [];
+}
+
+/** Only the extra-file answers that were given; the udev rules path stored relative to the project. */
+function storedExtraFiles(projectDir: string, e: ExtraFileAnswers | undefined): ExtraFileAnswers | undefined {
+  if (!e) return undefined;
+  const out: ExtraFileAnswers = {
+    ...(e.modprobeOptions?.length ? { modprobeOptions: e.modprobeOptions } : {}),
+    ...(e.loadAtBoot?.length ? { loadAtBoot: e.loadAtBoot } : {}),
+    ...(e.udevRules ? { udevRules: storedPath(projectDir, e.udevRules) } : {}),
+    ...(e.blacklist?.length ? { blacklist: e.blacklist } : {}),
+  };
+  return Object.keys(out).length ? out : undefined;
 }
 
 function storeSigningPaths(projectDir: string, s: SigningAnswers): SigningAnswers {
@@ -252,6 +324,51 @@ function dkmsNotes(conf: DkmsConf): CreateNote[] {
     notes.push({ level: 'info', message: 'dkms.conf: DEST_MODULE_LOCATION is recorded; kmods install to /lib/modules/<release>/extra/<name>/ (as DKMS does on Red Hat systems)' });
   }
   return notes;
+}
+
+/**
+ * Which CONFIG_ symbols gate which modules on each kernel (item: "built no .ko" only after
+ * compiling). Several modules: every disabled or inbox one is listed (info). One module, or every
+ * chosen one disabled on a kernel: a warning that names the symbol and the --config that builds it.
+ */
+function configGateNotes(dir: string, chosen: KbuildModule[], several: boolean, kernels: { release: string; buildTree: string }[], config: Record<string, string>): CreateNote[] {
+  const notes: CreateNote[] = [];
+  const outer = outerConfigValues(dir);
+  for (const k of kernels) {
+    const seen = modulesOnKernel(chosen, k, config, outer);
+    for (const m of seen) {
+      if (several) notes.push({ level: 'info', message: `${k.release}: ${m.module}: ${m.detail}` });
+      else if (m.state === 'disabled') notes.push({ level: 'warning', message: `${k.release}: ${m.module}: ${m.detail}` });
+    }
+    const off = seen.filter((m) => m.state === 'disabled');
+    if (chosen.length && off.length === chosen.length) {
+      const flags = [...new Set(off.map((m) => `--config ${m.symbol}=${outer.get(m.symbol!) ?? 'm'}`))].join(' ');
+      notes.push({ level: 'warning', message: `${k.release}: no module of the driver is enabled, so the build would compile and report "built no .ko"; give ${flags}` });
+    }
+  }
+  // A subdirectory switched off by a symbol: its modules are not even listed.
+  try {
+    const scan = scanKbuildDir(dir, config);
+    const gatedDirs = scan.configSymbols.filter((s) => s.for.includes('/') && !scan.modules.some((m) => `${m.dir}/`.startsWith(s.for.replace(/\/?$/, '/'))));
+    for (const k of kernels) {
+      const kernelConfig = kernelConfigOf(k.buildTree);
+      for (const s of gatedDirs) {
+        const v = config[s.name] ?? kernelConfig[s.name];
+        if (v !== 'y' && v !== 'm') notes.push({ level: 'warning', message: `${k.release}: the subdirectory ${s.for} is gated by ${s.name}, which neither this kernel's config nor --config sets: its modules are not built; --config ${s.name}=${outer.get(s.name) ?? 'm'} builds them` });
+      }
+    }
+  } catch {
+    // a directory Kbuild cannot read was reported above
+  }
+  return notes;
+}
+
+function kernelConfigOf(buildTree: string): Record<string, string> {
+  try {
+    return readKernelConfig(join(buildTree, '.config'));
+  } catch {
+    return {};
+  }
 }
 
 /** Every module the directory can build: those its Makefile enables now and those a CONFIG_ symbol gates. */

@@ -111,6 +111,18 @@ export interface DkmsAnswers {
   ignored: string[];
 }
 
+/** Files shipped beside the modules (src/kmod/extra-files.ts, docs/kmod-packages.md). */
+export interface ExtraFileAnswers {
+  /** `MODULE OPTIONS…` lines → /etc/modprobe.d/<name>.conf `options MODULE OPTIONS…` (%config(noreplace)). */
+  modprobeOptions?: string[];
+  /** Modules loaded at boot → /etc/modules-load.d/<name>.conf (%config(noreplace)). */
+  loadAtBoot?: string[];
+  /** A udev rules file (project-relative path) → /usr/lib/udev/rules.d/<NN>-<name>.rules. */
+  udevRules?: string;
+  /** Inbox modules this driver replaces → /etc/modprobe.d/<name>-blacklist.conf (%config(noreplace)). */
+  blacklist?: string[];
+}
+
 export interface Answers {
   schemaVersion: typeof ANSWERS_SCHEMA_VERSION;
   project: ProjectAnswers;
@@ -124,6 +136,8 @@ export interface Answers {
   patchSeries?: string;
   /** Firmware files shipped under /lib/firmware/ (paths; tree-relative or absolute). */
   firmware?: string[];
+  /** modprobe.d, modules-load.d, udev and blacklist files shipped in every kmod. */
+  extraFiles?: ExtraFileAnswers;
   package: PackageAnswers;
   kernels: KernelTarget[];
   /** The modules to package when the driver directory builds several (Kbuild names); default all. */

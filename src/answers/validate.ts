@@ -6,6 +6,7 @@ import { ANSWERS_SCHEMA_VERSION, type Answers } from './schema.js';
 import { specLineProblem } from '../kmod/description.js';
 import { changelogText } from '../kmod/package.js';
 import { parseRequirement } from '../kmod/requires.js';
+import { MODPROBE_OPTION, MODULE_NAME } from '../kmod/extra-files.js';
 import { buildTimeTooLarge, checkNameLimits, lineTooLong, MAX_KERNEL_RELEASE, MAX_LIST_ITEMS, pathTooLong, textTooLong } from './limits.js';
 
 export interface AnswerProblem {
@@ -185,6 +186,17 @@ const DKMS_SHAPE: Shape = {
   ignored: { required: true, check: stringList() },
 };
 
+const moduleName: Check = (v) => nonEmptyString(v) ?? (MODULE_NAME.test(v as string) ? undefined : `"${v}" is not a kernel module name (letters, digits, _ and -)`);
+const modprobeOption: Check = (v) =>
+  singleLine(v) ?? (MODPROBE_OPTION.test(v as string) ? undefined : `"${v}" is not MODULE OPTION=VALUE… (one line, no % or \\)`);
+
+const EXTRA_FILES_SHAPE: Shape = {
+  modprobeOptions: { check: stringList(modprobeOption) },
+  loadAtBoot: { check: stringList(moduleName) },
+  udevRules: { check: path },
+  blacklist: { check: stringList(moduleName) },
+};
+
 const TOP_SHAPE: Shape = {
   schemaVersion: { required: true },
   project: {
@@ -197,6 +209,7 @@ const TOP_SHAPE: Shape = {
   patches: { check: stringList(path) },
   patchSeries: { check: path },
   firmware: { check: stringList(path) },
+  extraFiles: { shape: EXTRA_FILES_SHAPE },
   package: { required: true, shape: PACKAGE_SHAPE },
   kernels: { required: true },
   modules: { check: stringList(singleLine) },

@@ -56,6 +56,12 @@ export function firmwareEntryKind(spec: string, file: string, opts: { shown?: st
   return 'file';
 }
 
+/** `SRC[=DEST]`: the file, and its path under /lib/firmware when one is given. */
+export function splitFirmwareEntry(spec: string): { src: string; target?: string } {
+  const eq = spec.lastIndexOf('=');
+  return eq > 0 ? { src: spec.slice(0, eq), target: checkTargetPath(spec, spec.slice(eq + 1)) } : { src: spec };
+}
+
 function checkTargetPath(spec: string, p: string): string {
   const n = path.posix.normalize(p);
   if (path.posix.isAbsolute(n) || n === '..' || n.startsWith('../') || n === '.') {

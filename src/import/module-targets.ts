@@ -14,6 +14,8 @@ export interface ModuleOnKernel {
   module: string;
   /** disabled: not built for this kernel; inbox: the kernel has its own (built in or as a module). */
   state: 'disabled' | 'inbox';
+  /** The CONFIG_ symbol that leaves a disabled module out. */
+  symbol?: string;
   detail: string;
 }
 
@@ -39,7 +41,26 @@ function kernelModules(release: string, buildTree: string): Map<string, { path: 
   return found;
 }
 
-export function modulesOnKernel(modules: KbuildModule[], kernel: { release: string; buildTree: string }, given: Record<string, string>): ModuleOnKernel[] {
+/**
+ * CONFIG_ symbols the driver's own Makefile/Kbuild sets for its make call (`CONFIG_FOO ?= m`,
+ * `export CONFIG_FOO := m`, `$(MAKE) … CONFIG_FOO=m modules`): the outer Makefile is not what
+ * Kbuild reads with M=, so a module they gate is built only when the symbol is given again.
+ */
+export function outerConfigValues(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of ['Makefile', 'Kbuild', 'GNUmakefile']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, name), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(/\b(CONFIG_[A-Za-z0-9_]+)[ \t]*[:?]?=[ \t]*([ym])\b/g)) if (!out.has(m[1])) out.set(m[1], m[2]);
+  }
+  return out;
+}
+
+export function modulesOnKernel(modules: KbuildModule[], kernel: { release: string; buildTree: string }, given: Record<string, string>, outer?: Map<string, string>): ModuleOnKernel[] {
   let config: KernelConfig = {};
   try {
     config = readKernelConfig(path.join(kernel.buildTree, '.config'));
@@ -58,7 +79,9 @@ export function modulesOnKernel(modules: KbuildModule[], kernel: { release: stri
         continue;
       }
       if (given[sym] !== 'm' && given[sym] !== 'y') {
-        out.push({ module: m.name, state: 'disabled', detail: `${sym} is not set in this kernel's config, so it is not built; --config ${sym}=m builds it` });
+        const own = outer?.get(sym);
+        const why = own ? ` (the driver's own Makefile sets ${sym}=${own} for its make call; dudforge runs Kbuild directly)` : '';
+        out.push({ module: m.name, state: 'disabled', symbol: sym, detail: `${sym} is not set in this kernel's config${why}, so it is not built; --config ${sym}=m builds it` });
         continue;
       }
     }

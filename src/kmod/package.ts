@@ -4,6 +4,7 @@ import { evrString } from '../rpm/deps.js';
 import { RPMFILE, RPMSENSE } from '../rpm/sense.js';
 import type { RpmChangelogEntry, RpmDependency, RpmFileEntry, RpmPackageSpec } from '../rpm/types.js';
 import { depmodConf } from './depmod.js';
+import type { ExtraFile } from './extra-files.js';
 import { checkDescription } from './description.js';
 import { greylistText } from './kabi.js';
 import type { ModuleImports } from './module-imports.js';
@@ -39,6 +40,8 @@ export interface KmodPackageOptions {
    * under the list's `[rhel9_x86_64_greylist]` header, as ddiskit writes it.
    */
   greylist?: { listName: string; symbols: string[] };
+  /** modprobe.d, modules-load.d, udev and blacklist files (extraFiles() in extra-files.ts). */
+  extraFiles?: ExtraFile[];
   /** The signing certificate to ship (DER), for MOK enrollment. */
   certDer?: { vendor: string; bytes: Buffer };
   buildTime: number;
@@ -169,6 +172,10 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
   });
   for (const d of ownedDirs('/lib/firmware', firmwarePaths)) files.push({ path: d, type: 'dir', mode: 0o755 });
   opts.firmware.forEach((f, i) => files.push({ path: firmwarePaths[i], type: 'file', mode: 0o644, data: f.bytes }));
+
+  for (const f of opts.extraFiles ?? []) {
+    files.push({ path: f.path, type: 'file', mode: 0o644, data: f.data, ...(f.config ? { flags: RPMFILE.CONFIG | RPMFILE.NOREPLACE } : {}) });
+  }
 
   if (opts.greylist) {
     files.push({ path: paths.docDir, type: 'dir', mode: 0o755 });

@@ -9,6 +9,7 @@ import { changelogEntry, checkRelativeFirmwarePath } from './package.js';
 import { parseRequirement } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import { moduleFileName } from './module-imports.js';
+import { EXTRA_FILES_DIR, type ExtraFile } from './extra-files.js';
 
 export interface KmodSpecOptions {
   answers: Answers;
@@ -33,6 +34,11 @@ export interface KmodSpecOptions {
   hasProbeKit?: boolean;
   /** Firmware paths relative to /lib/firmware; the tarball holds them at firmware/<path>. */
   firmware?: string[];
+  /**
+   * modprobe.d, modules-load.d, udev and blacklist files (extraFiles() in extra-files.ts); the
+   * tarball holds each at EXTRA_FILES_DIR/<path without its leading />.
+   */
+  extraFiles?: ExtraFile[];
   /** More files shipped in the SRPM (Source2, Source3, …), e.g. the probe file. */
   extraSources?: string[];
   buildTime: number;
@@ -205,6 +211,10 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     firmwareInstall: firmware
       .map((f) => `install -D -m 0644 "firmware/${f}" "%{buildroot}/lib/firmware/${f}"\n`)
       .join(''),
+    extraInstall: (opts.extraFiles ?? [])
+      .map((f) => `install -D -m 0644 "${EXTRA_FILES_DIR}${checkExtraPath(f.path)}" "%{buildroot}${f.path}"\n`)
+      .join(''),
+    extraFileList: (opts.extraFiles ?? []).map((f) => `${f.config ? '%config(noreplace) ' : ''}${f.path}\n`).join(''),
     post: inSpec(scripts.post),
     postun: inSpec(scripts.postun),
     firmwareFiles: [
@@ -215,6 +225,12 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     changelog: `* ${specDate(log.time)} ${specEscape(log.name)}\n${specEscape(log.text)}\n`,
   };
   return fillTemplate(readFileSync(join(templatesDir, 'kmod.spec'), 'utf8'), values);
+}
+
+/** An extra file's path goes into the spec as it is: plain characters only (extra-files.ts makes them so). */
+function checkExtraPath(p: string): string {
+  if (!/^\/[A-Za-z0-9._+\/-]+$/.test(p) || p.includes('..')) throw new Error(`renderKmodSpec: unexpected extra file path "${p}"`);
+  return p;
 }
 
 /** The dependency generator the spec runs (Source1). */

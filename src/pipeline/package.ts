@@ -5,6 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { projectPath } from '../answers/io.js';
+import { EXTRA_FILES_DIR, extraFiles, readUdevRules, type ExtraFile } from '../kmod/extra-files.js';
 import { UserError } from '../errors.js';
 import { buildRpm, rpmFileName } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
@@ -46,10 +47,19 @@ export function srpmFileName(ctx: PipelineContext): string {
   return rpmFileName({ name: p.name, version: p.version, release: p.release, arch: 'src', isSource: true });
 }
 
+/** The project's modprobe.d, modules-load.d, udev and blacklist files (answers.extraFiles). */
+function projectExtraFiles(ctx: PipelineContext, modules: string[]): ExtraFile[] {
+  const { answers } = ctx;
+  const udev = answers.extraFiles?.udevRules;
+  const udevBytes = udev ? readUdevRules(projectPath(ctx.projectDir, udev), 'extraFiles.udevRules') : undefined;
+  return extraFiles(answers.package.name, answers.extraFiles, modules, udevBytes);
+}
+
 export async function packageKernels(ctx: PipelineContext, built: KernelBuildResult[], signing: SigningSetup | undefined): Promise<PackagedRpm[]> {
   const out: PackagedRpm[] = [];
   const { answers } = ctx;
   const firmware = ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) }));
+  const extra = projectExtraFiles(ctx, built[0]?.modules.map((m) => m.name) ?? []);
   const certDer = signing?.shipCert ? { vendor: answers.package.vendor, bytes: signing.certDerBytes } : undefined;
   for (const b of built) {
     ctx.signal.throwIfAborted();
@@ -86,6 +96,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
       kabiRequires,
       greylist,
       certDer,
+      extraFiles: extra,
       buildTime: ctx.buildTime,
       buildHost: BUILD_HOST,
       sourceRpm: answers.packaging.srpm ? srpmFileName(ctx) : undefined,
@@ -110,6 +121,8 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   for (const f of ctx.sources.firmware) {
     entries.push({ path: `${top}/firmware/${f.path}`, type: 'file', mode: 0o644, data: readFileSync(f.from) });
   }
+  const extra = projectExtraFiles(ctx, moduleFiles);
+  for (const f of extra) entries.push({ path: `${top}/${EXTRA_FILES_DIR}${f.path}`, type: 'file', mode: 0o644, data: f.data });
   const probeFile = answers.probes ? projectPath(ctx.projectDir, answers.probes) : undefined;
   // The source RPM is the same whichever kernels this run built (a sharded build's machines each
   // write it, and `dudforge disk` takes one): with a probe kit, %build answers the probes for the
@@ -134,6 +147,7 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
     hasProbeKit: probeFile !== undefined,
     includeDirs: ctx.sources.includeDirs,
     firmware: ctx.sources.firmware.map((f) => f.path),
+    extraFiles: extra,
     extraSources: extraSources.map((e) => e.name),
     tarballName: tarball.name,
     topDir: top,

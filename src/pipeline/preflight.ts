@@ -4,6 +4,8 @@
  * output path that is a file, or a firmware file that is missing, a directory or a FIFO stops
  * the run with its path named, instead of failing after every kernel has been built.
  */
+import { readUdevRules } from '../kmod/extra-files.js';
+import { splitFirmwareEntry } from '../import/firmware.js';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Answers } from '../answers/schema.js';
@@ -68,6 +70,7 @@ export function preflight(answers: Answers, projectDir: string, outDir: string):
   checkWritableDir(outDir, 'the output directory', 'give --out a directory this user may write (or fix output.dir in dudforge.json)');
   const standalone = answers.source.kind === 'dir' && !answers.driverDirs?.length;
   if (standalone) {
-    for (const f of answers.firmware ?? []) checkFirmwareFile(projectPath(projectDir, f), f);
+    for (const f of answers.firmware ?? []) checkFirmwareFile(projectPath(projectDir, splitFirmwareEntry(f).src), f);
   }
+  if (answers.extraFiles?.udevRules) readUdevRules(projectPath(projectDir, answers.extraFiles.udevRules), 'extraFiles.udevRules');
 }

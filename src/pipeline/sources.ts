@@ -11,7 +11,7 @@ import type { Answers } from '../answers/schema.js';
 import { answersPath, projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import { scanKbuildDir } from '../kbuild/makefile.js';
-import { firmwareEntryKind } from '../import/firmware.js';
+import { firmwareEntryKind, splitFirmwareEntry } from '../import/firmware.js';
 import { importSources } from '../import/import.js';
 import { formatSource } from '../import/source-flag.js';
 import { isBuildOutput, listTree, treeHash } from '../import/tree-files.js';
@@ -79,9 +79,10 @@ export async function resolveSources(answers: Answers, projectDir: string, build
     const { root, files } = checkModuleDir(projectPath(projectDir, source.path), formatSource(source), own);
     const scan = scanKbuildDir(root, config);
     const firmware = (answers.firmware ?? []).map((f) => {
-      const from = projectPath(projectDir, f);
+      const { src, target } = splitFirmwareEntry(f);
+      const from = projectPath(projectDir, src);
       firmwareEntryKind(f, from, { allowDir: false });
-      return { path: basename(f), from };
+      return { path: target ?? basename(src), from };
     });
     return {
       rootDir: root,

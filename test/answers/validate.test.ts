@@ -97,3 +97,13 @@ test('newer schema versions are reported as such', () => {
   const { problems } = validateAnswers(d);
   assert.match(problems[0].message, /newer dudforge/);
 });
+
+test('extraFiles: modprobe options, module names and the udev path are checked by field', () => {
+  const d: any = good();
+  d.extraFiles = { modprobeOptions: ['r8169 aspm=0', 'r8169'], loadAtBoot: ['ok', 'bad name'], blacklist: ['50%'], udevRules: '', colour: 1 };
+  assert.deepEqual(fields(d).sort(), ['extraFiles.blacklist', 'extraFiles.colour', 'extraFiles.loadAtBoot', 'extraFiles.modprobeOptions', 'extraFiles.udevRules']);
+  d.extraFiles = { modprobeOptions: ['r8169 aspm=0 name="a b"'], loadAtBoot: ['r8169'], blacklist: ['r8169'], udevRules: 'rules/70-x.rules' };
+  assert.deepEqual(fields(d), []);
+  d.extraFiles = { modprobeOptions: ['r8169 x=100%'] };
+  assert.deepEqual(fields(d), ['extraFiles.modprobeOptions']);
+});

@@ -10,11 +10,16 @@ import { kmodPackageSpec, renderKmodSpec, srpmSpec, parseSymvers, PROBE_KIT_DIR 
 import { parseProbeFile } from '../../src/probes/index.js';
 import { probeKitFiles } from '../../src/probes/kit.js';
 import { generateSigningKey } from '../../src/sign/keygen.js';
+import { EXTRA_FILES_DIR, extraFiles } from '../../src/kmod/extra-files.js';
 import { installedKernels, DRIVER_SOURCES, readModules, makeAnswers, MODULE_FILES, type InstalledKernel } from './fixture.js';
 
 const FIRMWARE = { path: 'dftest/dfk-fw.bin', bytes: Buffer.from('firmware bytes\n') };
 // The driver includes the probe header, so a rebuild must pick the right compat/<release>/ copy.
 const MAIN_WITH_COMPAT = `#include "dudforge-compat.h"\n#ifndef DFK_PROBED\n#error "dudforge-compat.h not found"\n#endif\n${DRIVER_SOURCES['dfk_main.c']}`;
+// Files a driver ships beside its modules: user-editable ones are %config(noreplace), udev rules are not.
+const UDEV_RULES = Buffer.from('# dftest\nACTION=="add", SUBSYSTEM=="misc", KERNEL=="dfk", MODE="0660", GROUP="dialout"\n');
+const EXTRAS = { modprobeOptions: ['dfk_main debug=1 name="a b"'], loadAtBoot: ['dfk_main'], udevRules: '70-dfk.rules', blacklist: ['dummy'] };
+const EXTRA_PATHS = ['/etc/modprobe.d/dftest-blacklist.conf', '/etc/modprobe.d/dftest.conf', '/etc/modules-load.d/dftest.conf', '/usr/lib/udev/rules.d/70-dftest.rules'];
 const compatHeader = (release: string) => `/* probes for ${release} */\n#define DFK_PROBED 1\n`;
 
 function run(cmd: string, args: string[], cwd?: string): string {
@@ -50,6 +55,8 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
     assert.ok(kernels.length >= 1, 'no kernel build tree installed');
     work = mkdtempSync(join(tmpdir(), 'dudforge-srpm-'));
     const answers = makeAnswers(join(work, 'src'), kernels.map((k) => k.release), { requires: ['kmod'] });
+    answers.extraFiles = EXTRAS;
+    const extra = extraFiles('dftest', EXTRAS, MODULE_FILES, UDEV_RULES);
     const top = 'dftest-1.0';
     const sources = { ...DRIVER_SOURCES, 'dfk_main.c': MAIN_WITH_COMPAT };
 
@@ -57,6 +64,7 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
       { path: top, type: 'dir', mode: 0o755 },
       ...Object.entries(sources).map(([n, t]) => ({ path: `${top}/${n}`, type: 'file' as const, mode: 0o644, data: Buffer.from(t) })),
       { path: `${top}/firmware/${FIRMWARE.path}`, type: 'file', mode: 0o644, data: FIRMWARE.bytes },
+      ...extra.map((f) => ({ path: `${top}/${EXTRA_FILES_DIR}${f.path}`, type: 'file' as const, mode: 0o644, data: f.data })),
       ...kernels.map((k) => ({ path: `${top}/compat/${k.release}/dudforge-compat.h`, type: 'file' as const, mode: 0o644, data: Buffer.from(compatHeader(k.release)) })),
     ];
     // One probe, always true: the header the kit answers for a kernel outside the set defines
@@ -77,6 +85,7 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
       hasCompat: true,
       hasProbeKit: true,
       firmware: [FIRMWARE.path],
+      extraFiles: extra,
       extraSources: [probe.name],
       buildTime: answers.buildTime,
     });
@@ -100,6 +109,7 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
         firmware: [FIRMWARE],
         symvers: parseSymvers(readFileSync(kernel.symvers, 'utf8')),
         kabiRequires: true,
+        extraFiles: extra,
         buildTime: answers.buildTime,
         buildHost: 'build.example.org',
         sourceRpm: rpmFileName(sspec),
@@ -151,6 +161,42 @@ describe('source RPM: rpmbuild --rebuild on this machine gives the same kmod, fo
       assert.equal(scripts(b.rebuiltRpm), scripts(b.nativeRpm));
       assert.equal(run('rpm', ['-qp', '--changelog', b.rebuiltRpm]), run('rpm', ['-qp', '--changelog', b.nativeRpm]));
     }
+  });
+
+  test('extra files: modprobe.d, modules-load.d and the blacklist are %config(noreplace), udev rules are not; rebuilt = native', () => {
+    const attrs = (f: string) =>
+      run('rpm', ['-qp', '--qf', '[%{FILEFLAGS:fflags} %{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILEDIGESTS} %{FILENAMES}\n]', f])
+        .split('\n')
+        .filter((l) => EXTRA_PATHS.some((p) => l.endsWith(` ${p}`)));
+    for (const b of rebuilt) {
+      for (const rpm of [b.nativeRpm, b.rebuiltRpm]) {
+        const list = run('rpm', ['-qlp', rpm]).trim().split('\n');
+        for (const p of EXTRA_PATHS) assert.ok(list.includes(p), `${p} missing from ${rpm}`);
+        assert.deepEqual(run('rpm', ['-qp', '--configfiles', rpm]).trim().split('\n').sort(), ['/etc/depmod.d/dftest.conf', ...EXTRA_PATHS.slice(0, 3)].sort());
+        const flags = Object.fromEntries(attrs(rpm).map((l) => [l.split(' ').pop(), l.split(' ')[0]]));
+        assert.deepEqual(flags, { [EXTRA_PATHS[0]]: 'cn', [EXTRA_PATHS[1]]: 'cn', [EXTRA_PATHS[2]]: 'cn', [EXTRA_PATHS[3]]: '' });
+      }
+      assert.deepEqual(attrs(b.rebuiltRpm), attrs(b.nativeRpm));
+      assert.equal(attrs(b.nativeRpm).length, 4);
+    }
+  });
+
+  test('extra files: the kmods of every kernel (native and rebuilt mixed) install into one root without conflicts', () => {
+    const root = join(work, 'root-extras');
+    mkdirSync(root);
+    run('rpm', ['--root', root, '--initdb']);
+    // Alternate native and rebuilt kmods: their shared files must be identical whoever built them.
+    const rpms = rebuilt.map((b, i) => (i % 2 ? b.rebuiltRpm : b.nativeRpm));
+    const r = spawnSync('rpm', ['--root', root, '-i', '--nodeps', '--noscripts', ...rpms], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /conflicts/);
+    assert.equal(readFileSync(join(root, 'etc/modprobe.d/dftest.conf'), 'utf8'), '# dftest: installed by kmod-dftest\noptions dfk_main debug=1 name="a b"\n');
+    assert.equal(readFileSync(join(root, 'etc/modprobe.d/dftest-blacklist.conf'), 'utf8').split('\n').filter((l) => !l.startsWith('#')).join('\n'), 'blacklist dummy\n');
+    assert.equal(readFileSync(join(root, 'etc/modules-load.d/dftest.conf'), 'utf8'), '# dftest: installed by kmod-dftest\ndfk_main\n');
+    assert.deepEqual(readFileSync(join(root, 'usr/lib/udev/rules.d/70-dftest.rules')), UDEV_RULES);
+    const owners = run('rpm', ['--root', root, '-qf', '/etc/modprobe.d/dftest.conf']).trim().split('\n');
+    assert.equal(owners.length, rebuilt.length, owners.join('\n'));
+    assert.equal(spawnSync('rpm', ['--root', root, '-Va', '--nodeps', '--nofiledigest'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /\/(etc|usr)\//.test(l)).join('\n'), '');
   });
 
   test('minimum mode: the rebuild is kmod-<name> with the kernel in its release and Requires kernel >=, as the native kmod', async () => {
