@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { basename, dirname } from 'node:path';
 import type { BuildOutcome } from '../src/wizard/state.js';
-import { formatBytes } from '../src/cli/format.js';
+import { formatBytes, shellQuote } from '../src/cli/format.js';
 import { Hints, StepHeader } from './common.js';
 
 export function DoneStep({ result }: { result: BuildOutcome }) {
@@ -54,6 +54,8 @@ export function DoneStep({ result }: { result: BuildOutcome }) {
           <Text>{`  Attach ${basename(result.iso.path)} (virtual CD or USB stick) while installing: the installer finds it by its OEMDRV label.`}</Text>
           <Text>{'  Or name it on the kernel command line:  inst.dd=hd:LABEL=OEMDRV'}</Text>
           <Text dimColor>{'  (or inst.dd=<URL of the ISO> over the network)'}</Text>
+          <Text>{'  Prove each kernel loads the module before you ship it (QEMU, about a minute per kernel):'}</Text>
+          <Text color="green">{`  dudforge boot-test ${shellQuote(result.iso.path)}`}</Text>
         </Box>
       ) : null}
       {result.signedModules ? (
