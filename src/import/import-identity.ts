@@ -47,6 +47,7 @@ function recordPath(projectDir: string, destDir: string): string {
 
 /** lstat lines of everything under `abs` (sorted, not following links); `skip` leaves entries out. */
 function stamp(abs: string, lines: string[], skip: (p: string) => boolean): void {
+  if (skip(abs)) return;
   let st: fs.Stats;
   try {
     st = fs.lstatSync(abs);
@@ -59,7 +60,7 @@ function stamp(abs: string, lines: string[], skip: (p: string) => boolean): void
   if (!st.isDirectory()) return;
   for (const name of fs.readdirSync(abs).sort()) {
     const p = path.join(abs, name);
-    if (name === '.git' || skip(p)) continue;
+    if (name === '.git') continue;
     stamp(p, lines, skip);
   }
 }
@@ -78,7 +79,9 @@ export async function importIdentity(inputs: IdentityInputs, pulled: string[]): 
   const { source, projectDir } = inputs;
   const lines: string[] = [`format ${FORMAT}`, `kind ${source.kind}`];
   // Compared as real paths, as the directory source's copy does (openDir).
-  const excluded = inputs.exclude.map((e) => (e.endsWith('*') ? realPathOf(e.slice(0, -1)) + '*' : realPathOf(e)));
+  // The import's own outputs are never inputs (a firmware entry `firmware/x.bin` not in the tree
+  // would otherwise stamp the copy in `<project>/firmware`).
+  const excluded = [...inputs.exclude, inputs.destDir, inputs.firmwareDir].map((e) => (e.endsWith('*') ? realPathOf(e.slice(0, -1)) + '*' : realPathOf(e)));
   const skip = (p: string) => excluded.some((e) => (e.endsWith('*') ? p.startsWith(e.slice(0, -1)) : p === e || p.startsWith(e + path.sep)));
   let treeRoot: string | undefined;
   if (source.kind === 'tar') {
@@ -107,7 +110,7 @@ export async function importIdentity(inputs: IdentityInputs, pulled: string[]): 
   for (const f of inputs.firmware) {
     const src = f.split('=')[0];
     lines.push(`firmware ${f}`);
-    stamp(path.resolve(projectDir, src), lines, skip);
+    stamp(realPathOf(path.resolve(projectDir, src)), lines, skip);
     if (treeRoot) stamp(path.join(treeRoot, src), lines, skip);
   }
   // Which `<…>` headers are pulled in depends on what the target build trees hold.

@@ -165,10 +165,11 @@ async function openDir(dirArg: string, projectDir: string, label: string, exclud
 /**
  * What the one pass over a tarball keeps (tree-relative, with or without the wrapping top
  * directory): the driver directories, the Makefiles/Kbuild/Kconfig on their way down, and the
- * include roots the header pull-in looks at (headers.ts includeRoots, for every arch). Anything
+ * include roots the header pull-in looks at (headers.ts includeRoots, for the target kernels' arches). Anything
  * else an import asks for later (a quoted header elsewhere, firmware) costs a second pass.
  */
-function keptByScan(driverDirs: string[]): (name: string) => boolean {
+function keptByScan(driverDirs: string[], arches: string[]): (name: string) => boolean {
+  const archInclude = new RegExp(`^arch/(${arches.map((a) => a.replace(/[^a-z0-9_]/gi, '')).join('|') || '-'})/include(/|$)`);
   const whole = driverDirs.length === 0 || driverDirs.includes('');
   const ancestors = new Set<string>();
   for (const d of driverDirs) {
@@ -178,7 +179,7 @@ function keptByScan(driverDirs: string[]): (name: string) => boolean {
   const keeps = (r: string) => {
     if (whole) return true;
     if (driverDirs.some((d) => r === d || r.startsWith(d + '/'))) return true;
-    if (r === 'include' || r.startsWith('include/') || /^arch\/[^/]+\/include(\/|$)/.test(r) || r === 'arch' || /^arch\/[^/]+$/.test(r)) return true;
+    if (r === 'include' || r.startsWith('include/') || archInclude.test(r)) return true;
     const base = r.slice(r.lastIndexOf('/') + 1);
     return /^(Makefile|Kbuild|Kconfig)$/.test(base) && ancestors.has(r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '');
   };
@@ -189,13 +190,13 @@ function keptByScan(driverDirs: string[]): (name: string) => boolean {
   };
 }
 
-async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string, scratch: string): Promise<SourceTree> {
+async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string, scratch: string, arches: string[]): Promise<SourceTree> {
   const file = resolveAgainst(projectDir, fileArg);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UserError(`${label}: ${file} does not exist`, 'check the path after tar:');
   const cacheDir = path.join(scratch, 'tar-scan');
   let scan: TarScan;
   try {
-    scan = await scanTarball(file, keptByScan(driverDirs), cacheDir);
+    scan = await scanTarball(file, keptByScan(driverDirs, arches), cacheDir);
   } catch (err) {
     throw new UserError(
       `${label}: ${file} is not a tarball`,
@@ -281,9 +282,11 @@ export async function openSourceTree(
   exclude: string[],
   /** A private directory (removed by the caller) where a tarball's single pass keeps what it read. */
   scratch: string,
+  /** ARCH names of the target kernels (headers.ts archOf): whose arch/X/include a tarball's pass keeps. */
+  arches: string[] = [],
 ): Promise<SourceTree> {
   const label = formatSource(source);
   if (source.kind === 'git') return openGit(source.repo, source.rev, projectDir, label);
   if (source.kind === 'dir') return openDir(source.path, projectDir, label, exclude);
-  return openTar(source.file, projectDir, driverDirs, label, scratch);
+  return openTar(source.file, projectDir, driverDirs, label, scratch, arches);
 }

@@ -81,7 +81,7 @@ export async function benchImports(work: string, kernel: string, rounds: number,
     const row: ImportRow = { label: `no-change \`dudforge build\`, ${k.id} source`, floorLabel: 'target 1.5 s', samples: [] };
     for (let i = 0; i < rounds; i++) {
       const s = await cli(['build', project, '--plain']);
-      if (!/not re-read/.test(s.stdout) && k.driverDir) log(`imports: ${k.id}: the rebuild read the source again`);
+      if (!/not re-read/.test(s.stdout + s.stderr) && k.driverDir) log(`imports: ${k.id}: the rebuild read the source again`);
       row.samples.push(s);
     }
     log(`imports: rebuild ${k.id} ${fmt(median(row.samples.map((s) => s.wall)))} s`);
