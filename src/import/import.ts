@@ -12,13 +12,14 @@ import { silentReporter, type Reporter } from '../events.js';
 import { UserError } from '../errors.js';
 import { kbuildFile, scanKbuildDir } from '../kbuild/makefile.js';
 import { collectFirmware, type FirmwareFile } from './firmware.js';
-import { makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
+import { archOf, makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
 import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.js';
 import { applyPatches, patchSteps } from './patches.js';
 import { formatSource } from './source-flag.js';
 import { openSourceTree, type SourceTree } from './source-tree.js';
 import { compareTrees, dropBuildOutputs, listTree, treeHash, type TreeChanges } from './tree-files.js';
 import { checkTree } from './tree-guard.js';
+import { importIdentity, readImportRecord, writeImportRecord, type ImportRecord } from './import-identity.js';
 
 export interface ImportOptions {
   source: SourceSpec;
@@ -79,6 +80,13 @@ export interface ImportResult {
   /** Differences in the firmware directory (paths under /lib/firmware), when any. */
   firmwareChanges?: TreeChanges;
   unchanged: boolean;
+  /**
+   * The source was not read: its identity (import-identity.ts) and the imported copy are what the
+   * last import recorded, so that import's result is returned as it was.
+   */
+  reused?: boolean;
+  /** The imported copy had been edited since the last import; it was imported again. */
+  editedCopy?: boolean;
 }
 
 function normalizeDriverDir(input: string): string {
@@ -148,12 +156,17 @@ function scanModules(staged: string, dirs: string[], userConfig: Record<string, 
       });
     }
   }
-  return { modules, config: effective, optional: [...optional].filter((s) => !(s in effective)).sort(), includes };
+  return { modules, defaults: config, config: effective, optional: [...optional].filter((s) => !(s in effective)).sort(), includes };
 }
 
 /** User config with the CONFIG_ prefix Kbuild expects (`FOO=m` means `CONFIG_FOO=m`). */
 function configSymbols(config: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.startsWith('CONFIG_') ? k : `CONFIG_${k}`, v]));
+}
+
+function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
 }
 
 /** Replace `target` with `staged` (both in the same directory): old aside, new in, old gone. */
@@ -180,6 +193,36 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
   const dirs = driverDirs.length > 0 ? driverDirs : [''];
   const steps = patchSteps(projectDir, opts.patches, opts.patchSeries);
 
+  const identityInputs = {
+    source: opts.source,
+    projectDir,
+    destDir,
+    firmwareDir,
+    dirs,
+    steps,
+    firmware: opts.firmware ?? [],
+    buildTrees: opts.buildTrees ?? [],
+    exclude: opts.exclude ?? [],
+  };
+  const record = readImportRecord<ImportResult>(projectDir, destDir);
+  let editedCopy = false;
+  // The user's config is not part of the identity: it only decides which symbols are set, so
+  // the last import holds when the defaults it found, overridden by this config, give its config.
+  const userConfig = configSymbols(opts.config ?? {});
+  const sameConfig = (r: ImportRecord<ImportResult>) => sameEntries({ ...r.defaults, ...userConfig }, r.result.config);
+  if (record && fs.existsSync(destDir) && sameConfig(record)) {
+    const identity = await importIdentity(identityInputs, record.pulled);
+    if (identity === record.identity) {
+      // Hashing the copy is cheap (a few driver directories): an edit made by hand is caught.
+      if (treeHash(listTree(destDir), listTree(firmwareDir)) === record.result.sourceHash) {
+        (opts.reporter ?? silentReporter).emit({ type: 'info', message: `${formatSource(opts.source)} unchanged since the last import, not re-read` });
+        return { ...record.result, changes: { added: [], removed: [], modified: [] }, unchanged: true, reused: true };
+      }
+      editedCopy = true;
+    }
+  }
+  const before = await importIdentity(identityInputs, []);
+
   fs.mkdirSync(path.dirname(destDir), { recursive: true });
   const work = fs.mkdtempSync(path.join(path.dirname(destDir), `.${path.basename(destDir)}.import-`));
   const exclude = [
@@ -197,7 +240,7 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
   const info = (message: string) => reporter.emit({ type: 'info', message });
   try {
     info(`reading ${formatSource(opts.source)}`);
-    const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude);
+    const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude, path.join(work, 'scan'), [...new Set((opts.buildTrees ?? []).map(archOf))]);
     if (tree.commit) info(`${formatSource(opts.source)} is commit ${tree.commit}`);
     await checkDriverDirs(tree, dirs);
     const staged = path.join(work, 'tree');
@@ -210,7 +253,7 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
     checkTree(staged, tree.label, { partial });
     checkKbuildFiles(staged, dirs, tree.label);
     await applyPatches(steps, staged, (name) => info(`applied patch ${name}`));
-    const { modules, config, optional, includes } = scanModules(staged, dirs, configSymbols(opts.config ?? {}));
+    const { modules, defaults, config, optional, includes } = scanModules(staged, dirs, configSymbols(opts.config ?? {}));
     const headers = await pullOutsideHeaders(tree, staged, opts.buildTrees ?? [], includes);
     checkTree(staged, tree.label, { partial });
     for (const h of headers.pulled) info(`pulled in ${h.path}: ${h.reason}`);
@@ -241,7 +284,7 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
       if (fwFiles.length > 0) replaceDir(fwStaged, firmwareDir);
       else fs.rmSync(firmwareDir, { recursive: true, force: true });
     }
-    return {
+    const result: ImportResult = {
       ...(tree.commit ? { commit: tree.commit } : {}),
       sourceHash,
       files: files.map((f) => f.path),
@@ -256,6 +299,14 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
       ...(fwChanged ? { firmwareChanges: fwChanges } : {}),
       unchanged,
     };
+    // Recorded with the headers it pulled in, and only when the source did not change while it
+    // was read (a directory edited meanwhile): a stale copy is never reused.
+    const identity = await importIdentity(identityInputs, headers.pulled.map((h) => h.path));
+    if (identity && before === (await importIdentity(identityInputs, []))) {
+      const { changes: _c, firmwareChanges: _f, unchanged: _u, ...kept } = result;
+      writeImportRecord(projectDir, destDir, { identity, pulled: headers.pulled.map((h) => h.path), defaults, result: { ...kept, unchanged: true } as ImportResult });
+    }
+    return editedCopy ? { ...result, editedCopy } : result;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     if (fwWork) fs.rmSync(fwWork, { recursive: true, force: true });

@@ -10,7 +10,8 @@ import type { SourceSpec } from '../answers/schema.js';
 import { UserError } from '../errors.js';
 import { shellQuote } from '../cli/format.js';
 import { formatSource } from './source-flag.js';
-import { listTarMembers, vetTarMembers } from './tar-members.js';
+import { listTarMembers, vetTarMembers, type TarMember } from './tar-members.js';
+import { normalName, scanTarball, type TarScan } from './tar-stream.js';
 import { realPathOf, settleModes, specialKind } from './tree-guard.js';
 
 export interface SourceTree {
@@ -32,7 +33,7 @@ async function git(repo: string, args: string[], encoding: 'utf8' | 'buffer' = '
   return execa('git', ['-C', repo, ...args], { env: GIT_ENV, encoding, reject: false, maxBuffer: 1 << 30 });
 }
 
-function resolveAgainst(projectDir: string, p: string): string {
+export function resolveAgainst(projectDir: string, p: string): string {
   const expanded = p.startsWith('~/') ? path.join(process.env.HOME ?? '', p.slice(2)) : p;
   return path.resolve(projectDir, expanded);
 }
@@ -42,6 +43,12 @@ function underDir(entries: Iterable<string>, rel: string): boolean {
   const prefix = rel + '/';
   for (const e of entries) if (e.startsWith(prefix)) return true;
   return false;
+}
+
+/** The commit a revision resolves to (`rev-parse`, cheap); undefined when it does not. */
+export async function resolveCommit(repo: string, rev: string): Promise<string | undefined> {
+  const r = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
 }
 
 async function openGit(repoArg: string, rev: string, projectDir: string, label: string): Promise<SourceTree> {
@@ -155,18 +162,51 @@ async function openDir(dirArg: string, projectDir: string, label: string, exclud
   };
 }
 
-async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string): Promise<SourceTree> {
+/**
+ * What the one pass over a tarball keeps (tree-relative, with or without the wrapping top
+ * directory): the driver directories, the Makefiles/Kbuild/Kconfig on their way down, and the
+ * include roots the header pull-in looks at (headers.ts includeRoots, for the target kernels' arches). Anything
+ * else an import asks for later (a quoted header elsewhere, firmware) costs a second pass.
+ */
+function keptByScan(driverDirs: string[], arches: string[]): (name: string) => boolean {
+  const archInclude = new RegExp(`^arch/(${arches.map((a) => a.replace(/[^a-z0-9_]/gi, '')).join('|') || '-'})/include(/|$)`);
+  const whole = driverDirs.length === 0 || driverDirs.includes('');
+  const ancestors = new Set<string>();
+  for (const d of driverDirs) {
+    const parts = d.split('/');
+    for (let i = 0; i < parts.length; i++) ancestors.add(parts.slice(0, i).join('/'));
+  }
+  const keeps = (r: string) => {
+    if (whole) return true;
+    if (driverDirs.some((d) => r === d || r.startsWith(d + '/'))) return true;
+    if (r === 'include' || r.startsWith('include/') || archInclude.test(r)) return true;
+    const base = r.slice(r.lastIndexOf('/') + 1);
+    return /^(Makefile|Kbuild|Kconfig)$/.test(base) && ancestors.has(r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '');
+  };
+  return (name) => {
+    if (keeps(name)) return true;
+    const slash = name.indexOf('/');
+    return slash > 0 && keeps(name.slice(slash + 1));
+  };
+}
+
+async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string, scratch: string, arches: string[]): Promise<SourceTree> {
   const file = resolveAgainst(projectDir, fileArg);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UserError(`${label}: ${file} does not exist`, 'check the path after tar:');
-  // GNU tar recognises gzip, xz, bzip2 (and zstd) by content when reading a file.
-  const listed = await listTarMembers({ file });
-  const members = 'members' in listed ? listed.members : [];
-  const raw = members.map((m) => m.name);
-  if (raw.length === 0) {
+  const cacheDir = path.join(scratch, 'tar-scan');
+  let scan: TarScan;
+  try {
+    scan = await scanTarball(file, keptByScan(driverDirs, arches), cacheDir);
+  } catch (err) {
     throw new UserError(
       `${label}: ${file} is not a tarball`,
-      `tar says: ${('error' in listed && listed.error) || 'no members'}; give a .tar, .tar.gz, .tar.xz or .tar.bz2 file`,
+      `reading it says: ${(err as Error).message}; give a .tar, .tar.gz, .tar.xz, .tar.bz2 or .tar.zst file`,
     );
+  }
+  const members = scan.members;
+  const raw = members.map((m) => m.name);
+  if (raw.length === 0) {
+    throw new UserError(`${label}: ${file} is not a tarball`, 'it holds no members; give a .tar, .tar.gz, .tar.xz or .tar.bz2 file');
   }
   // Kernel tarballs wrap the tree in one top directory (linux-source-6.1/): strip it, unless the
   // driver directories themselves start with it (a tarball of drivers/ only).
@@ -179,20 +219,53 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
   const prefix = wrapped ? `${onlyTop}/` : '';
   const entries = new Set(names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length).replace(/\/$/, '')).filter(Boolean));
   const dirs = new Set(names.filter((n) => n.endsWith('/')).map((n) => n.slice(prefix.length).replace(/\/$/, '')));
+  for (const m of members) if (m.type === 'dir') dirs.add(normalName(m.name).slice(prefix.length));
+
+  /** Copy the selected members from the scan; false (nothing copied) when the scan lacks one. */
+  const fromScan = (rels: string[], dest: string): boolean => {
+    if (!scan.complete) return false;
+    const selected = (rel: string) => rels.includes('') || rels.some((r) => rel === r || rel.startsWith(r + '/'));
+    const chosen: { rel: string; m: TarMember }[] = [];
+    for (const m of members) {
+      const n = normalName(m.name);
+      if (!n.startsWith(prefix) && prefix) continue;
+      const rel = n.slice(prefix.length);
+      if (rel === '' || !selected(rel)) continue;
+      if ((m.type === 'file' || m.type === 'dir') && !scan.cached.has(n)) return false;
+      if (m.type === 'hardlink' && !scan.cached.has(normalName(m.link ?? ''))) return false;
+      chosen.push({ rel, m });
+    }
+    for (const { rel, m } of chosen) {
+      const to = path.join(dest, rel);
+      if (m.type === 'dir') {
+        fs.mkdirSync(to, { recursive: true });
+        continue;
+      }
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.rmSync(to, { force: true });
+      if (m.type === 'symlink') fs.symlinkSync(m.link ?? '', to);
+      else fs.copyFileSync(path.join(cacheDir, m.type === 'hardlink' ? normalName(m.link ?? '') : normalName(m.name)), to);
+    }
+    return true;
+  };
+
   return {
     label,
     isFile: async (rel) => entries.has(rel) && !dirs.has(rel),
     isDir: async (rel) => dirs.has(rel) || underDir(entries, rel),
     async extract(rels, dest) {
+      // Every member of the request is vetted before anything reaches dest.
       vetTarMembers(members, rels, prefix, label);
       fs.mkdirSync(dest, { recursive: true });
-      const strip = prefix ? ['--strip-components=' + prefix.split('/').filter(Boolean).length] : [];
-      const wanted = rels.includes('') ? [] : rels.map((r) => leadingDot + prefix + r);
-      const r = await execa('tar', ['-x', '-f', file, '-C', dest, '--no-same-owner', '--no-same-permissions', ...strip, '--', ...wanted], {
-        env: { LC_ALL: 'C' },
-        reject: false,
-      });
-      if (r.exitCode !== 0) throw new UserError(`${label}: extracting ${rels.join(', ')} failed`, r.stderr.trim());
+      if (!fromScan(rels, dest)) {
+        const strip = prefix ? ['--strip-components=' + prefix.split('/').filter(Boolean).length] : [];
+        const wanted = rels.includes('') ? [] : rels.map((r) => leadingDot + prefix + r);
+        const r = await execa('tar', ['-x', '-f', file, '-C', dest, '--no-same-owner', '--no-same-permissions', ...strip, '--', ...wanted], {
+          env: { LC_ALL: 'C' },
+          reject: false,
+        });
+        if (r.exitCode !== 0) throw new UserError(`${label}: extracting ${rels.join(', ')} failed`, r.stderr.trim());
+      }
       settleModes(dest);
     },
   };
@@ -202,9 +275,18 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
  * Open the source a project names. Relative paths resolve against `projectDir`. `exclude`
  * lists absolute paths a directory source must not copy (the project's own directories).
  */
-export async function openSourceTree(source: SourceSpec, projectDir: string, driverDirs: string[], exclude: string[] = []): Promise<SourceTree> {
+export async function openSourceTree(
+  source: SourceSpec,
+  projectDir: string,
+  driverDirs: string[],
+  exclude: string[],
+  /** A private directory (removed by the caller) where a tarball's single pass keeps what it read. */
+  scratch: string,
+  /** ARCH names of the target kernels (headers.ts archOf): whose arch/X/include a tarball's pass keeps. */
+  arches: string[] = [],
+): Promise<SourceTree> {
   const label = formatSource(source);
   if (source.kind === 'git') return openGit(source.repo, source.rev, projectDir, label);
   if (source.kind === 'dir') return openDir(source.path, projectDir, label, exclude);
-  return openTar(source.file, projectDir, driverDirs, label);
+  return openTar(source.file, projectDir, driverDirs, label, scratch, arches);
 }

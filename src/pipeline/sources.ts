@@ -144,6 +144,8 @@ function configArgs(config: Record<string, string>): string[] {
 
 function importNotes(result: Awaited<ReturnType<typeof importSources>>): string[] {
   const notes: string[] = [];
+  if (result.reused) notes.push('sources unchanged since the last import (same source, patches, firmware and kernels), not re-read');
+  if (result.editedCopy) notes.push('sources/ was edited since the last import: imported again from the source (edit the source or add a patch instead)');
   if (result.commit) notes.push(`sources imported from commit ${result.commit}`);
   for (const h of result.pulledHeaders) notes.push(`pulled in ${h.path}: ${h.reason}`);
   if (result.changes && !result.unchanged) {

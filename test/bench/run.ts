@@ -2,7 +2,7 @@
  * `npm run bench`: dudforge against raw Kbuild and DKMS, the build cache, the packaging writers,
  * and the dudforge process's peak RSS with 8 kernels. Prints a Markdown report and writes it to
  * docs/bench/results/<YYYY-MM-DD>.md.
- *   node dist/test/bench/run.js [--rounds N] [--files N] [--only sample|synthetic] [--no-writers] [--no-eight]
+ *   node dist/test/bench/run.js [--rounds N] [--files N] [--only sample|synthetic|imports] [--no-writers] [--no-eight] [--no-imports]
  * Contenders run alternately (raw, dkms, full, cached, raw, …) so that load from other work on
  * the machine hits all of them alike; medians are reported.
  */
@@ -18,6 +18,7 @@ import { copyBuildTree } from './kernel-copies.js';
 import { fmt, median, type Sample } from './measure.js';
 import { SYNTH_MODULE, writeSynthDriver } from './synth.js';
 import { GZIP_PAYLOAD_LEVEL } from '../../src/rpm/compress.js';
+import { benchImports, importTable, type ImportRow } from './imports.js';
 import { benchIsoWriter, benchRpmWriter, gzipLevels, moduleInputs, type WriterResult } from './writers.js';
 
 interface Row {
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       'no-writers': { type: 'boolean' },
       'no-eight': { type: 'boolean' },
+      'no-imports': { type: 'boolean' },
     },
   });
   const rounds = Math.max(3, Number(values.rounds));
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
       { id: 'sample', label: 'sample driver', dir: sampleDir, modules: ['dudforge_dummy'], probes: join(sampleDir, 'dudforge.probes') },
       { id: 'synthetic', label: `synthetic (${files} files)`, dir: synthDir, modules: [SYNTH_MODULE], probes: undefined },
     ].filter((d) => !values.only || d.id === values.only);
+    const onlyImports = values.only === 'imports';
     const kernelSets = installed.length > 1 ? [installed.slice(0, 1), installed] : [installed];
     const crossSets = foreign.length ? [foreign] : [];
 
@@ -111,9 +114,10 @@ async function main(): Promise<void> {
     let eight: Row[] = [];
     let writers: WriterResult[] = [];
     let zlibLevels: string[] = [];
+    let imports: ImportRow[] = [];
     // The report is rewritten after every stage, so a late failure keeps what was measured.
     const save = async (): Promise<string> => {
-      const report = await render({ rows, eight, writers, zlibLevels, installed, rounds, files, loadBefore, minutes: (Date.now() - started) / 60000 });
+      const report = await render({ rows, eight, writers, zlibLevels, imports, installed, rounds, files, loadBefore, minutes: (Date.now() - started) / 60000 });
       const dir = join(packageRoot, 'docs', 'bench', 'results');
       mkdirSync(dir, { recursive: true });
       const target = join(dir, `${new Date().toISOString().slice(0, 10)}.md`);
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
 
     // 8 kernels: the installed trees and copies of them under other release names (see
     // kernel-copies.ts); every one is a real Kbuild run. One full and one cached build.
-    if (!values['no-eight']) {
+    if (!values['no-eight'] && !onlyImports) {
       // Both architectures when arm64 trees were fetched: 8 kernels over two architectures.
       const real = [...installed, ...foreign];
       const copies: BenchKernel[] = [];
@@ -163,7 +167,13 @@ async function main(): Promise<void> {
       await save();
     }
 
-    if (!values['no-writers']) {
+    if (!values['no-imports'] && (!values.only || onlyImports)) {
+      log('imports');
+      imports = await benchImports(join(work, 'imports'), installed[0].release, rounds, log);
+      await save();
+    }
+
+    if (!values['no-writers'] && !onlyImports) {
       log('writers');
       const modules = moduleInputs(installed.map((k) => k.buildTree), work);
       if (modules.length === 0) throw new Error('no vmlinux in the build trees and no built module: nothing to feed the RPM writer');
@@ -186,11 +196,26 @@ interface RenderInput {
   writers: WriterResult[];
   /** Markdown rows: gzip level → MiB/s and size on the RPM writer's module bytes. */
   zlibLevels: string[];
+  imports: ImportRow[];
   installed: BenchKernel[];
   rounds: number;
   files: number;
   loadBefore: number[];
   minutes: number;
+}
+
+function importTargets(rows: ImportRow[]): string[] {
+  const out: string[] = [];
+  const tar = rows.find((r) => r.floor);
+  if (tar) {
+    const ratio = median(tar.samples.map((s, i) => s.wall / tar.floor![i].wall));
+    out.push(`| ${tar.label} ÷ ${tar.floorLabel} | ≤ 1.2 | ${fmt(ratio)} | ${ratio <= 1.2 ? 'met' : '**missed**'} |`);
+  }
+  for (const r of rows.filter((x) => !x.floor)) {
+    const wall = median(r.samples.map((s) => s.wall));
+    out.push(`| ${r.label} | ≤ 1.5 s | ${fmt(wall)} s | ${wall <= 1.5 ? 'met' : '**missed**'} |`);
+  }
+  return out;
 }
 
 async function render(r: RenderInput): Promise<string> {
@@ -224,6 +249,7 @@ async function render(r: RenderInput): Promise<string> {
     `| full pipeline vs \`dkms build\`, synthetic × ${r.installed.length} kernels | faster | dudforge ${fmt(fullRatio)}, dkms ${fmt(dkmsRatio)} × raw | ${Number.isNaN(dkmsRatio) ? 'not measured' : verdict(fullRatio < dkmsRatio)} |`,
     `| no-change rebuild, end to end (median of the slowest workload) | ≤ 1.5 s | ${fmt(cachedMax)} s | ${verdict(cachedMax <= 1.5)} |`,
     `| dudforge peak RSS, 8 kernels | ≤ 200 MiB | ${fmt(rss8, 0)} MiB | ${Number.isNaN(rss8) ? 'not run' : verdict(rss8 <= 200)} |`,
+    ...importTargets(r.imports),
     ...r.writers.map((w) => `| ${w.label} | ≥ 100 MiB/s | ${fmt(w.mibPerSecond, 0)} MiB/s | ${verdict(w.mibPerSecond >= 100)} |`),
   ];
   if (!Number.isNaN(fullAltRatio)) {
@@ -267,6 +293,17 @@ async function render(r: RenderInput): Promise<string> {
     table(r.rows),
     '',
     ...(r.eight.length ? ['## 8 kernels (one round)', '', table(r.eight), ''] : []),
+    ...(r.imports.length
+      ? [
+          '## Imports',
+          '',
+          '`dudforge new` from the linux-source tarball (e1000) beside decompressing the tarball alone, alternating; then',
+          'a `dudforge build` with nothing changed for each source kind (after an untimed first build).',
+          '',
+          importTable(r.imports),
+          '',
+        ]
+      : []),
     ...(r.writers.length
       ? ['## Writers', '', 'Each writer runs one untimed warm-up round, then the rounds below.', '', '| writer | input | seconds, every round | MiB/s (median) |', '|---|---|---|---:|', ...writerRows, '']
       : []),

@@ -35,7 +35,7 @@ describe('bad input', () => {
     }
     assert.ok(caught instanceof UserError, `expected a UserError, got ${caught}`);
     for (const p of patterns) assert.match(caught.message, p);
-    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['patches', 'sources'].filter((d) => fs.existsSync(path.join(projectDir, d))));
+    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['.dudforge', 'patches', 'sources'].filter((d) => fs.existsSync(path.join(projectDir, d))));
     assert.deepEqual(fs.readdirSync(path.join(projectDir, 'sources'), { recursive: true }).sort(), before);
     return caught;
   }

@@ -52,7 +52,7 @@ describe('firmware files from the tree and from a directory', () => {
     assert.equal(fs.readFileSync(path.join(projectDir, 'firmware/a.bin'), 'utf8'), 'A2\n');
     // Only the firmware changed: the sources directory was left as it was.
     assert.equal(fs.statSync(path.join(projectDir, 'sources/drivers/net/foo/foo_main.c')).mtimeMs, sourceMtime);
-    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['blobs', 'firmware', 'sources']);
+    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['.dudforge', 'blobs', 'firmware', 'sources']);
   });
 
   test('missing or clashing firmware is a UserError', async () => {

@@ -191,7 +191,7 @@ describe('import from a git repository at two revisions, then build with the rea
     });
     assert.deepEqual(atMain.files, fs.readdirSync(destDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(destDir, path.join(e.parentPath, e.name))).sort());
     // No staging directories left beside the project's sources.
-    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['patches', 'sources']);
+    assert.deepEqual(fs.readdirSync(projectDir).sort(), ['.dudforge', 'patches', 'sources']);
   });
 
   test('without the reported include directories the build fails: the pulled headers are needed', () => {

@@ -23,18 +23,30 @@ const tarball = fs
 describe('import from a real linux-source tarball', { skip: needs(Boolean(tarball), 'no /usr/src/linux-source-*.tar.* installed') }, () => {
   let tmp: string;
   let result: ImportResult;
+  let again: ImportResult;
+  let touched: ImportResult;
+  const againSaid: string[] = [];
+  const touchedSaid: string[] = [];
   const trees = installedBuildTrees();
   const built: { release: string; ko: string; license: string }[] = [];
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dudforge-import-linux-'));
-    result = await importSources({
-      source: { kind: 'tar', file: tarball! },
+    // A copy of the tarball, so that the test can touch it.
+    const copy = path.join(tmp, path.basename(tarball!));
+    fs.copyFileSync(tarball!, copy);
+    const opts = {
+      source: { kind: 'tar' as const, file: copy },
       driverDirs: ['drivers/net/ethernet/intel/e1000', 'drivers/net/ieee802154'],
       projectDir: tmp,
       destDir: 'sources',
       buildTrees: trees.map((t) => t.buildTree),
-    });
+    };
+    result = await importSources(opts);
+    again = await importSources({ ...opts, reporter: { emit: (e) => e.type === 'info' && againSaid.push(e.message) } });
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(copy, later, later);
+    touched = await importSources({ ...opts, reporter: { emit: (e) => e.type === 'info' && touchedSaid.push(e.message) } });
     const sources = path.join(tmp, 'sources');
     for (const t of trees) {
       const copy = path.join(tmp, `build-${t.release}`);
@@ -70,6 +82,23 @@ describe('import from a real linux-source tarball', { skip: needs(Boolean(tarbal
       assert.equal(Boolean(pulled), lackingTrees.length > 0, header);
       for (const t of lackingTrees) assert.ok(pulled!.reason.includes(t.release), pulled!.reason);
     }
+  });
+
+  test('a second import with nothing changed does not read the tarball again', () => {
+    assert.equal(again.reused, true);
+    assert.equal(again.unchanged, true);
+    assert.equal(again.sourceHash, result.sourceHash);
+    assert.deepEqual(again.files, result.files);
+    assert.deepEqual(again.pulledHeaders, result.pulledHeaders);
+    assert.ok(againSaid.some((m) => /unchanged since the last import, not re-read/.test(m)), againSaid.join('\n'));
+    assert.ok(!againSaid.some((m) => /^extracting/.test(m)), againSaid.join('\n'));
+  });
+
+  test('touching the tarball (a new mtime) imports it again, with the same result', () => {
+    assert.notEqual(touched.reused, true);
+    assert.ok(touchedSaid.some((m) => /^extracting/.test(m)), touchedSaid.join('\n'));
+    assert.equal(touched.unchanged, true);
+    assert.equal(touched.sourceHash, result.sourceHash);
   });
 
   test('e1000 from the tarball builds against every installed kernel', () => {

@@ -74,6 +74,8 @@ describe('kernel-tree driver from git', { skip: needs(kernels.length > 0, 'no ke
       assert.equal(shOk('sh', ['-c', 'rpm2cpio "$1" | cpio -i --quiet --to-stdout ./lib/firmware/foo/foo.bin', 'sh', join(out, rpm)]), 'foo firmware blob\n');
     }
     assert.match(build.stdout, /verified/);
+    // `new` imported the same commit with the same inputs: the build reuses it, git is not read.
+    assert.match(build.stdout + build.stderr, /sources unchanged since the last import .*not re-read/);
   });
 
   test("the repository's index, HEAD and work tree are unchanged", () => {
