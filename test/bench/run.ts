@@ -2,7 +2,8 @@
  * `npm run bench`: dudforge against raw Kbuild and DKMS, the build cache, the packaging writers,
  * and the dudforge process's peak RSS with 8 kernels. Prints a Markdown report and writes it to
  * docs/bench/results/<YYYY-MM-DD>.md.
- *   node dist/test/bench/run.js [--rounds N] [--files N] [--only sample|synthetic|imports] [--no-writers] [--no-eight] [--no-imports]
+ *   node dist/test/bench/run.js [--rounds N] [--files N] [--only sample|synthetic|imports] [--cross-only] [--no-writers] [--no-eight] [--no-imports]
+ * --cross-only: only the cross-compiled workloads (other architectures' fetched trees).
  * Contenders run alternately (raw, dkms, full, cached, raw, …) so that load from other work on
  * the machine hits all of them alike; medians are reported.
  */
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       'no-writers': { type: 'boolean' },
       'no-eight': { type: 'boolean' },
       'no-imports': { type: 'boolean' },
+      'cross-only': { type: 'boolean' },
     },
   });
   const rounds = Math.max(3, Number(values.rounds));
@@ -107,7 +109,8 @@ async function main(): Promise<void> {
       { id: 'synthetic', label: `synthetic (${files} files)`, dir: synthDir, modules: [SYNTH_MODULE], probes: undefined },
     ].filter((d) => !values.only || d.id === values.only);
     const onlyImports = values.only === 'imports';
-    const kernelSets = installed.length > 1 ? [installed.slice(0, 1), installed] : [installed];
+    const crossOnly = values['cross-only'] === true;
+    const kernelSets = crossOnly ? [] : installed.length > 1 ? [installed.slice(0, 1), installed] : [installed];
     const crossSets = foreign.length ? [foreign] : [];
 
     const rows: Row[] = [];
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
 
     // 8 kernels: the installed trees and copies of them under other release names (see
     // kernel-copies.ts); every one is a real Kbuild run. One full and one cached build.
-    if (!values['no-eight'] && !onlyImports) {
+    if (!values['no-eight'] && !onlyImports && !crossOnly) {
       // Both architectures when arm64 trees were fetched: 8 kernels over two architectures.
       const real = [...installed, ...foreign];
       const copies: BenchKernel[] = [];
@@ -167,13 +170,13 @@ async function main(): Promise<void> {
       await save();
     }
 
-    if (!values['no-imports'] && (!values.only || onlyImports)) {
+    if (!values['no-imports'] && !crossOnly && (!values.only || onlyImports)) {
       log('imports');
       imports = await benchImports(join(work, 'imports'), installed[0].release, rounds, log);
       await save();
     }
 
-    if (!values['no-writers'] && !onlyImports) {
+    if (!values['no-writers'] && !onlyImports && !crossOnly) {
       log('writers');
       const modules = moduleInputs(installed.map((k) => k.buildTree), work);
       if (modules.length === 0) throw new Error('no vmlinux in the build trees and no built module: nothing to feed the RPM writer');
