@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { SourceSpec } from '../answers/schema.js';
 import { UserError } from '../errors.js';
-import { shellQuote } from '../cli/format.js';
+import { shellQuote } from '../shell-quote.js';
 import { formatSource } from './source-flag.js';
 import { listTarMembers, vetTarMembers, type TarMember } from './tar-members.js';
 import { normalName, scanTarball, type TarScan } from './tar-stream.js';
