@@ -8,7 +8,7 @@ import { Hints, StepHeader } from './common.js';
 export function DoneStep({ result }: { result: BuildOutcome }) {
   return (
     <Box flexDirection="column">
-      <StepHeader step={9} subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />
+      <StepHeader step="done" subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />
       <Text bold>{result.rpms.length ? `RPMs in ${dirname(result.rpms[0].path)}/` : 'RPMs'}</Text>
       {result.rpms.map((r) => (
         <Text key={r.path}>{`  ✔ ${basename(r.path)}  ${formatBytes(r.bytes)}`}</Text>

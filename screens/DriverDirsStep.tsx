@@ -25,7 +25,7 @@ export function DriverDirsStep({ state }: { state: WizardState }) {
   const filter = state.fields['dirs.filter'].value;
   return (
     <Box flexDirection="column">
-      <StepHeader step={3} subtitle={root} />
+      <StepHeader step="driverDirs" subtitle={root} />
       {!state.tree ? (
         <Text dimColor>{state.treeError ? '' : 'Reading the source tree…'}</Text>
       ) : (

@@ -7,7 +7,7 @@ export function KernelsStep({ state }: { state: WizardState }) {
   const kernels = state.kernels;
   return (
     <Box flexDirection="column">
-      <StepHeader step={5} />
+      <StepHeader step="kernels" />
       {!kernels ? (
         <Text dimColor>Looking for kernel build trees…</Text>
       ) : (

@@ -8,7 +8,7 @@ export function PackageStep({ state }: { state: WizardState }) {
   const name = state.fields['package.name'].value.trim();
   return (
     <Box flexDirection="column">
-      <StepHeader step={4} subtitle={state.defaultsFrom && state.defaultsFrom !== '(saved answers)' ? "defaults read from the driver's MODULE_* lines" : undefined} />
+      <StepHeader step="package" subtitle={state.defaultsFrom && state.defaultsFrom !== '(saved answers)' ? "defaults read from the driver's MODULE_* lines" : undefined} />
       <FormFields state={state} />
       {name ? <Text dimColor>{`  package: kmod-${name}-<kernel release>, one per kernel (docs/kmod-packages.md)`}</Text> : null}
       <ErrorLine error={state.error} />

@@ -2,14 +2,14 @@
 import { Box, Text } from 'ink';
 import { EXISTING_CHOICES } from '../src/wizard/reducer.js';
 import type { ExistingProjectPrompt, WizardState } from '../src/wizard/state.js';
-import { stepHeader } from '../src/wizard/steps.js';
+import { stepHeader, stepNumber } from '../src/wizard/steps.js';
 import { ChoiceRow, ErrorLine, Hints, StepHeader } from './common.js';
 import { FormFields } from './FormStep.js';
 
 function ExistingQuestion({ prompt }: { prompt: ExistingProjectPrompt }) {
   const what = prompt.name ? `the project "${prompt.name}"` : 'a project';
   const labels: Record<(typeof EXISTING_CHOICES)[number], string> = {
-    open: `Open it${prompt.step ? ` (resume at ${stepHeader(Math.min(prompt.step, 7))})` : ''}`,
+    open: `Open it${prompt.step ? ` (resume at ${stepHeader(Math.min(prompt.step, stepNumber('review')))})` : ''}`,
     overwrite: `Overwrite it: start a new project here (the old dudforge.json is kept as dudforge.json.bak-…${prompt.buildTime !== undefined ? ', its build time is kept' : ''})`,
     another: 'Choose another directory',
   };
@@ -28,7 +28,7 @@ function ExistingQuestion({ prompt }: { prompt: ExistingProjectPrompt }) {
 export function ProjectStep({ state }: { state: WizardState }) {
   return (
     <Box flexDirection="column">
-      <StepHeader step={1} />
+      <StepHeader step="project" />
       <FormFields state={state} placeholders={{ 'project.dir': 'where dudforge.json and the output go', 'project.email': 'optional', 'project.author': 'optional' }} />
       {state.existing ? <ExistingQuestion prompt={state.existing} /> : null}
       <ErrorLine error={state.error} />

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { answersPath } from '../src/answers/io.js';
 import { answersFromState } from '../src/wizard/answers-doc.js';
 import type { WizardState } from '../src/wizard/state.js';
-import { REVIEW_STEP } from '../src/wizard/steps.js';
 import { projectDirOf } from '../src/wizard/validate-step.js';
 import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
 
@@ -22,7 +21,7 @@ export function replayCommand(projectDir: string): string {
 }
 
 export function ReviewStep({ state }: { state: WizardState }) {
-  const doc = answersFromState(state, REVIEW_STEP);
+  const doc = answersFromState(state, 'review');
   const projectDir = projectDirOf(state);
   const p = doc.package;
   const outDir = join(projectDir, doc.output?.dir ?? 'out');
@@ -32,7 +31,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
   const signingText = !signing || signing.mode === 'none' ? 'not signed' : signing.mode === 'key' ? `key ${signing.key}, certificate ${signing.cert}` : `generate a new pair in ${signing.dir}`;
   return (
     <Box flexDirection="column">
-      <StepHeader step={REVIEW_STEP} />
+      <StepHeader step="review" />
       <Row label="Project" value={`${doc.project?.name ?? ''}  (${projectDir})`} />
       <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
       <Row label="Source" value={sourceText} />

@@ -12,7 +12,7 @@ export function SigningStep({ state }: { state: WizardState }) {
   const info = state.signingMode === 'key' && cert && state.certInfo?.cert === absolutePath(state, cert) ? state.certInfo : undefined;
   return (
     <Box flexDirection="column">
-      <StepHeader step={6} />
+      <StepHeader step="signing" />
       <Text color={onMode ? 'cyan' : undefined}>{`${onMode ? '❯' : ' '} Signing`}</Text>
       {SIGNING_MODES.map((m) => (
         <Box key={m.mode} marginLeft={4}>

@@ -8,7 +8,7 @@ export function SourceStep({ state }: { state: WizardState }) {
   const onKind = state.focus === 0;
   return (
     <Box flexDirection="column">
-      <StepHeader step={2} />
+      <StepHeader step="source" />
       <Text color={onKind ? 'cyan' : undefined}>{`${onKind ? '❯' : ' '} Source`}</Text>
       {state.sourceKinds.map((k) => {
         const chosen = k.kind === state.sourceKind;

@@ -1,11 +1,11 @@
 /** Small pieces every screen uses: the step header, a text field, the inline error, key hints. */
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { stepHeader } from '../src/wizard/steps.js';
+import { stepHeader, type StepId } from '../src/wizard/steps.js';
 import type { TextField } from '../src/wizard/text-field.js';
 import { colorOn } from '../src/wizard/color.js';
 
-export function StepHeader({ step, subtitle }: { step: number; subtitle?: string }) {
+export function StepHeader({ step, subtitle }: { step: StepId; subtitle?: string }) {
   return (
     <Box marginBottom={1}>
       <Text bold color="cyan">

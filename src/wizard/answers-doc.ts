@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type SigningAnswers, type SourceSpec } from '../answers/schema.js';
-import { BUILD_STEP, REVIEW_STEP } from './steps.js';
+import { isAfter, stepAt, stepNumber, type StepId } from './steps.js';
 import { initialState, type InitialOptions, type KernelChoice, type WizardState } from './state.js';
 import { textField } from './text-field.js';
 import { absolutePath } from './validate-step.js';
@@ -69,25 +69,25 @@ export function kernelsOf(state: WizardState): Answers['kernels'] {
  * shown). A step's section appears only once it is answered; `wizard.step` records where to
  * resume.
  */
-export function answersFromState(state: WizardState, step: number): Partial<Answers> {
+export function answersFromState(state: WizardState, step: StepId): Partial<Answers> {
   // Answers the wizard has no step for (config, patches, firmware, url, requires, packaging,
   // output, …) come from the document it was resumed from and are kept as they were.
   const base = state.baseDoc ?? {};
   const doc: Partial<Answers> = { ...base, schemaVersion: ANSWERS_SCHEMA_VERSION };
-  if (step > 1) {
+  if (isAfter(step, 'project')) {
     doc.project = { name: v(state, 'project.name') };
     for (const key of ['vendor', 'author', 'email'] as const) {
       const value = v(state, `project.${key}`);
       if (value) doc.project[key] = value;
     }
   }
-  if (step > 2) doc.source = sourceSpecOf(state);
-  if (step > 3) {
+  if (isAfter(step, 'source')) doc.source = sourceSpecOf(state);
+  if (isAfter(step, 'driverDirs')) {
     const dirs = driverDirsOf(state);
     if (dirs) doc.driverDirs = dirs;
     else delete doc.driverDirs;
   }
-  if (step > 4) {
+  if (isAfter(step, 'package')) {
     const author = v(state, 'project.author');
     const email = v(state, 'project.email');
     doc.package = {
@@ -104,8 +104,8 @@ export function answersFromState(state: WizardState, step: number): Partial<Answ
     if (state.probes) doc.probes = state.probes;
     else delete doc.probes;
   }
-  if (step > 5) doc.kernels = kernelsOf(state);
-  if (step > 6) {
+  if (isAfter(step, 'kernels')) doc.kernels = kernelsOf(state);
+  if (isAfter(step, 'signing')) {
     const signing = signingOf(state);
     // Options the step does not ask (shipCert, bits) survive while the mode stays the same.
     doc.signing = base.signing?.mode === signing.mode ? ({ ...base.signing, ...signing } as SigningAnswers) : signing;
@@ -113,24 +113,24 @@ export function answersFromState(state: WizardState, step: number): Partial<Answ
     doc.output = base.output ? { ...base.output } : { dir: 'out' };
   }
   doc.buildTime = state.buildTime;
-  if (step > 2 && doc.source?.kind === 'git' && base.source?.kind === 'git' && base.source.commit && base.source.repo === doc.source.repo && base.source.rev === doc.source.rev) {
+  if (isAfter(step, 'source') && doc.source?.kind === 'git' && base.source?.kind === 'git' && base.source.commit && base.source.repo === doc.source.repo && base.source.rev === doc.source.rev) {
     doc.source.commit = base.source.commit;
   }
-  doc.wizard = { step: Math.min(step, 9) };
+  doc.wizard = { step: stepNumber(step) };
   if (state.lastResult) doc.wizard.lastResult = state.lastResult;
   return doc;
 }
 
-/** The first step whose answers the document does not hold (1..7). */
-function firstMissingStep(doc: Partial<Answers>): number {
-  if (!doc.project?.name) return 1;
-  if (!doc.source) return 2;
+/** The first step whose answers the document does not hold (Review when it holds them all). */
+function firstMissingStep(doc: Partial<Answers>): StepId {
+  if (!doc.project?.name) return 'project';
+  if (!doc.source) return 'source';
   // A directory source may be the module itself (no driverDirs); an imported tree needs them.
-  if (doc.source.kind !== 'dir' && !doc.driverDirs?.length) return 3;
-  if (!doc.package) return 4;
-  if (!doc.kernels || doc.kernels.length === 0) return 5;
-  if (!doc.signing) return 6;
-  return REVIEW_STEP;
+  if (doc.source.kind !== 'dir' && !doc.driverDirs?.length) return 'driverDirs';
+  if (!doc.package) return 'package';
+  if (!doc.kernels || doc.kernels.length === 0) return 'kernels';
+  if (!doc.signing) return 'signing';
+  return 'review';
 }
 
 /**
@@ -138,12 +138,13 @@ function firstMissingStep(doc: Partial<Answers>): number {
  * are missing, and a build (or its result) resumes at Review, since a build cannot continue
  * where it was killed.
  */
-export function resumeAt(doc: Partial<Answers>): number {
+export function resumeAt(doc: Partial<Answers>): StepId {
   // A document written without the wizard (`dudforge new --yes`) resumes at its first gap.
   if (!doc.wizard) return firstMissingStep(doc);
-  const reached = Math.max(1, Math.floor(doc.wizard.step ?? 1));
-  const step = reached >= BUILD_STEP ? REVIEW_STEP : reached;
-  return Math.min(step, firstMissingStep(doc));
+  const reached = stepAt(doc.wizard.step ?? 1);
+  const step = isAfter(reached, 'review') ? 'review' : reached;
+  const missing = firstMissingStep(doc);
+  return isAfter(step, missing) ? missing : step;
 }
 
 /** Wizard state for a saved document (resume); kernels and certificate details are re-read. */
@@ -174,7 +175,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     }
   }
   if (doc.driverDirs && doc.driverDirs.length) state.selectedDirs = [...doc.driverDirs];
-  else if (doc.source?.kind === 'dir' && (doc.package || (doc.wizard?.step ?? 1) > 3)) state.selectedDirs = ['.'];
+  else if (doc.source?.kind === 'dir' && (doc.package || isAfter(stepAt(doc.wizard?.step ?? 1), 'driverDirs'))) state.selectedDirs = ['.'];
   if (doc.package) {
     set('project.vendor', doc.project?.vendor ?? doc.package.vendor);
     for (const key of ['name', 'version', 'release', 'license', 'summary', 'description'] as const) set(`package.${key}`, doc.package[key]);

@@ -29,7 +29,7 @@ import { initialState, type WizardState } from './state.js';
 import { sourceSpecOf, stateFromAnswers } from './answers-doc.js';
 import { formatSource } from '../import/source-flag.js';
 import { isUserError } from '../errors.js';
-import { BUILD_STEP } from './steps.js';
+import { stepNumber, type StepId } from './steps.js';
 import { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 
 /** How long the board stays after the build, so its final frame is drawn (see the build effect). */
@@ -77,11 +77,11 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     const profile = storeRef.current?.profile() ?? {};
     const opts = { baseDir, projectDir, profile, sourceKinds: deps.sourceKinds(), now: deps.buildTime() };
     if (!prefill) return initialState(opts);
-    const s = stateFromAnswers({ ...prefill, wizard: { step: 1 } }, { ...opts, projectDir: projectDir ?? baseDir });
+    const s = stateFromAnswers({ ...prefill, wizard: { step: stepNumber('project') } }, { ...opts, projectDir: projectDir ?? baseDir });
     for (const key of ['vendor', 'author', 'email'] as const) {
       if (!prefill.project?.[key] && profile[key]) s.fields[`project.${key}`] = { value: profile[key]!, cursor: profile[key]!.length };
     }
-    return { ...s, step: 1 };
+    return { ...s, step: 'project' };
   };
 
   const enter = (s: AppStart): Mode => {
@@ -176,8 +176,8 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
       // Overwriting another project: its dudforge.json is kept beside the new one, never lost.
       if (save.replaceExisting) deps.backupAnswers(save.projectDir);
       deps.saveAnswers(save.projectDir, save.doc);
-      store?.register({ name: save.name || 'project', dir: save.projectDir, step: save.step, lastResult: save.doc.wizard?.lastResult });
-      if (save.step === 2 && save.doc.project) store?.saveProfile(save.doc.project);
+      store?.register({ name: save.name || 'project', dir: save.projectDir, step: stepNumber(save.step), lastResult: save.doc.wizard?.lastResult });
+      if (save.step === 'source' && save.doc.project) store?.saveProfile(save.doc.project);
       setSaveError(undefined);
     } catch (err) {
       setSaveError(`could not save ${answersPath(save.projectDir)}: ${(err as Error).message}`);
@@ -185,7 +185,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   }, [state.save, deps, store]);
 
   // Step 3: read the source tree once per source directory (after the "Reading…" frame).
-  const root = state.step === 3 ? sourceRootOf(state) : undefined;
+  const root = state.step === 'driverDirs' ? sourceRootOf(state) : undefined;
   useEffect(() => {
     if (!root || state.tree?.root === root) return;
     let live = true;
@@ -204,7 +204,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
 
   // Step 4: package defaults from the first driver directory's sources, once per directory.
   const firstDir = state.selectedDirs.find((d) => d !== '.') ?? '.';
-  const defaultsKey = state.step === 4 ? `${sourceRootOf(state)}/${firstDir}` : undefined;
+  const defaultsKey = state.step === 'package' ? `${sourceRootOf(state)}/${firstDir}` : undefined;
   useEffect(() => {
     if (!defaultsKey || state.defaultsFrom === defaultsKey || state.defaultsFrom === '(saved answers)') return;
     let live = true;
@@ -223,7 +223,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   }, [defaultsKey, state.defaultsFrom, deps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Step 5: detect kernels (saved trees included), and inspect a tree added by path.
-  const needKernels = state.step === 5 && !state.kernels;
+  const needKernels = state.step === 'kernels' && !state.kernels;
   useEffect(() => {
     if (!needKernels) return;
     const timer = setTimeout(() => dispatch({ type: 'kernels-loaded', kernels: deps.discoverKernels(state.selectedKernels) }), 0);
@@ -241,7 +241,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
 
   // Step 6: show the certificate's subject and fingerprint.
   const certValue = state.fields['signing.cert'].value.trim();
-  const cert = state.step === 6 && state.signingMode === 'key' && certValue ? absolutePath(state, certValue) : undefined;
+  const cert = state.step === 'signing' && state.signingMode === 'key' && certValue ? absolutePath(state, certValue) : undefined;
   useEffect(() => {
     if (!cert || state.certInfo?.cert === cert) return;
     let live = true;
@@ -256,7 +256,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
 
   // Step 8: one pipeline run per runId; q (confirmed) aborts it.
   const runId = state.build.runId;
-  const runDoc = state.step === BUILD_STEP ? state.save?.doc : undefined;
+  const runDoc = state.step === 'build' ? state.save?.doc : undefined;
   useEffect(() => {
     if (!runId || !state.build.running || !runDoc) return;
     const board = createBoardStore();
@@ -298,17 +298,19 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
-    { isActive: isRawModeSupported === true && state.step !== BUILD_STEP },
+    { isActive: isRawModeSupported === true && state.step !== 'build' },
   );
 
   const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
-  const FormScreen = STEP_SCREENS[state.step - 1];
-  if (FormScreen) return <Screen extra={error}><FormScreen state={state} /></Screen>;
+  if (isAnsweredStep(state.step)) {
+    const StepScreen = STEP_SCREENS[state.step];
+    return <Screen extra={error}><StepScreen state={state} /></Screen>;
+  }
   switch (state.step) {
-    case 8:
+    case 'build':
       return (
         <Box flexDirection="column">
-          <StepHeader step={BUILD_STEP} subtitle={projectDirOf(state)} />
+          <StepHeader step="build" subtitle={projectDirOf(state)} />
           {board ? (
             <BuildBoard
               store={board}
@@ -332,23 +334,28 @@ function leaveNote(state: WizardState, saved: boolean): string {
   if (!saved) return 'Nothing was saved (step 1 was not answered).';
   const name = state.fields['project.name'].value.trim();
   const project = state.save?.name || name;
-  return `Saved at step ${state.step} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
+  return `Saved at step ${stepNumber(state.step)} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
 }
 
 function shellWord(s: string): string {
   return /^[A-Za-z0-9_./:+@%=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Steps 1-7, in order: each is a view of the wizard state. */
-const STEP_SCREENS: ((props: { state: WizardState }) => React.ReactNode)[] = [
-  ProjectStep,
-  SourceStep,
-  DriverDirsStep,
-  PackageStep,
-  KernelsStep,
-  SigningStep,
-  ReviewStep,
-];
+/** The steps the user answers, each a view of the wizard state (the board and Done are drawn above). */
+type AnsweredStep = Exclude<StepId, 'build' | 'done'>;
+const STEP_SCREENS: Record<AnsweredStep, (props: { state: WizardState }) => React.ReactNode> = {
+  project: ProjectStep,
+  source: SourceStep,
+  driverDirs: DriverDirsStep,
+  package: PackageStep,
+  kernels: KernelsStep,
+  signing: SigningStep,
+  review: ReviewStep,
+};
+
+function isAnsweredStep(step: StepId): step is AnsweredStep {
+  return step in STEP_SCREENS;
+}
 
 function Screen({ children, extra }: { children: React.ReactNode; extra: React.ReactNode }) {
   return (

@@ -35,16 +35,16 @@ export const SIGNING_MODES = [
 /** The focusable fields of a form step, in order (list steps return an empty list). */
 export function stepFields(state: WizardState): FieldKey[] {
   switch (state.step) {
-    case 1:
+    case 'project':
       return ['project.name', 'project.dir', 'project.vendor', 'project.author', 'project.email'];
-    case 2:
+    case 'source':
       return [
         'source.kind',
         ...(state.sourceKind === 'dir' ? (['source.path'] as const) : state.sourceKind === 'tar' ? (['source.file'] as const) : (['source.repo', 'source.rev'] as const)),
       ];
-    case 4:
+    case 'package':
       return ['package.name', 'package.version', 'package.release', 'package.license', 'package.summary', 'package.description'];
-    case 6:
+    case 'signing':
       return ['signing.mode', ...(state.signingMode === 'key' ? (['signing.key', 'signing.cert'] as const) : state.signingMode === 'generate' ? (['signing.dir'] as const) : [])];
     default:
       return [];

@@ -15,6 +15,7 @@ import { WizardApp, type AppStart } from './app.js';
 import { defaultDeps, type WizardDeps } from './deps.js';
 import { removeSkeletons } from './source-skeleton.js';
 import { killAllBuilds } from '../kbuild/process-group.js';
+import { stepNumber } from './steps.js';
 
 export interface RunWizardOptions {
   /** `dudforge new DIR`: the project directory of a new project (the wizard starts at step 1). */
@@ -112,7 +113,7 @@ export function findProject(nameOrDir: string, opts: { confCwd?: string } = {}):
   const found = store.find(nameOrDir);
   if (found) return found;
   const dir = resolve(nameOrDir);
-  if (existsSync(answersPath(dir))) return { name: nameOrDir, dir, step: 1, updatedAt: new Date(0).toISOString() };
+  if (existsSync(answersPath(dir))) return { name: nameOrDir, dir, step: stepNumber('project'), updatedAt: new Date(0).toISOString() };
   return undefined;
 }
 

@@ -8,26 +8,25 @@ import type { Key } from 'ink';
 import { isChoice, stepFields } from './form.js';
 import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
-import { BUILD_STEP, DONE_STEP } from './steps.js';
 import { splitKeys } from './key-stream.js';
 
 export type KeyInfo = Partial<Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta'>>;
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {
-  const listStep = state.step === 3 || (state.step === 5 && !state.addingKernel);
+  const listStep = state.step === 'driverDirs' || (state.step === 'kernels' && !state.addingKernel);
   const field = stepFields(state)[state.focus];
   const onChoice = field !== undefined && isChoice(field);
   if (text === ' ' && (listStep || onChoice)) return [{ type: 'toggle' }];
-  if (state.step === 5 && !state.addingKernel) return [];
+  if (state.step === 'kernels' && !state.addingKernel) return [];
   if (onChoice) return [];
   return [{ type: 'text', edit: { type: 'insert', text } }];
 }
 
 /** Actions for one key event of the wizard steps 1–7 and 9 (the board has its own keys). */
 export function keyToActions(input: string, key: KeyInfo, state: WizardState): WizardAction[] {
-  if (state.step === BUILD_STEP) return [];
-  if (state.step === DONE_STEP) {
+  if (state.step === 'build') return [];
+  if (state.step === 'done') {
     if (key.return || input === 'q') return [{ type: 'submit' }];
     if (key.escape) return [{ type: 'back' }];
     return [];
@@ -42,7 +41,7 @@ export function keyToActions(input: string, key: KeyInfo, state: WizardState): W
   if (key.ctrl && input === 'u') return [{ type: 'text', edit: { type: 'clear' } }];
   if (key.ctrl && input === 'w') return [{ type: 'text', edit: { type: 'erase-word' } }];
   if (key.leftArrow || key.rightArrow) {
-    if (state.step === 3) return [{ type: key.rightArrow ? 'expand' : 'collapse' }];
+    if (state.step === 'driverDirs') return [{ type: key.rightArrow ? 'expand' : 'collapse' }];
     return [{ type: 'text', edit: { type: key.rightArrow ? 'right' : 'left' } }];
   }
   if (key.ctrl || key.meta) return [];

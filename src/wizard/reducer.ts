@@ -9,7 +9,7 @@ import type { DirTree, DirNode } from './dir-tree.js';
 import { visibleDirs } from './dir-tree.js';
 import { isChoice, SIGNING_MODES, stepFields } from './form.js';
 import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
-import { BUILD_STEP, DONE_STEP, REVIEW_STEP } from './steps.js';
+import { nextStep, previousStep, stepNumber, type StepId } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
@@ -56,7 +56,7 @@ export function kernelRowCount(state: WizardState): number {
   return (state.kernels?.length ?? 0) + 1;
 }
 
-function withSave(state: WizardState, step: number, replaceExisting = false): WizardState {
+function withSave(state: WizardState, step: StepId, replaceExisting = false): WizardState {
   return {
     ...state,
     save: {
@@ -78,8 +78,8 @@ export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
 
 /** Step 1 answered: the project directory is this session's from now on. */
 function leaveStep1(state: WizardState, replaceExisting = false): WizardState {
-  const next = { ...goTo(state, 2), ownDir: projectDirOf(state), existing: undefined };
-  return withSave(next, 2, replaceExisting);
+  const next = { ...goTo(state, 'source'), ownDir: projectDirOf(state), existing: undefined };
+  return withSave(next, 'source', replaceExisting);
 }
 
 /** Keys while step 1 asks what to do with the project already in the directory. */
@@ -103,7 +103,7 @@ function answerExisting(state: WizardState, action: WizardAction): WizardState {
   }
 }
 
-function goTo(state: WizardState, step: number): WizardState {
+function goTo(state: WizardState, step: StepId): WizardState {
   return { ...state, step, focus: 0, error: undefined, addingKernel: false };
 }
 
@@ -129,58 +129,58 @@ function fillEmpty(state: WizardState, from: string, d: PackageDefaults): Wizard
 }
 
 function submit(state: WizardState, fs: FsProbe): WizardState {
-  if (state.step === BUILD_STEP) return state;
-  if (state.step === DONE_STEP) return { ...state, exitCode: state.result?.exitCode ?? 0 };
-  if (state.step === 5 && state.addingKernel) {
+  if (state.step === 'build') return state;
+  if (state.step === 'done') return { ...state, exitCode: state.result?.exitCode ?? 0 };
+  if (state.step === 'kernels' && state.addingKernel) {
     const typed = state.fields['kernels.add'].value.trim();
     if (!typed) return { ...state, addingKernel: false };
     return { ...state, addingKernel: false, kernelToAdd: absolutePath(state, typed), error: undefined };
   }
   // Enter on "+ Add a build tree by path…" opens its field, as space does.
-  if (state.step === 5 && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
-  if (state.step === REVIEW_STEP) {
+  if (state.step === 'kernels' && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
+  if (state.step === 'review') {
     // Saved before the build starts: a build killed mid-way then reads as interrupted, not as
     // the result of the build before it.
-    const next = { ...goTo(state, BUILD_STEP), lastResult: 'running' };
-    return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, BUILD_STEP);
+    const next = { ...goTo(state, 'build'), lastResult: 'running' };
+    return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, 'build');
   }
   const problem = validateStep(state, fs);
   if (problem) {
     const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
     return { ...state, error: problem, focus: index >= 0 ? index : state.focus };
   }
-  if (state.step === 1) {
+  if (state.step === 'project') {
     const dir = projectDirOf(state);
     const found = dir === state.ownDir ? undefined : fs.savedProject(dir);
     if (found) return { ...state, existing: { dir, ...found, choice: 0 }, error: undefined };
     return leaveStep1(state);
   }
-  let next = goTo(state, state.step + 1);
-  if (state.step === 2) {
+  let next = goTo(state, nextStep(state.step));
+  if (state.step === 'source') {
     // Another source: the tree shown and its error belong to the old one (selection is re-checked on load).
     const stale = state.tree && state.tree.root !== sourceRootOf(state);
     next = { ...next, treeError: undefined, ...(stale ? { tree: undefined, expanded: [] } : {}) };
   }
-  return withSave(next, state.step + 1);
+  return withSave(next, nextStep(state.step));
 }
 
 function back(state: WizardState): WizardState {
-  if (state.step === 5 && state.addingKernel) return { ...state, addingKernel: false, error: undefined };
-  if (state.step === 3 && state.fields['dirs.filter'].value) return setField({ ...state, focus: 0 }, 'dirs.filter', { type: 'clear' });
-  if (state.step === BUILD_STEP) return state; // q asks first; a running build is not left by accident
-  if (state.step === DONE_STEP) return goTo(state, REVIEW_STEP);
-  if (state.step === 1) return { ...state, leftToStart: true };
-  return goTo(state, state.step - 1);
+  if (state.step === 'kernels' && state.addingKernel) return { ...state, addingKernel: false, error: undefined };
+  if (state.step === 'driverDirs' && state.fields['dirs.filter'].value) return setField({ ...state, focus: 0 }, 'dirs.filter', { type: 'clear' });
+  if (state.step === 'build') return state; // q asks first; a running build is not left by accident
+  if (state.step === 'done') return goTo(state, 'review');
+  if (state.step === 'project') return { ...state, leftToStart: true };
+  return goTo(state, previousStep(state.step));
 }
 
 function toggle(state: WizardState): WizardState {
-  if (state.step === 3) {
+  if (state.step === 'driverDirs') {
     const row = dirRows(state)[clampFocus(state, dirRows(state).length)];
     if (!row) return state;
     const selected = state.selectedDirs.includes(row.rel) ? state.selectedDirs.filter((d) => d !== row.rel) : [...state.selectedDirs, row.rel];
     return { ...state, selectedDirs: selected, error: undefined };
   }
-  if (state.step === 5) {
+  if (state.step === 'kernels') {
     const kernels = state.kernels ?? [];
     if (state.focus >= kernels.length) return { ...state, addingKernel: true, error: undefined };
     const k = kernels[state.focus];
@@ -213,8 +213,8 @@ function choice(state: WizardState, delta: number): WizardState {
 }
 
 function text(state: WizardState, edit: TextEdit): WizardState {
-  if (state.step === 3) return setField({ ...state, focus: edit.type === 'insert' || edit.type === 'erase' ? 0 : state.focus }, 'dirs.filter', edit);
-  if (state.step === 5) return state.addingKernel ? setField(state, 'kernels.add', edit) : state;
+  if (state.step === 'driverDirs') return setField({ ...state, focus: edit.type === 'insert' || edit.type === 'erase' ? 0 : state.focus }, 'dirs.filter', edit);
+  if (state.step === 'kernels') return state.addingKernel ? setField(state, 'kernels.add', edit) : state;
   const field = stepFields(state)[state.focus];
   if (!field) return state;
   if (isChoice(field)) {
@@ -225,8 +225,8 @@ function text(state: WizardState, edit: TextEdit): WizardState {
 }
 
 function rowCount(state: WizardState): number {
-  if (state.step === 3) return dirRows(state).length;
-  if (state.step === 5) return kernelRowCount(state);
+  if (state.step === 'driverDirs') return dirRows(state).length;
+  if (state.step === 'kernels') return kernelRowCount(state);
   return stepFields(state).length;
 }
 
@@ -239,7 +239,7 @@ export function createWizardReducer(fs: FsProbe = realFs) {
       case 'text':
         return text(state, action.edit);
       case 'focus': {
-        if (state.step === 5 && state.addingKernel) return state;
+        if (state.step === 'kernels' && state.addingKernel) return state;
         const rows = rowCount(state);
         if (rows === 0) return state;
         return { ...state, focus: (clampFocus(state, rows) + action.delta + rows) % rows };
@@ -250,7 +250,7 @@ export function createWizardReducer(fs: FsProbe = realFs) {
         return toggle(state);
       case 'expand':
       case 'collapse': {
-        if (state.step !== 3) return state;
+        if (state.step !== 'driverDirs') return state;
         const rows = dirRows(state);
         const row = rows[clampFocus(state, rows.length)];
         if (!row) return state;
@@ -297,22 +297,22 @@ export function createWizardReducer(fs: FsProbe = realFs) {
       case 'cert-info':
         return { ...state, certInfo: action.info };
       case 'cancel-request':
-        return state.step === BUILD_STEP && state.build.running && !state.build.cancelling ? { ...state, build: { ...state.build, confirmCancel: true } } : state;
+        return state.step === 'build' && state.build.running && !state.build.cancelling ? { ...state, build: { ...state.build, confirmCancel: true } } : state;
       case 'cancel-answer':
         if (!state.build.confirmCancel) return state;
         return { ...state, build: { ...state.build, confirmCancel: false, cancelling: action.yes } };
       case 'build-finished': {
         const build = { ...state.build, running: false, confirmCancel: false };
         if (state.build.cancelling) {
-          const s = { ...goTo({ ...state, build: { ...build, cancelling: false } }, REVIEW_STEP), lastResult: 'cancelled', error: { message: 'The build was cancelled; nothing was written. Enter builds again.' } };
-          return withSave(s, REVIEW_STEP);
+          const s = { ...goTo({ ...state, build: { ...build, cancelling: false } }, 'review'), lastResult: 'cancelled', error: { message: 'The build was cancelled; nothing was written. Enter builds again.' } };
+          return withSave(s, 'review');
         }
         if (action.result.error) {
-          const s = { ...goTo({ ...state, build }, REVIEW_STEP), lastResult: 'failed', error: { message: action.result.error } };
-          return withSave(s, REVIEW_STEP);
+          const s = { ...goTo({ ...state, build }, 'review'), lastResult: 'failed', error: { message: action.result.error } };
+          return withSave(s, 'review');
         }
-        const s = { ...goTo({ ...state, build }, DONE_STEP), result: action.result, lastResult: action.result.ok ? 'ok' : 'failed' };
-        return withSave(s, DONE_STEP);
+        const s = { ...goTo({ ...state, build }, 'done'), result: action.result, lastResult: action.result.ok ? 'ok' : 'failed' };
+        return withSave(s, 'done');
       }
     }
   };

@@ -5,6 +5,7 @@
  */
 import type { Answers, SigningAnswers, SourceSpec } from '../answers/schema.js';
 import type { DirTree } from './dir-tree.js';
+import type { StepId } from './steps.js';
 import { textField, type TextField } from './text-field.js';
 
 export type SourceKind = SourceSpec['kind'];
@@ -74,7 +75,8 @@ export interface SaveRequest {
   doc: Partial<Answers>;
   projectDir: string;
   name: string;
-  step: number;
+  /** The step now shown (the project store records its number). */
+  step: StepId;
   /** The directory held another project's dudforge.json and the user chose to replace it: back it up first. */
   replaceExisting?: boolean;
 }
@@ -90,7 +92,7 @@ export interface ExistingProjectPrompt {
 }
 
 export interface WizardState {
-  step: number;
+  step: StepId;
   /** The directory relative paths are resolved against (where the wizard was started). */
   baseDir: string;
   /** Index of the focused field (form steps) or row (list steps). */
@@ -202,7 +204,7 @@ export function initialState(opts: InitialOptions): WizardState {
   fields['project.email'] = textField(opts.profile?.email ?? '');
   fields['package.release'] = textField('1');
   return {
-    step: 1,
+    step: 'project',
     baseDir: opts.baseDir,
     focus: 0,
     fields,

@@ -1,26 +1,60 @@
 /**
- * The wizard's steps in order. Steps 1–8 are counted in the header ("3/8 Driver directories");
+ * The wizard's steps, in order: the one place that says which step comes after which. The
+ * state carries a step's id; numbers are derived from this list, only for the header ("3/8 Driver
+ * directories") and for `wizard.step` in dudforge.json and the project store (kept a number so
+ * saved files keep loading). To add a step, insert it here where it belongs (e.g. `{ id:
+ * 'modules', title: 'Modules' }` after driverDirs), give it a screen in screens/App.tsx's
+ * STEP_SCREENS (the compiler asks for it), and its fields in form.ts / answers in answers-doc.ts.
  * Done is where the wizard ends, not a step to answer, so it carries no number.
  */
 export const STEPS = [
-  { n: 1, id: 'project', title: 'Project' },
-  { n: 2, id: 'source', title: 'Kernel source' },
-  { n: 3, id: 'driverDirs', title: 'Driver directories' },
-  { n: 4, id: 'package', title: 'Package' },
-  { n: 5, id: 'kernels', title: 'Target kernels' },
-  { n: 6, id: 'signing', title: 'Signing keys' },
-  { n: 7, id: 'review', title: 'Review' },
-  { n: 8, id: 'build', title: 'Build' },
-  { n: 9, id: 'done', title: 'Done' },
+  { id: 'project', title: 'Project' },
+  { id: 'source', title: 'Kernel source' },
+  { id: 'driverDirs', title: 'Driver directories' },
+  { id: 'package', title: 'Package' },
+  { id: 'kernels', title: 'Target kernels' },
+  { id: 'signing', title: 'Signing keys' },
+  { id: 'review', title: 'Review' },
+  { id: 'build', title: 'Build' },
+  { id: 'done', title: 'Done' },
 ] as const;
 
-export const COUNTED_STEPS = 8;
-export const REVIEW_STEP = 7;
-export const BUILD_STEP = 8;
-export const DONE_STEP = 9;
+export type StepId = (typeof STEPS)[number]['id'];
 
-/** "3/8 Driver directories", or "Done". */
-export function stepHeader(n: number): string {
-  const step = STEPS[Math.min(Math.max(n, 1), STEPS.length) - 1];
-  return step.n <= COUNTED_STEPS ? `${step.n}/${COUNTED_STEPS} ${step.title}` : step.title;
+const IDS: readonly StepId[] = STEPS.map((s) => s.id);
+
+/** Steps counted in the header: every one but Done. */
+export const COUNTED_STEPS = STEPS.length - 1;
+
+/** The step's number, 1-based (the header's "3/8" and `wizard.step` in saved answers). */
+export function stepNumber(id: StepId): number {
+  return IDS.indexOf(id) + 1;
+}
+
+/** The step with this number (a saved `wizard.step`), clamped into the list. */
+export function stepAt(n: number): StepId {
+  return IDS[Math.min(Math.max(Math.floor(n), 1), IDS.length) - 1];
+}
+
+/** The step after `id` (Done stays Done). */
+export function nextStep(id: StepId): StepId {
+  return IDS[Math.min(IDS.indexOf(id) + 1, IDS.length - 1)];
+}
+
+/** The step before `id` (the first step stays the first). */
+export function previousStep(id: StepId): StepId {
+  return IDS[Math.max(IDS.indexOf(id) - 1, 0)];
+}
+
+/** `a` comes after `b` in the wizard (so `b` has been answered when `a` is shown). */
+export function isAfter(a: StepId, b: StepId): boolean {
+  return IDS.indexOf(a) > IDS.indexOf(b);
+}
+
+/** "3/8 Driver directories", or "Done". Takes a saved step number too (the start screen). */
+export function stepHeader(step: StepId | number): string {
+  const id = typeof step === 'number' ? stepAt(step) : step;
+  const n = stepNumber(id);
+  const title = STEPS[n - 1].title;
+  return n <= COUNTED_STEPS ? `${n}/${COUNTED_STEPS} ${title}` : title;
 }

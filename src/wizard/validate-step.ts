@@ -134,11 +134,11 @@ export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProb
     const message = checkField(state, field, fs);
     if (message) return { field, message: namedProblem(field, message) };
   }
-  if (state.step === 2) {
+  if (state.step === 'source') {
     const kind = state.sourceKinds.find((k) => k.kind === state.sourceKind);
     if (kind && !kind.available) return { field: 'source.kind', message: `${kind.label}: ${kind.why ?? 'not available'}` };
   }
-  if (state.step === 3) {
+  if (state.step === 'driverDirs') {
     if (!state.tree) return { message: state.treeError ?? 'the source tree is still being read' };
     if (state.selectedDirs.length === 0) return { message: 'select at least one directory with space' };
     // A tarball or revision whose top is the module itself is built whole; the top of a kernel
@@ -152,7 +152,7 @@ export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProb
       if (node.modules.length === 0) return { message: `${rel === '.' ? 'the top directory' : rel} names no module in its Makefile/Kbuild (no obj-m/obj-$(CONFIG_…) line)` };
     }
   }
-  if (state.step === 5) {
+  if (state.step === 'kernels') {
     if (!state.kernels) return { message: 'still looking for kernel build trees' };
     if (state.selectedKernels.length === 0) return { message: 'select at least one usable kernel with space' };
     for (const path of state.selectedKernels) {
@@ -163,7 +163,7 @@ export function validateStep(state: WizardState, fs: FsProbe = realFs): StepProb
     const dup = releases.find((r, i) => releases.indexOf(r) !== i);
     if (dup) return { message: `two selected trees build for kernel ${dup}: keep one` };
   }
-  if (state.step === 6 && state.signingMode === 'key' && state.certInfo?.error && state.certInfo.cert === absolutePath(state, state.fields['signing.cert'].value)) {
+  if (state.step === 'signing' && state.signingMode === 'key' && state.certInfo?.error && state.certInfo.cert === absolutePath(state, state.fields['signing.cert'].value)) {
     return { field: 'signing.cert', message: state.certInfo.error };
   }
   return undefined;

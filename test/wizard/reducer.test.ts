@@ -7,7 +7,7 @@ import { wizardReducer, dirRows, type WizardAction } from '../../src/wizard/redu
 import { initialState, sourceKindsFor, type WizardState } from '../../src/wizard/state.js';
 import { loadDirTree } from '../../src/wizard/dir-tree.js';
 import { answersFromState, resumeAt, stateFromAnswers } from '../../src/wizard/answers-doc.js';
-import { stepHeader } from '../../src/wizard/steps.js';
+import { isAfter, stepHeader } from '../../src/wizard/steps.js';
 import { keyToActions } from '../../src/wizard/keys.js';
 import { installedKernels, tempDir, writeDriverTree } from './helpers.js';
 
@@ -68,19 +68,19 @@ describe('wizard reducer', () => {
     let s = fresh();
     assert.equal(s.fields['project.vendor'].value, 'ACME');
     s = run(s, enter);
-    assert.equal(s.step, 1);
+    assert.equal(s.step, 'project');
     assert.equal(s.error?.field, 'project.name');
     assert.match(s.error!.message, /required/);
     s = run(s, type('foo'), down, type('proj'), down, down, down, clear, type('not-an-email'), enter);
-    assert.equal(s.step, 1);
+    assert.equal(s.step, 'project');
     assert.equal(s.error?.field, 'project.email');
     assert.equal(s.focus, 4, 'focus moves to the bad field');
     s = run(s, clear, type('ann@example.com'), enter);
-    assert.equal(s.step, 2);
+    assert.equal(s.step, 'source');
     assert.equal(s.save?.seq, 1);
     assert.equal(s.save?.projectDir, join(base, 'proj'));
     assert.deepEqual(s.save?.doc.project, { name: 'foo', vendor: 'ACME', author: 'Ann', email: 'ann@example.com' });
-    assert.equal(s.save?.doc.wizard?.step, 2);
+    assert.equal(s.save?.doc.wizard?.step, 2, 'saved files keep the step number');
     assert.equal(s.save?.doc.buildTime, 1700000000);
     assert.equal(run(fresh(), esc).leftToStart, true);
   });
@@ -102,9 +102,9 @@ describe('wizard reducer', () => {
 
   test('step 2: the directory must exist and hold a Makefile/Kbuild; unavailable kinds refuse', () => {
     let s = atStep2();
-    assert.equal(s.step, 2);
+    assert.equal(s.step, 'source');
     s = run(s, down, type(join(base, 'missing')), enter);
-    assert.equal(s.step, 2);
+    assert.equal(s.step, 'source');
     assert.match(s.error!.message, /is not a directory/);
     mkdirSync(join(base, 'empty'), { recursive: true });
     s = run(s, clear, type(join(base, 'empty')), enter);
@@ -112,12 +112,12 @@ describe('wizard reducer', () => {
     s = run(s, { type: 'focus', delta: -1 }, { type: 'choice', delta: 1 });
     assert.equal(s.sourceKind, 'tar');
     s = run(s, enter);
-    assert.equal(s.step, 2);
+    assert.equal(s.step, 'source');
     assert.equal(s.focus, 1, 'focus on the tarball field');
     s = run(s, { type: 'focus', delta: -1 }, { type: 'choice', delta: -1 }, down, clear, type(srcDir), enter);
-    assert.equal(s.step, 3);
+    assert.equal(s.step, 'driverDirs');
     assert.deepEqual(s.save?.doc.source, { kind: 'dir', path: srcDir });
-    assert.equal(run(s, esc).step, 2);
+    assert.equal(run(s, esc).step, 'source');
   });
 
   test('step 3: browse, filter, expand/collapse, multi-select; dirs without modules refused', () => {
@@ -125,7 +125,7 @@ describe('wizard reducer', () => {
     assert.deepEqual(s.selectedDirs, [], 'top Makefile names no module: nothing preselected');
     assert.deepEqual(dirRows(s).map((r) => r.rel), ['.', 'Documentation', 'drivers']);
     s = run(s, enter);
-    assert.equal(s.step, 3);
+    assert.equal(s.step, 'driverDirs');
     assert.match(s.error!.message, /select at least one/);
     s = run(s, down, down, { type: 'expand' });
     assert.deepEqual(dirRows(s).map((r) => r.rel), ['.', 'Documentation', 'drivers', 'drivers/misc', 'drivers/net']);
@@ -140,18 +140,18 @@ describe('wizard reducer', () => {
     s = run(s, { type: 'focus', delta: 3 }, { type: 'toggle' });
     assert.deepEqual(s.selectedDirs, ['drivers/net/foo']);
     s = run(s, esc);
-    assert.equal(s.step, 3, 'Esc first clears the filter');
+    assert.equal(s.step, 'driverDirs', 'Esc first clears the filter');
     assert.equal(s.fields['dirs.filter'].value, '');
     s = run(s, enter);
-    assert.equal(s.step, 4);
+    assert.equal(s.step, 'package');
     assert.deepEqual(s.save?.doc.driverDirs, ['drivers/net/foo']);
-    assert.equal(run(s, esc).step, 3);
+    assert.equal(run(s, esc).step, 'driverDirs');
     // Back to step 2 and another source: the old tree is not offered under the new one.
     const other = join(base, 'other');
     mkdirSync(other, { recursive: true });
     writeFileSync(join(other, 'Makefile'), 'obj-m += other.o\n');
     let t = run(s, esc, esc, { type: 'focus', delta: 1 }, clear, type(other), enter);
-    assert.equal(t.step, 3);
+    assert.equal(t.step, 'driverDirs');
     assert.equal(t.tree, undefined);
     assert.match(run(t, enter).error!.message, /still being read/);
     t = run(t, { type: 'tree-loaded', tree: loadDirTree(other) });
@@ -164,17 +164,17 @@ describe('wizard reducer', () => {
     assert.equal(s.fields['package.name'].value, 'foo');
     assert.equal(s.fields['package.version'].value, '9', 'what the user typed is kept');
     s = run(s, clear, type('1.0-2'), enter);
-    assert.equal(s.step, 4);
+    assert.equal(s.step, 'package');
     assert.equal(s.error?.field, 'package.version');
     assert.match(s.error!.message, /"-"/);
     s = run(s, clear, type('2.1'), { type: 'focus', delta: -1 }, clear, type('foo bar'), enter);
     assert.equal(s.error?.field, 'package.name');
     s = run(s, clear, type('foo'), enter);
-    assert.equal(s.step, 5);
+    assert.equal(s.step, 'kernels');
     assert.equal(s.save?.doc.package?.vendor, 'ACME');
     assert.equal(s.save?.doc.package?.packager, 'Ann <ann@example.com>');
     assert.equal(s.save?.doc.probes, '/src/dudforge.probes');
-    assert.equal(run(s, esc).step, 4);
+    assert.equal(run(s, esc).step, 'package');
   });
 
   test('step 5: detected trees preselected when usable, toggling, add by path', () => {
@@ -190,7 +190,7 @@ describe('wizard reducer', () => {
     // Deselect all: refused.
     let none = s;
     for (let i = 0; i < kernels.length; i++) none = run(none, { type: 'focus', delta: i - none.focus }, ...(none.selectedKernels.includes(kernels[i].path) ? [{ type: 'toggle' } as const] : []));
-    assert.equal(run(none, enter).step, 5);
+    assert.equal(run(none, enter).step, 'kernels');
     // The add row: type a path that is not a build tree.
     s = run(s, { type: 'focus', delta: kernels.length - s.focus }, { type: 'toggle' });
     assert.equal(s.addingKernel, true);
@@ -200,12 +200,12 @@ describe('wizard reducer', () => {
     assert.match(s.error!.message, /does not exist/);
     assert.equal(s.selectedKernels.includes(join(base, 'nope')), false);
     s = run(s, { type: 'focus', delta: 0 }, enter);
-    assert.equal(s.step, 6, 'the refused tree was not selected; the usable ones go on');
+    assert.equal(s.step, 'signing', 'the refused tree was not selected; the usable ones go on');
   });
 
   test('step 5 → 6 → 7: kernels and signing saved; key mode needs files', () => {
     let s = atStep6();
-    assert.equal(s.step, 6);
+    assert.equal(s.step, 'signing');
     assert.deepEqual(s.save?.doc.kernels, usable.map((k) => ({ release: k.release, buildTree: k.path })));
     s = run(s, { type: 'choice', delta: 1 });
     assert.equal(s.signingMode, 'key');
@@ -215,21 +215,21 @@ describe('wizard reducer', () => {
     assert.equal(s.signingMode, 'generate');
     assert.equal(s.fields['signing.dir'].value, join(base, 'proj', 'keys'));
     s = run(s, { type: 'choice', delta: 1 }, enter);
-    assert.equal(s.step, 7);
+    assert.equal(s.step, 'review');
     const doc = s.save!.doc;
     assert.deepEqual(doc.signing, { mode: 'none' });
     const checked = validateAnswers(doc);
     assert.deepEqual(checked.problems, [], 'the saved document at Review is a complete, valid answers file');
-    assert.equal(run(s, esc).step, 6);
+    assert.equal(run(s, esc).step, 'signing');
   });
 
   test('review → build → cancel returns to review; finish goes to done; done exits with the build code', () => {
     let s = run(atStep6(), enter);
     s = run(s, enter);
-    assert.equal(s.step, 8);
+    assert.equal(s.step, 'build');
     assert.equal(s.build.running, true);
     assert.equal(s.build.runId, 1);
-    assert.equal(run(s, esc).step, 8, 'Esc does not leave a running build');
+    assert.equal(run(s, esc).step, 'build', 'Esc does not leave a running build');
     s = run(s, { type: 'cancel-request' });
     assert.equal(s.build.confirmCancel, true);
     assert.equal(run(s, { type: 'cancel-answer', yes: false }).build.cancelling, false);
@@ -237,14 +237,14 @@ describe('wizard reducer', () => {
     assert.equal(s.build.cancelling, true);
     const outcome = { ok: false, exitCode: 1, rpms: [], failed: [], signedModules: false };
     s = run(s, { type: 'build-finished', result: outcome });
-    assert.equal(s.step, 7);
+    assert.equal(s.step, 'review');
     assert.equal(s.lastResult, 'cancelled');
     assert.equal(s.save?.doc.wizard?.lastResult, 'cancelled');
     s = run(s, enter, { type: 'build-finished', result: { ...outcome, ok: true, exitCode: 0, rpms: [{ path: '/x.rpm', bytes: 10 }] } });
-    assert.equal(s.step, 9);
+    assert.equal(s.step, 'done');
     assert.equal(s.lastResult, 'ok');
     assert.equal(s.save?.doc.wizard?.step, 9);
-    assert.equal(run(s, esc).step, 7);
+    assert.equal(run(s, esc).step, 'review');
     assert.equal(run(s, enter).exitCode, 0);
   });
 
@@ -266,9 +266,9 @@ describe('wizard reducer', () => {
       buildTime: 1600000000,
     };
     const s = stateFromAnswers(doc, { baseDir: '/', now: 1, projectDir });
-    assert.equal(s.step, 7, 'a complete document opens at Review');
+    assert.equal(s.step, 'review', 'a complete document opens at Review');
     assert.equal(s.fields['source.path'].value, srcDir);
-    const again = answersFromState(s, 7);
+    const again = answersFromState(s, 'review');
     assert.deepEqual(again.config, doc.config);
     assert.deepEqual(again.firmware, doc.firmware);
     assert.equal(again.package?.url, 'https://example.com');
@@ -289,26 +289,26 @@ describe('wizard reducer', () => {
       assert.equal(resumeAt(doc), expected, `resume at ${expected}`);
       const back = stateFromAnswers(doc, { baseDir: base, now: 1, projectDir: join(base, 'proj') });
       assert.equal(back.step, expected);
-      if (expected > 1) {
+      if (isAfter(expected, 'project')) {
         assert.equal(back.fields['project.name'].value, 'foo');
         assert.equal(back.buildTime, 1700000000);
       }
-      if (expected > 2) assert.equal(back.fields['source.path'].value, srcDir);
-      if (expected > 3) assert.deepEqual(back.selectedDirs, ['drivers/net/foo']);
-      if (expected > 4) assert.equal(back.fields['package.version'].value, '2.1');
-      if (expected > 5) {
+      if (isAfter(expected, 'source')) assert.equal(back.fields['source.path'].value, srcDir);
+      if (isAfter(expected, 'driverDirs')) assert.deepEqual(back.selectedDirs, ['drivers/net/foo']);
+      if (isAfter(expected, 'package')) assert.equal(back.fields['package.version'].value, '2.1');
+      if (isAfter(expected, 'kernels')) {
         assert.deepEqual(back.selectedKernels, usable.map((k) => k.path));
-        assert.deepEqual(answersFromState(back, 7).kernels, doc.kernels, 'kernels kept without detecting them again');
+        assert.deepEqual(answersFromState(back, 'review').kernels, doc.kernels, 'kernels kept without detecting them again');
       }
       // The restored state saves the same document again.
       const detected = run(back, { type: 'kernels-loaded', kernels }).selectedKernels;
       assert.deepEqual(detected, usable.map((k) => k.path), 'saved kernels stay chosen; before step 5 the usable ones are preselected');
     }
     // A build killed mid-way resumes at Review; a step whose answers are missing wins.
-    assert.equal(resumeAt({ wizard: { step: 8 }, project: { name: 'x' }, source: { kind: 'dir', path: '/' }, package: {} as never, kernels: [{ release: 'r', buildTree: '/' }], signing: { mode: 'none' } }), 7);
-    assert.equal(resumeAt({ wizard: { step: 6 }, project: { name: 'x' } }), 2);
+    assert.equal(resumeAt({ wizard: { step: 8 }, project: { name: 'x' }, source: { kind: 'dir', path: '/' }, package: {} as never, kernels: [{ release: 'r', buildTree: '/' }], signing: { mode: 'none' } }), 'review');
+    assert.equal(resumeAt({ wizard: { step: 6 }, project: { name: 'x' } }), 'source');
     const complete = run(atStep6(), enter).save!.doc;
-    assert.equal(resumeAt({ ...complete, wizard: undefined }), 7, 'a complete document from `new --yes` opens at Review');
-    assert.equal(resumeAt({ project: { name: 'x' } }), 2);
+    assert.equal(resumeAt({ ...complete, wizard: undefined }), 'review', 'a complete document from `new --yes` opens at Review');
+    assert.equal(resumeAt({ project: { name: 'x' } }), 'source');
   });
 });
