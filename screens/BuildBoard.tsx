@@ -9,8 +9,7 @@
  */
 import { Box, render, Static, Text, useInput, useStdin, useStdout, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Reporter } from '../src/events.js';
-import { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/board-store.js';
+import { type Reporter, createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/index.js';
 
 const BAR = 24;
 

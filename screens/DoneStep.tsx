@@ -1,8 +1,7 @@
 /** Done: what was written, whether it verified, and how to use the disk. */
 import { Box, Text } from 'ink';
 import { basename, dirname } from 'node:path';
-import type { BuildOutcome } from '../src/wizard/state.js';
-import { formatBytes, shellQuote } from '../src/cli/format.js';
+import { type BuildOutcome, formatBytes, shellQuote } from '../src/wizard/index.js';
 import { Hints, StepHeader } from './common.js';
 
 export function DoneStep({ result }: { result: BuildOutcome }) {

@@ -1,10 +1,6 @@
 /** Step 3: browse the source tree; each directory shows the modules its Makefile/Kbuild names. */
 import { Box, Text } from 'ink';
-import { dirRows } from '../src/wizard/reducer.js';
-import type { WizardState } from '../src/wizard/state.js';
-import { sourceRootOf } from '../src/wizard/validate-step.js';
-import { sourceSpecOf } from '../src/wizard/answers-doc.js';
-import type { SourceSpec } from '../src/answers/schema.js';
+import { dirRows, type WizardState, sourceRootOf, sourceSpecOf, type SourceSpec } from '../src/wizard/index.js';
 import { ChoiceRow, ErrorLine, Hints, StepHeader } from './common.js';
 
 const WINDOW = 14;

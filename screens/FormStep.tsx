@@ -1,7 +1,6 @@
 /** The text fields of a form step, with the inline error under them. */
 import { Box } from 'ink';
-import { FIELD_LABELS, isChoice, stepFields } from '../src/wizard/form.js';
-import type { WizardState } from '../src/wizard/state.js';
+import { FIELD_LABELS, isChoice, stepFields, type WizardState } from '../src/wizard/index.js';
 import { TextInputView } from './common.js';
 
 export function FormFields({ state, placeholders = {} }: { state: WizardState; placeholders?: Partial<Record<string, string>> }) {

@@ -1,6 +1,6 @@
 /** Step 5: the detected kernel build trees (usable or why not), plus "add a build tree by path". */
 import { Box, Text } from 'ink';
-import type { WizardState } from '../src/wizard/state.js';
+import type { WizardState } from '../src/wizard/index.js';
 import { ChoiceRow, ErrorLine, Hints, StepHeader, TextInputView } from './common.js';
 
 export function KernelsStep({ state }: { state: WizardState }) {

@@ -1,6 +1,6 @@
 /** Step 4: the kmod package's metadata, pre-filled from MODULE_LICENSE/DESCRIPTION/VERSION. */
 import { Box, Text } from 'ink';
-import type { WizardState } from '../src/wizard/state.js';
+import type { WizardState } from '../src/wizard/index.js';
 import { ErrorLine, Hints, StepHeader } from './common.js';
 import { FormFields } from './FormStep.js';
 

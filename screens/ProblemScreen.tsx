@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { useRef, useState } from 'react';
-import { useKeys } from '../src/wizard/use-keys.js';
+import { useKeys } from './use-keys.js';
 import { ChoiceRow, Hints } from './common.js';
 
 export function ProblemScreen({ path, problem, onAnswer, isActive = true }: { path: string; problem: string; onAnswer: (startFresh: boolean) => void; isActive?: boolean }) {

@@ -1,8 +1,6 @@
 /** Step 1: project name, directory, vendor, author, e-mail; asks first before replacing a project. */
 import { Box, Text } from 'ink';
-import { EXISTING_CHOICES } from '../src/wizard/reducer.js';
-import type { ExistingProjectPrompt, WizardState } from '../src/wizard/state.js';
-import { stepHeader, stepNumber } from '../src/wizard/steps.js';
+import { EXISTING_CHOICES, type ExistingProjectPrompt, type WizardState, stepHeader, stepNumber } from '../src/wizard/index.js';
 import { ChoiceRow, ErrorLine, Hints, StepHeader } from './common.js';
 import { FormFields } from './FormStep.js';
 

@@ -1,10 +1,7 @@
 /** Step 7: every answer on one screen, where the output goes, and the replay command. */
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { answersPath } from '../src/answers/io.js';
-import { answersFromState } from '../src/wizard/answers-doc.js';
-import type { WizardState } from '../src/wizard/state.js';
-import { projectDirOf } from '../src/wizard/validate-step.js';
+import { answersPath, answersFromState, type WizardState, projectDirOf } from '../src/wizard/index.js';
 import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
 
 function Row({ label, value }: { label: string; value: string }) {

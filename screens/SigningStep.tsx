@@ -1,8 +1,6 @@
 /** Step 6: no signing, an existing key + certificate, or a new pair; shows the certificate. */
 import { Box, Text } from 'ink';
-import { SIGNING_MODES } from '../src/wizard/form.js';
-import type { WizardState } from '../src/wizard/state.js';
-import { absolutePath } from '../src/wizard/validate-step.js';
+import { SIGNING_MODES, type WizardState, absolutePath } from '../src/wizard/index.js';
 import { ErrorLine, Hints, StepHeader } from './common.js';
 import { FormFields } from './FormStep.js';
 

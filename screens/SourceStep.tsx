@@ -1,6 +1,6 @@
 /** Step 2: where the driver comes from; kinds the engine cannot use here are dimmed with why. */
 import { Box, Text } from 'ink';
-import type { WizardState } from '../src/wizard/state.js';
+import type { WizardState } from '../src/wizard/index.js';
 import { ErrorLine, Hints, StepHeader } from './common.js';
 import { FormFields } from './FormStep.js';
 

@@ -4,9 +4,8 @@
  */
 import { Box, Text } from 'ink';
 import { useRef, useState } from 'react';
-import { useKeys } from '../src/wizard/use-keys.js';
-import { lastResultLabel, type ProjectEntry } from '../src/projects/registry.js';
-import { stepHeader } from '../src/wizard/steps.js';
+import { useKeys } from './use-keys.js';
+import { lastResultLabel, type ProjectEntry, stepHeader } from '../src/wizard/index.js';
 import { ChoiceRow, Hints } from './common.js';
 
 export type StartChoice = { kind: 'resume'; project: ProjectEntry } | { kind: 'forget'; project: ProjectEntry } | { kind: 'new' } | { kind: 'sample' } | { kind: 'quit' };

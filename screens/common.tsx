@@ -1,9 +1,7 @@
 /** Small pieces every screen uses: the step header, a text field, the inline error, key hints. */
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { stepHeader, type StepId } from '../src/wizard/steps.js';
-import type { TextField } from '../src/wizard/text-field.js';
-import { colorOn } from '../src/wizard/color.js';
+import { stepHeader, type StepId, type TextField, colorOn } from '../src/wizard/index.js';
 
 export function StepHeader({ step, subtitle }: { step: StepId; subtitle?: string }) {
   return (

@@ -33,7 +33,7 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
 async function pickReporter(plain: boolean): Promise<{ reporter: Reporter; close(): void | Promise<void> }> {
   if (!plain && process.stderr.isTTY && process.env.TERM !== 'dumb') {
     // Drawn at once; the Ink board follows when loaded, without holding the build back.
-    const { startCliBoard } = await import('../wizard/cli-board.js');
+    const { startCliBoard } = await import('./cli-board.js');
     return startCliBoard({ fallback: () => createPlainReporter(process.stderr) });
   }
   return { reporter: createPlainReporter(process.stderr), close() {} };

@@ -1,120 +1,29 @@
 /**
- * The wizard's public face for the command line: `runWizard` (the interactive session, also
- * `dudforge resume`), `findProject` and `listProjects`. `dudforge projects` reads the store
- * itself, so listing does not load Ink and React.
+ * The engine's one public face for the screens (screens/): everything the Ink views and the
+ * wizard's root need from src/ is re-exported here, and screens import nothing else from src/
+ * (test/wizard/import-rules.test.ts holds both sides to it). Nothing here loads React or Ink.
  */
-import { render } from 'ink';
-import { createElement } from 'react';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { answersPath } from '../answers/io.js';
-import type { Answers } from '../answers/schema.js';
-import { UserError } from '../errors.js';
-import { ProjectStore, type ProjectEntry } from '../projects/registry.js';
-import { WizardApp, type AppStart } from './app.js';
-import { defaultDeps, type WizardDeps } from './deps.js';
-import { removeSkeletons } from './source-skeleton.js';
-import { killAllBuilds } from '../kbuild/process-group.js';
-import { stepNumber } from './steps.js';
+export type { Answers, SourceSpec } from '../answers/schema.js';
+export { answersPath } from '../answers/io.js';
+export { isUserError } from '../errors.js';
+export type { Reporter } from '../events.js';
+export { formatSource } from '../import/source-flag.js';
+export { killAllBuilds } from '../kbuild/process-group.js';
+export { lastResultLabel, ProjectStoreError, startFreshStore, type ProjectEntry, type ProjectStore } from '../projects/registry.js';
+export { formatBytes } from '../cli/format.js';
+export { shellQuote } from '../shell-quote.js';
 
-export interface RunWizardOptions {
-  /** `dudforge new DIR`: the project directory of a new project (the wizard starts at step 1). */
-  startDir?: string;
-  /** `dudforge resume [NAME|DIR]`: a saved project's name or directory ('' = the most recent). */
-  resume?: string;
-  /** Answers given as flags to `dudforge new` pre-fill their steps. */
-  prefill?: Partial<Answers>;
-  /** The conf store's directory (tests); default: the user's config directory. */
-  confCwd?: string;
-  /** Where relative paths typed into the wizard resolve; default: the current directory. */
-  baseDir?: string;
-  /** Replace parts of the engine (tests). */
-  deps?: Partial<WizardDeps>;
-}
-
-function requireTerminal(): void {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError(
-      'the wizard needs a terminal (stdin and stdout must be a TTY)',
-      'run `dudforge build [PROJECT_DIR]` to build saved answers, or `dudforge new DIR --yes …` to create them without prompts',
-    );
-  }
-}
-
-/** Where the wizard begins for these options (resolving `resume` through the project store). */
-export function wizardStart(opts: RunWizardOptions): AppStart {
-  if (opts.resume !== undefined) {
-    const project = findProject(opts.resume, { confCwd: opts.confCwd });
-    if (!project) {
-      throw new UserError(
-        opts.resume ? `no saved project named or at "${opts.resume}"` : 'there is no saved project to resume',
-        'list them with `dudforge projects`, or start one with `dudforge new DIR`',
-      );
-    }
-    if (project.missing) {
-      throw new UserError(`project "${project.name}": ${project.dir} no longer holds a dudforge.json`, 'run `dudforge` and choose it on the start screen to forget it, or put the directory back');
-    }
-    return { screen: 'resume', projectDir: project.dir };
-  }
-  if (opts.startDir !== undefined || opts.prefill) return { screen: 'new', projectDir: opts.startDir ? resolve(opts.startDir) : undefined, prefill: opts.prefill };
-  return { screen: 'start' };
-}
-
-/** Runs the interactive wizard; resolves with the exit code. Refuses to start without a TTY. */
-export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
-  requireTerminal();
-  const start = wizardStart(opts);
-  const deps = { ...defaultDeps({ confCwd: opts.confCwd }), ...opts.deps };
-  let code = 0;
-  let note: string | undefined;
-  const onExit = (c: number, n?: string) => {
-    code = c;
-    note = n;
-  };
-  const instance = render(createElement(WizardApp, { deps, start, baseDir: opts.baseDir ?? process.cwd(), onExit }), {
-    exitOnCtrlC: false,
-  });
-  // Browsing skeletons of tarballs and git revisions go with the session, however it ends; a
-  // hang-up or TERM also stops the builds the wizard started (each make leads its own process
-  // group, which the default signal action would leave running) and gives the terminal back.
-  process.once('exit', removeSkeletons);
-  const onSignal = (signal: NodeJS.Signals) => {
-    void killAllBuilds().finally(() => {
-      instance.unmount();
-      removeSkeletons();
-      process.exit(signal === 'SIGHUP' ? 129 : 143);
-    });
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    removeSkeletons();
-  }
-  if (note) process.stdout.write(`${note}\n`);
-  return code;
-}
-
-/** Saved projects, most recent first. Throws for a bad store. */
-export function listProjects(opts: { confCwd?: string } = {}): ProjectEntry[] {
-  return new ProjectStore({ cwd: opts.confCwd }).list();
-}
-
-/**
- * A saved project by name (exact, then unique prefix) or directory; '' gives the most recent.
- * A directory holding a dudforge.json that the store does not know is found too.
- */
-export function findProject(nameOrDir: string, opts: { confCwd?: string } = {}): ProjectEntry | undefined {
-  const store = new ProjectStore({ cwd: opts.confCwd });
-  if (nameOrDir === '') return store.list()[0];
-  const found = store.find(nameOrDir);
-  if (found) return found;
-  const dir = resolve(nameOrDir);
-  if (existsSync(answersPath(dir))) return { name: nameOrDir, dir, step: stepNumber('project'), updatedAt: new Date(0).toISOString() };
-  return undefined;
-}
-
-export type { ProjectEntry } from '../projects/registry.js';
+export { answersFromState, sourceSpecOf, stateFromAnswers } from './answers-doc.js';
+export { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from './board-store.js';
+export { colorOn } from './color.js';
+export { defaultDeps, type WizardDeps } from './deps.js';
+export { FIELD_LABELS, isChoice, SIGNING_MODES, stepFields } from './form.js';
+export { splitKeys, type KeyPress } from './key-stream.js';
+export type { KeyInfo } from './keys.js';
+export { dirRows, EXISTING_CHOICES, wizardReducer, type WizardAction } from './reducer.js';
+export { removeSkeletons } from './source-skeleton.js';
+export { findProject, listProjects, requireTerminal, wizardStart, type AppStart, type RunWizardOptions } from './start.js';
+export { initialState, type BuildOutcome, type ExistingProjectPrompt, type WizardState } from './state.js';
+export { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS, type StepId } from './steps.js';
+export type { TextField } from './text-field.js';
+export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';

@@ -4,13 +4,13 @@
  * maps it here, so in a burst (a paste, a fast typist, SSH) the text after a Tab or an arrow
  * lands in the field the Tab or arrow moved to. Input holding several keys is split first.
  */
-import type { Key } from 'ink';
 import { isChoice, stepFields } from './form.js';
 import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
 import { splitKeys } from './key-stream.js';
 
-export type KeyInfo = Partial<Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta'>>;
+/** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
+export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta', boolean>>;
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {

@@ -8,9 +8,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { ProjectStore, projectStorePath } from '../../src/projects/registry.js';
-import { WizardApp, type AppStart } from '../../src/wizard/app.js';
+import { WizardApp, type AppStart } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
-import { findProject, listProjects, runWizard, wizardStart } from '../../src/wizard/index.js';
+import { findProject, listProjects, wizardStart } from '../../src/wizard/index.js';
+import { runWizard } from '../../screens/run-wizard.js';
 import { isUserError } from '../../src/errors.js';
 import { frame, KEY, press, waitFor } from './helpers.js';
 import { tempDir, writeModuleDir } from '../wizard/helpers.js';

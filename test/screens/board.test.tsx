@@ -6,7 +6,7 @@ import { render } from 'ink-testing-library';
 import { createBoardStore, elapsedSeconds } from '../../src/wizard/board-store.js';
 import { barWidth, BuildBoard, BuildBoardView, createBoardReporter, progressBar } from '../../screens/BuildBoard.js';
 import * as boardModule from '../../screens/BuildBoard.js';
-import { FIRST_LINE, startCliBoard } from '../../src/wizard/cli-board.js';
+import { FIRST_LINE, startCliBoard } from '../../src/cli/cli-board.js';
 import { allOutput, frame, KEY, press, settle, waitFor } from './helpers.js';
 
 function ttyStream(): { out: NodeJS.WriteStream; text: () => string } {

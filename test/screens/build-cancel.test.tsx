@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { DEFAULT_PACKAGING } from '../../src/answers/schema.js';
 import { ProjectStore } from '../../src/projects/registry.js';
-import { WizardApp } from '../../src/wizard/app.js';
+import { WizardApp } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { frame, KEY, press, savedAnswers, waitFor } from './helpers.js';
 import { installedKernels, tempDir, writeModuleDir } from '../wizard/helpers.js';

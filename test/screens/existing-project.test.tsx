@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { WizardApp } from '../../src/wizard/app.js';
+import { WizardApp } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { frame, KEY, press, type, waitFor } from './helpers.js';
 import { tempDir, writeModuleDir } from '../wizard/helpers.js';

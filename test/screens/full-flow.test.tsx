@@ -11,7 +11,7 @@ import { render } from 'ink-testing-library';
 import { validateAnswers } from '../../src/answers/validate.js';
 import { assetsDir } from '../../src/paths.js';
 import { ProjectStore } from '../../src/projects/registry.js';
-import { WizardApp } from '../../src/wizard/app.js';
+import { WizardApp } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { allOutput, KEY, press, savedAnswers, type, waitFor } from './helpers.js';
 import { installedKernels, tempDir } from '../wizard/helpers.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { WizardApp, WizardFlow } from '../../src/wizard/app.js';
+import { WizardApp, WizardFlow } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { initialState } from '../../src/wizard/state.js';
 import { splitKeys } from '../../src/wizard/key-stream.js';

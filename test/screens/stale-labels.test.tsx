@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { ProjectStore } from '../../src/projects/registry.js';
-import { WizardApp } from '../../src/wizard/app.js';
+import { WizardApp } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { wizardStart } from '../../src/wizard/index.js';
 import { isUserError } from '../../src/errors.js';

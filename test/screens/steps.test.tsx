@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { ProjectStore } from '../../src/projects/registry.js';
-import { WizardFlow } from '../../src/wizard/app.js';
+import { WizardFlow } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { initialState, sourceKindsFor } from '../../src/wizard/state.js';
 import { SourceStep } from '../../screens/SourceStep.js';

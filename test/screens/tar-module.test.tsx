@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
-import { WizardApp } from '../../src/wizard/app.js';
+import { WizardApp } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
 import { removeSkeletons, skeletonDir } from '../../src/wizard/source-skeleton.js';
 import { frame, KEY, press, waitFor } from './helpers.js';

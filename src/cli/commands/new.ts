@@ -13,6 +13,7 @@ import { backupFile } from '../../projects/registry.js';
 import { readSavedProjectInfo } from '../../wizard/validate-step.js';
 import type { Command, ParsedCommandArgs } from '../command.js';
 import { boolOption, listOption, stringOption } from '../command.js';
+import { loadWizard } from '../load-face.js';
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -275,7 +276,7 @@ export const newCommand: Command = {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UserError('the wizard needs a terminal', 'give --yes with flags to create the project without questions (see `dudforge new --help`)');
       }
-      const { runWizard } = await import('../../wizard/index.js');
+      const { runWizard } = await loadWizard();
       return runWizard({ startDir: projectDir, prefill: prefillFromFlags(values) });
     }
     const file = answersPath(projectDir);

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { boolOption } from '../command.js';
 import { UserError } from '../../errors.js';
+import { loadWizard } from '../load-face.js';
 
 export const projectsCommand: Command = {
   name: 'projects',
@@ -44,7 +45,7 @@ export const resumeCommand: Command = {
   options: {},
   maxPositionals: 1,
   async run({ positionals }) {
-    const { runWizard } = await import('../../wizard/index.js');
+    const { runWizard } = await loadWizard();
     return runWizard({ resume: positionals[0] ?? '' });
   },
 };
@@ -60,7 +61,7 @@ export const wizardCommand: Command = {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       throw new UserError('the wizard needs a terminal', 'use `dudforge build [PROJECT_DIR]` to build saved answers, or `dudforge new DIR --yes …` to create them');
     }
-    const { runWizard } = await import('../../wizard/index.js');
+    const { runWizard } = await loadWizard();
     return runWizard({});
   },
 };

@@ -6,39 +6,25 @@
 import { Box, useApp, useInput, useStdin } from 'ink';
 import { join } from 'node:path';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { BuildBoard } from '../../screens/BuildBoard.js';
-import { DoneStep } from '../../screens/DoneStep.js';
-import { DriverDirsStep } from '../../screens/DriverDirsStep.js';
-import { KernelsStep } from '../../screens/KernelsStep.js';
-import { PackageStep } from '../../screens/PackageStep.js';
-import { ProblemScreen } from '../../screens/ProblemScreen.js';
-import { ProjectStep } from '../../screens/ProjectStep.js';
-import { ReviewStep } from '../../screens/ReviewStep.js';
-import { SigningStep } from '../../screens/SigningStep.js';
-import { SourceStep } from '../../screens/SourceStep.js';
-import { StartScreen, type StartChoice } from '../../screens/StartScreen.js';
-import { StepHeader } from '../../screens/common.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore } from '../projects/registry.js';
-import { answersPath } from '../answers/io.js';
-import type { Answers } from '../answers/schema.js';
-import { createBoardStore, type BoardStore } from './board-store.js';
-import type { WizardDeps } from './deps.js';
+import { BuildBoard } from './BuildBoard.js';
+import { DoneStep } from './DoneStep.js';
+import { DriverDirsStep } from './DriverDirsStep.js';
+import { KernelsStep } from './KernelsStep.js';
+import { PackageStep } from './PackageStep.js';
+import { ProblemScreen } from './ProblemScreen.js';
+import { ProjectStep } from './ProjectStep.js';
+import { ReviewStep } from './ReviewStep.js';
+import { SigningStep } from './SigningStep.js';
+import { SourceStep } from './SourceStep.js';
+import { StartScreen, type StartChoice } from './StartScreen.js';
+import { StepHeader } from './common.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, createBoardStore, type BoardStore, type WizardDeps, wizardReducer, initialState, type WizardState, sourceSpecOf, stateFromAnswers, formatSource, isUserError, stepNumber, type StepId, absolutePath, projectDirOf, sourceRootOf } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
-import { wizardReducer } from './reducer.js';
-import { initialState, type WizardState } from './state.js';
-import { sourceSpecOf, stateFromAnswers } from './answers-doc.js';
-import { formatSource } from '../import/source-flag.js';
-import { isUserError } from '../errors.js';
-import { stepNumber, type StepId } from './steps.js';
-import { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 
 /** How long the board stays after the build, so its final frame is drawn (see the build effect). */
 const BOARD_LAST_FRAME_MS = 150;
 
-export type AppStart =
-  | { screen: 'start' }
-  | { screen: 'new'; projectDir?: string; prefill?: Partial<Answers> }
-  | { screen: 'resume'; projectDir: string };
+export type { AppStart } from '../src/wizard/index.js';
 
 type Mode =
   | { kind: 'start'; notice?: string }

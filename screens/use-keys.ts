@@ -6,8 +6,7 @@
 import { useStdin } from 'ink';
 import type { EventEmitter } from 'node:events';
 import { useEffect, useRef } from 'react';
-import { splitKeys } from './key-stream.js';
-import type { KeyInfo } from './keys.js';
+import { splitKeys, type KeyInfo } from '../src/wizard/index.js';
 
 export function useKeys(handler: (input: string, key: KeyInfo) => void, opts: { isActive?: boolean } = {}): void {
   const stdin = useStdin() as ReturnType<typeof useStdin> & { internal_eventEmitter?: EventEmitter };

@@ -5,9 +5,8 @@
  * replaces that line as soon as it can be drawn, with everything that happened meanwhile.
  */
 import type { Reporter } from '../events.js';
-import { createBoardStore } from './board-store.js';
-
-type BoardModule = Pick<typeof import('../../screens/BuildBoard.js'), 'showBoard'>;
+import { createBoardStore } from '../wizard/board-store.js';
+import { loadBoard, type BoardModule } from './load-face.js';
 
 /** What the board shows before it is drawn: the first phase of every build. */
 export const FIRST_LINE = '  resolve…';
@@ -23,7 +22,7 @@ export function startCliBoard(opts: {
   const store = createBoardStore();
   let fallback: Reporter | undefined;
   stream.write(FIRST_LINE);
-  const board = (opts.load ?? (() => import('../../screens/BuildBoard.js')))().then(
+  const board = (opts.load ?? loadBoard)().then(
     (m) => {
       stream.write('\r\u001B[2K');
       return m.showBoard(store, { stdout: stream });
