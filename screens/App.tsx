@@ -18,7 +18,7 @@ import { SigningStep } from './SigningStep.js';
 import { SourceStep } from './SourceStep.js';
 import { StartScreen, type StartChoice } from './StartScreen.js';
 import { StepHeader } from './common.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, createBoardStore, type BoardStore, type WizardDeps, wizardReducer, initialState, type WizardState, sourceSpecOf, stateFromAnswers, formatSource, isUserError, stepNumber, type StepId, absolutePath, projectDirOf, sourceRootOf } from '../src/wizard/index.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, buildNotRun, createBoardStore, type BoardStore, type WizardDeps, wizardReducer, initialState, type WizardState, sourceSpecOf, stateFromAnswers, formatSource, isUserError, stepNumber, type StepId, absolutePath, projectDirOf, sourceRootOf } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
 
 /** How long the board stays after the build, so its final frame is drawn (see the build effect). */
@@ -252,7 +252,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
     let live = true;
     deps
       .runBuild({ answers: runDoc, projectDir: projectDirOf(state), reporter: board.reporter, signal: controller.signal })
-      .catch((err: unknown) => ({ ok: false, exitCode: 1, rpms: [], failed: [], signedModules: false, error: `the build stopped: ${(err as Error).stack ?? err}` }))
+      .catch((err: unknown) => buildNotRun(`the build stopped: ${(err as Error).stack ?? err}`))
       .then(async (result) => {
         board.flush();
         // Ink draws at most every ~32 ms: give the board's last state one frame before Done

@@ -1,7 +1,7 @@
 /** Step 7: every answer on one screen, where the output goes, and the replay command. */
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { answersPath, answersFromState, type WizardState, projectDirOf } from '../src/wizard/index.js';
+import { answersPath, answersFromState, isoFileName, outputDirOf, type WizardState, projectDirOf } from '../src/wizard/index.js';
 import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
 
 function Row({ label, value }: { label: string; value: string }) {
@@ -21,7 +21,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
   const doc = answersFromState(state, 'review');
   const projectDir = projectDirOf(state);
   const p = doc.package;
-  const outDir = join(projectDir, doc.output?.dir ?? 'out');
+  const outDir = outputDirOf(doc, projectDir);
   const source = doc.source;
   const sourceText = !source ? '' : source.kind === 'dir' ? source.path : source.kind === 'tar' ? `tarball ${source.file}` : `git ${source.repo} @ ${source.rev}`;
   const signing = doc.signing;
@@ -41,7 +41,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
       <Box marginTop={1} flexDirection="column">
         <Row label="Answers" value={answersPath(projectDir)} />
         <Row label="RPMs" value={`${outDir}/`} />
-        <Row label="Driver disk" value={p ? join(outDir, `dd-${p.name}-${p.version}-${p.release}.iso`) : ''} />
+        <Row label="Driver disk" value={p ? join(outDir, isoFileName({ output: doc.output, package: p })) : ''} />
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text>Replay these answers without the wizard:</Text>

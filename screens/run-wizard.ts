@@ -5,7 +5,7 @@
  */
 import { render } from 'ink';
 import { createElement } from 'react';
-import { defaultDeps, killAllBuilds, removeSkeletons, requireTerminal, wizardStart, type RunWizardOptions } from '../src/wizard/index.js';
+import { defaultDeps, killAllBuilds, removeSkeletons, requireTerminal, sourceDateEpoch, wizardStart, type RunWizardOptions } from '../src/wizard/index.js';
 import { WizardApp } from './App.js';
 
 export type { RunWizardOptions } from '../src/wizard/index.js';
@@ -13,6 +13,8 @@ export type { RunWizardOptions } from '../src/wizard/index.js';
 /** Runs the interactive wizard; resolves with the exit code. Refuses to start without a TTY. */
 export async function runWizard(opts: RunWizardOptions = {}): Promise<number> {
   requireTerminal();
+  // A SOURCE_DATE_EPOCH RPM cannot store is refused here, before the screens draw (a new project records it).
+  sourceDateEpoch();
   const start = wizardStart(opts);
   const deps = { ...defaultDeps({ confCwd: opts.confCwd }), ...opts.deps };
   let code = 0;

@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { discoverKernels, findKernel } from '../kernel/discover.js';
 import { installHint } from '../kernel/install-hint.js';
 import type { KernelTree } from '../kernel/tree.js';
-import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
+import { readModuleInfoDefaults } from '../import/module-info.js';
 import { importSources } from '../import/import.js';
 import { formatSource } from '../import/source-flag.js';
 import { firmwareEntryKind, splitFirmwareEntry } from '../import/firmware.js';
@@ -23,7 +23,7 @@ import { scanKbuildDir, type KbuildModule } from '../kbuild/makefile.js';
 import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type ExtraFileAnswers, type PackagingAnswers, type SigningAnswers, type SourceSpec } from './schema.js';
 import { formatProblems, validateAnswers } from './validate.js';
 import { checkKeyPlacement } from './key-placement.js';
-import { defaultBuildTime, rpmSafeVersion } from './defaults.js';
+import { newBuildTime, packageDefaultsFrom, rpmSafeVersion } from './facts.js';
 import { extraFiles, readUdevRules } from '../kmod/extra-files.js';
 
 
@@ -197,8 +197,9 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
   }
   notes.push(...configGateNotes(infoDir, chosen, modules.length > 1, kernels.map((k) => ({ release: k.release as string, buildTree: k.path })), config ?? {}));
   const projectName = modules.length > 1 ? projectNameOf(nameDirOf(source, opts.driverDirs, infoDir)) : undefined;
-  const name = opts.name ?? dkms?.packageName ?? projectName ?? info.name?.replace(/_/g, '-') ?? 'driver';
-  const summary = opts.summary ?? info.description?.split('\n')[0] ?? `${name} kernel module`;
+  const fromInfo = packageDefaultsFrom(info);
+  const name = opts.name ?? dkms?.packageName ?? projectName ?? fromInfo.name ?? 'driver';
+  const summary = opts.summary ?? fromInfo.summary ?? `${name} kernel module`;
   const vendor = opts.vendor ?? 'Unknown vendor';
   const version: ResolvedVersion = opts.version
     ? { version: opts.version, source: opts.versionSource ?? 'flag' }
@@ -221,9 +222,9 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
       version: opts.version ?? rpmSafeVersion(version.version),
       release: opts.release ?? '1',
       vendor,
-      license: opts.license ?? (info.license ? rpmLicense(info.license, info.spdx) : 'GPL-2.0-only'),
+      license: opts.license ?? fromInfo.license ?? 'GPL-2.0-only',
       summary,
-      description: opts.description ?? info.description ?? summary,
+      description: opts.description ?? fromInfo.description ?? summary,
       ...(opts.url ? { url: opts.url } : {}),
       ...(opts.requires?.length ? { requires: opts.requires } : {}),
     },
@@ -234,7 +235,7 @@ export async function createProject(opts: NewProjectOptions): Promise<CreatedPro
     signing: opts.signing ? storeSigningPaths(projectDir, opts.signing) : { mode: 'none' },
     packaging: { ...DEFAULT_PACKAGING, ...opts.packaging },
     output: { dir: opts.outDir ? storedPath(projectDir, opts.outDir) : 'out', ...(opts.isoName ? { isoName: opts.isoName } : {}) },
-    buildTime: opts.buildTime ?? defaultBuildTime(),
+    buildTime: opts.buildTime ?? newBuildTime(),
   };
   if (answers.packaging.kabiStablelist) answers.packaging.kabiStablelist = storedPath(projectDir, answers.packaging.kabiStablelist);
   const { problems } = validateAnswers(answers);

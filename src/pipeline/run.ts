@@ -30,6 +30,7 @@ import { diskRepodata, writeDisk } from '../disk/write.js';
 import { verifyDisk, type VerifyReport } from '../verify/verify.js';
 import { toolchainIdentity } from '../kbuild/toolchain.js';
 import { preflight } from './preflight.js';
+import { effectiveBuildTime, isoFileName, outputDirOf } from '../answers/facts.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -80,15 +81,7 @@ export function selectKernels(answers: Answers, releases: string[] | undefined):
   return answers.kernels.filter((k) => releases.includes(k.release));
 }
 
-/** Build time: SOURCE_DATE_EPOCH wins, else the project's recorded time — never "now". */
-export function effectiveBuildTime(answers: Answers, env = process.env): number {
-  const sde = env.SOURCE_DATE_EPOCH;
-  if (sde !== undefined && sde !== '') {
-    if (!/^\d+$/.test(sde) || Number(sde) >= 2 ** 32) throw new UserError(`SOURCE_DATE_EPOCH="${sde}" is not a number of seconds that RPM can store`, 'unset it or set it to an integer below 2^32');
-    return Number(sde);
-  }
-  return answers.buildTime;
-}
+export { effectiveBuildTime } from '../answers/facts.js';
 
 /**
  * Names an out/ written before `.dudforge-output.json` existed may hold and still be dudforge's
@@ -102,7 +95,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
   const { answers, reporter } = opts;
   const projectDir = resolve(opts.projectDir);
   const signal = opts.signal ?? new AbortController().signal;
-  const outDir = opts.outDir ? resolve(opts.outDir) : projectPath(projectDir, answers.output.dir);
+  const outDir = opts.outDir ? resolve(opts.outDir) : outputDirOf(answers, projectDir);
   const allowPartial = opts.allowPartial ?? answers.output.allowPartial ?? false;
   const workDir = join(projectDir, '.dudforge');
   const step = stepper(reporter, signal);
@@ -176,7 +169,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
     // A shard of a build spread over machines stops at the RPMs: `dudforge disk` joins the shards.
     let disk: { bytes: number } | undefined;
-    const isoName = answers.output.isoName ?? `dd-${answers.package.name}-${answers.package.version}-${answers.package.release}.iso`;
+    const isoName = isoFileName(answers);
     if (opts.noDisk) {
       info('no driver disk written (--no-disk): assemble one with `dudforge disk OUT.iso DIR...`');
     } else {

@@ -8,11 +8,11 @@ import { answersPath, readJsonFile, saveAnswers } from '../answers/io.js';
 import { execFileSync } from 'node:child_process';
 import { ANSWERS_SCHEMA_VERSION, type Answers, type SourceSpec } from '../answers/schema.js';
 import { validateAnswers } from '../answers/validate.js';
-import { defaultBuildTime, rpmSafeVersion } from '../answers/defaults.js';
+import { newBuildTime, packageDefaultsFrom } from '../answers/facts.js';
 import { isUserError } from '../errors.js';
 import { discoverKernels } from '../kernel/discover.js';
 import { inspectTree, type KernelTree } from '../kernel/tree.js';
-import { readModuleInfoDefaults, rpmLicense } from '../import/module-info.js';
+import { readModuleInfoDefaults } from '../import/module-info.js';
 import { assetsDir } from '../paths.js';
 import type { Reporter } from '../events.js';
 import { backupFile, ProjectStore } from '../projects/registry.js';
@@ -20,7 +20,7 @@ import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
 import type { PackageDefaults } from './reducer.js';
 import { buildSkeleton, fillSkeleton, skeletonDir } from './source-skeleton.js';
-import { sourceKindsFor, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
+import { buildNotRun, sourceKindsFor, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
 
 export interface WizardDeps {
   /** Opens the saved-project store (throws ProjectStoreError for a bad file). */
@@ -52,22 +52,10 @@ export function kernelChoice(tree: KernelTree, preferred: string[] = []): Kernel
   return { path, release: tree.release, arch: tree.arch, usable: tree.usable, reason: tree.reason, hasSymvers: tree.hasSymvers, signFile: tree.signFile, ...(tree.cross ? { foreign: true } : {}) };
 }
 
-/**
- * The same rules as `dudforge new` (src/answers/create.ts), repeated here so the wizard's steps
- * do not load the import engine: "1.0-rc1" → "1.0_rc1"; build time from SOURCE_DATE_EPOCH or now.
- */
+/** Package defaults for step 4: the same rules as `dudforge new` (answers/facts.ts), and the driver's probe file. */
 export function packageDefaultsOf(dir: string): PackageDefaults {
-  const info = readModuleInfoDefaults(dir);
-  const description = info.description?.trim();
   const probes = join(dir, 'dudforge.probes');
-  return {
-    probes: existsSync(probes) ? probes : undefined,
-    name: info.name?.replace(/_/g, '-'),
-    version: info.version ? rpmSafeVersion(info.version) : undefined,
-    license: info.license ? rpmLicense(info.license, info.spdx) : undefined,
-    summary: description?.split('\n')[0],
-    description,
-  };
+  return { probes: existsSync(probes) ? probes : undefined, ...packageDefaultsFrom(readModuleInfoDefaults(dir)) };
 }
 
 export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string } {
@@ -90,14 +78,13 @@ export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } 
 
 export async function runBuildOutcome(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome> {
   const { answers, problems } = validateAnswers(opts.answers);
-  if (!answers) return { ok: false, exitCode: 2, rpms: [], failed: [], signedModules: false, error: `the answers are incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}` };
+  if (!answers) return buildNotRun(`the answers are incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, 2);
   try {
     // Loaded on first build: the pipeline pulls in the whole engine, which the steps do not need.
     const { runPipeline } = await import('../pipeline/run.js');
-    const r = await runPipeline({ answers, projectDir: opts.projectDir, reporter: opts.reporter, signal: opts.signal });
-    return { ok: r.ok, exitCode: r.exitCode, rpms: r.rpms, srpms: r.srpms, iso: r.iso, verify: r.verify ? { ok: r.verify.ok, problems: r.verify.problems } : undefined, failed: r.failed, signedModules: r.signedModules, certDer: r.certDer, cancelled: r.cancelled, probeTable: r.probeTable, kabi: r.kabi };
+    return await runPipeline({ answers, projectDir: opts.projectDir, reporter: opts.reporter, signal: opts.signal });
   } catch (err) {
-    if (isUserError(err)) return { ok: false, exitCode: err.exitCode, rpms: [], failed: [], signedModules: false, error: err.hint ? `${err.message} — ${err.hint}` : err.message };
+    if (isUserError(err)) return buildNotRun(err.hint ? `${err.message} — ${err.hint}` : err.message, err.exitCode as BuildOutcome['exitCode']);
     throw err;
   }
 }
@@ -140,6 +127,6 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
     backupAnswers: (dir) => backupFile(answersPath(dir)),
     sampleDir: join(assetsDir, 'sample-driver'),
     sourceKinds: () => (sourceKinds ??= sourceKindsFor({ git: hasTool('git'), tar: hasTool('tar') })),
-    buildTime: () => defaultBuildTime(),
+    buildTime: () => newBuildTime(),
   };
 }

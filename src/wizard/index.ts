@@ -5,6 +5,7 @@
  */
 export type { Answers, SourceSpec } from '../answers/schema.js';
 export { answersPath } from '../answers/io.js';
+export { isoFileName, outputDirOf, sourceDateEpoch } from '../answers/facts.js';
 export { isUserError } from '../errors.js';
 export type { Reporter } from '../events.js';
 export { formatSource } from '../import/source-flag.js';
@@ -23,7 +24,7 @@ export type { KeyInfo } from './keys.js';
 export { dirRows, EXISTING_CHOICES, wizardReducer, type WizardAction } from './reducer.js';
 export { removeSkeletons } from './source-skeleton.js';
 export { findProject, listProjects, requireTerminal, wizardStart, type AppStart, type RunWizardOptions } from './start.js';
-export { initialState, type BuildOutcome, type ExistingProjectPrompt, type WizardState } from './state.js';
+export { buildNotRun, initialState, type BuildOutcome, type ExistingProjectPrompt, type WizardState } from './state.js';
 export { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS, type StepId } from './steps.js';
 export type { TextField } from './text-field.js';
 export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';

@@ -4,6 +4,7 @@
  * arrive as actions dispatched by the app, so the reducer itself stays pure.
  */
 import type { Answers, SigningAnswers, SourceSpec } from '../answers/schema.js';
+import type { BuildResult } from '../pipeline/run.js';
 import type { DirTree } from './dir-tree.js';
 import type { StepId } from './steps.js';
 import { textField, type TextField } from './text-field.js';
@@ -145,24 +146,15 @@ export interface WizardState {
   exitCode?: number;
 }
 
-/** What Done shows (the pipeline's BuildResult, or the shape we need from it). */
-export interface BuildOutcome {
-  ok: boolean;
-  exitCode: number;
-  rpms: { path: string; bytes: number; release?: string }[];
-  srpms?: { path: string; bytes: number }[];
-  iso?: { path: string; bytes: number };
-  verify?: { ok: boolean; problems: string[] };
-  failed: { release: string; firstError: string; logFile: string }[];
-  signedModules: boolean;
-  certDer?: string;
-  cancelled?: boolean;
-  /** The compatibility probe results, probe × kernel, as a text table. */
-  probeTable?: string;
-  /** kABI: symbols the modules use that are not on the stablelist, per kernel. */
-  kabi?: { release: string; symbolsNotOnList: string[] }[];
-  /** The build could not run at all (bad answers, missing tools): the message to show. */
-  error?: string;
+/**
+ * What Done shows: the pipeline's own BuildResult, with why the build could not run at all
+ * (bad answers, missing tools) when it did not.
+ */
+export type BuildOutcome = BuildResult & { error?: string };
+
+/** The outcome of a build that could not run: nothing built, and the message to show. */
+export function buildNotRun(error: string, exitCode: BuildResult['exitCode'] = 1): BuildOutcome {
+  return { ok: false, exitCode, rpms: [], srpms: [], failed: [], cancelled: false, signedModules: false, error };
 }
 
 export interface InitialOptions {

@@ -176,7 +176,7 @@ describe('wizard step screens', () => {
   test('Done: RPMs and ISO with sizes, verification, inst.dd and the OEMDRV label, mokutil when signed', () => {
     const done = render(
       <DoneStep
-        result={{ ok: true, exitCode: 0, rpms: [{ path: '/o/kmod-foo-2.1-1.x86_64.rpm', bytes: 20480, release: 'r' }], iso: { path: '/o/dd-foo-2.1-1.iso', bytes: 3 * 1024 * 1024 }, verify: { ok: true, problems: [] }, failed: [], signedModules: true, certDer: '/p/keys/signing_key.der' }}
+        result={{ ok: true, exitCode: 0, rpms: [{ path: '/o/kmod-foo-2.1-1.x86_64.rpm', bytes: 20480, release: 'r' }], iso: { path: '/o/dd-foo-2.1-1.iso', bytes: 3 * 1024 * 1024 }, verify: { ok: true, problems: [] }, srpms: [], failed: [], cancelled: false, signedModules: true, certDer: '/p/keys/signing_key.der' }}
       />,
     );
     const f = frame(done);
@@ -186,7 +186,7 @@ describe('wizard step screens', () => {
     assert.match(f, /inst\.dd=hd:LABEL=OEMDRV/);
     assert.match(f, /mokutil --import \/p\/keys\/signing_key\.der/);
     done.unmount();
-    const unsigned = render(<DoneStep result={{ ok: false, exitCode: 1, rpms: [], failed: [{ release: 'r2', firstError: 'x.c:1: error', logFile: '/l' }], signedModules: false }} />);
+    const unsigned = render(<DoneStep result={{ ok: false, exitCode: 1, rpms: [], srpms: [], cancelled: false, failed: [{ release: 'r2', firstError: 'x.c:1: error', logFile: '/l' }], signedModules: false }} />);
     assert.doesNotMatch(frame(unsigned), /mokutil/);
     assert.match(frame(unsigned), /✖ r2: x\.c:1: error/);
     unsigned.unmount();

@@ -235,12 +235,12 @@ describe('wizard reducer', () => {
     assert.equal(run(s, { type: 'cancel-answer', yes: false }).build.cancelling, false);
     s = run(s, { type: 'cancel-answer', yes: true });
     assert.equal(s.build.cancelling, true);
-    const outcome = { ok: false, exitCode: 1, rpms: [], failed: [], signedModules: false };
+    const outcome = { ok: false, exitCode: 1 as const, rpms: [], srpms: [], failed: [], cancelled: false, signedModules: false };
     s = run(s, { type: 'build-finished', result: outcome });
     assert.equal(s.step, 'review');
     assert.equal(s.lastResult, 'cancelled');
     assert.equal(s.save?.doc.wizard?.lastResult, 'cancelled');
-    s = run(s, enter, { type: 'build-finished', result: { ...outcome, ok: true, exitCode: 0, rpms: [{ path: '/x.rpm', bytes: 10 }] } });
+    s = run(s, enter, { type: 'build-finished', result: { ...outcome, ok: true, exitCode: 0 as const, rpms: [{ path: '/x.rpm', bytes: 10, release: 'r' }] } });
     assert.equal(s.step, 'done');
     assert.equal(s.lastResult, 'ok');
     assert.equal(s.save?.doc.wizard?.step, 9);
