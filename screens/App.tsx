@@ -5,7 +5,7 @@
  */
 import { Box, useApp, useInput, useStdin } from 'ink';
 import { join } from 'node:path';
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { useReducer, useRef, useState } from 'react';
 import { BuildBoard } from './BuildBoard.js';
 import { DoneStep } from './DoneStep.js';
 import { DriverDirsStep } from './DriverDirsStep.js';
@@ -18,11 +18,9 @@ import { SigningStep } from './SigningStep.js';
 import { SourceStep } from './SourceStep.js';
 import { StartScreen, type StartChoice } from './StartScreen.js';
 import { StepHeader } from './common.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, buildNotRun, createBoardStore, type BoardStore, type WizardDeps, wizardReducer, initialState, type WizardState, sourceSpecOf, stateFromAnswers, formatSource, isUserError, stepNumber, type StepId, absolutePath, projectDirOf, sourceRootOf } from '../src/wizard/index.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
-
-/** How long the board stays after the build, so its final frame is drawn (see the build effect). */
-const BOARD_LAST_FRAME_MS = 150;
+import { useAddedKernel, useBuildRun, useCertificateDetails, useKernelDetection, useLeave, usePackageDefaults, useSaveAnswers, useSourceTree } from './wizard-effects.js';
 
 export type { AppStart } from '../src/wizard/index.js';
 
@@ -144,143 +142,23 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
   }
 }
 
-/** The nine steps on the reducer, with the effects each step needs. */
+/** The steps on the reducer, with the effects each step needs (wizard-effects.ts). */
 export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number, note?: string): void; onOpen?(projectDir: string): void }) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
-  const [saveError, setSaveError] = useState<string | undefined>();
-  const [board, setBoard] = useState<BoardStore | undefined>(undefined);
-  const abortRef = useRef<AbortController | undefined>(undefined);
   const { isRawModeSupported } = useStdin();
-
-  // Save every answered step at once, and register the project with its step.
-  const savedSeq = useRef(0);
-  useEffect(() => {
-    const save = state.save;
-    if (!save || save.seq <= savedSeq.current) return;
-    savedSeq.current = save.seq;
-    try {
-      // Overwriting another project: its dudforge.json is kept beside the new one, never lost.
-      if (save.replaceExisting) deps.backupAnswers(save.projectDir);
-      deps.saveAnswers(save.projectDir, save.doc);
-      store?.register({ name: save.name || 'project', dir: save.projectDir, step: stepNumber(save.step), lastResult: save.doc.wizard?.lastResult });
-      if (save.step === 'source' && save.doc.project) store?.saveProfile(save.doc.project);
-      setSaveError(undefined);
-    } catch (err) {
-      setSaveError(`could not save ${answersPath(save.projectDir)}: ${(err as Error).message}`);
-    }
-  }, [state.save, deps, store]);
-
-  // Step 3: read the source tree once per source directory (after the "Reading…" frame).
-  const root = state.step === 'driverDirs' ? sourceRootOf(state) : undefined;
-  useEffect(() => {
-    if (!root || state.tree?.root === root) return;
-    let live = true;
-    const source = sourceSpecOf(state);
-    const timer = setTimeout(() => {
-      deps.loadTree(source).then(
-        (tree) => live && dispatch({ type: 'tree-loaded', tree }),
-        (err: unknown) => live && dispatch({ type: 'tree-failed', message: `cannot read ${formatSource(source)}: ${(err as Error).message}${isUserError(err) && err.hint ? ` — ${err.hint}` : ''}` }),
-      );
-    }, 0);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [root, state.tree?.root, deps]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // Step 4: package defaults from the first driver directory's sources, once per directory.
-  const firstDir = state.selectedDirs.find((d) => d !== '.') ?? '.';
-  const defaultsKey = state.step === 'package' ? `${sourceRootOf(state)}/${firstDir}` : undefined;
-  useEffect(() => {
-    if (!defaultsKey || state.defaultsFrom === defaultsKey || state.defaultsFrom === '(saved answers)') return;
-    let live = true;
-    deps.driverRoot(sourceSpecOf(state), state.selectedDirs).then(
-      (dir) => {
-        if (!live) return;
-        const defaults = deps.packageDefaults(join(dir, firstDir));
-        // A probe file inside a tarball/git skeleton is a temporary copy: only a directory's own counts.
-        dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: state.sourceKind === 'dir' ? defaults : { ...defaults, probes: undefined } });
-      },
-      () => live && dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: {} }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [defaultsKey, state.defaultsFrom, deps]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // Step 5: detect kernels (saved trees included), and inspect a tree added by path.
-  const needKernels = state.step === 'kernels' && !state.kernels;
-  useEffect(() => {
-    if (!needKernels) return;
-    const timer = setTimeout(() => dispatch({ type: 'kernels-loaded', kernels: deps.discoverKernels(state.selectedKernels) }), 0);
-    return () => clearTimeout(timer);
-  }, [needKernels]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    if (!state.kernelToAdd) return;
-    const path = state.kernelToAdd;
-    try {
-      dispatch({ type: 'kernel-added', kernel: deps.inspectKernel(path) });
-    } catch (err) {
-      dispatch({ type: 'kernel-add-failed', message: `${path}: ${(err as Error).message}` });
-    }
-  }, [state.kernelToAdd, deps]);
-
-  // Step 6: show the certificate's subject and fingerprint.
-  const certValue = state.fields['signing.cert'].value.trim();
-  const cert = state.step === 'signing' && state.signingMode === 'key' && certValue ? absolutePath(state, certValue) : undefined;
-  useEffect(() => {
-    if (!cert || state.certInfo?.cert === cert) return;
-    let live = true;
-    const timer = setTimeout(() => {
-      void deps.certificateDetails(cert).then((info) => live && dispatch({ type: 'cert-info', info }));
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [cert, state.certInfo?.cert, deps]);
-
-  // Step 8: one pipeline run per runId; q (confirmed) aborts it.
-  const runId = state.build.runId;
-  const runDoc = state.step === 'build' ? state.save?.doc : undefined;
-  useEffect(() => {
-    if (!runId || !state.build.running || !runDoc) return;
-    const board = createBoardStore();
-    const controller = new AbortController();
-    setBoard(board);
-    abortRef.current = controller;
-    let live = true;
-    deps
-      .runBuild({ answers: runDoc, projectDir: projectDirOf(state), reporter: board.reporter, signal: controller.signal })
-      .catch((err: unknown) => buildNotRun(`the build stopped: ${(err as Error).stack ?? err}`))
-      .then(async (result) => {
-        board.flush();
-        // Ink draws at most every ~32 ms: give the board's last state one frame before Done
-        // replaces it, or the last kernel's ✔/✖ line is never drawn.
-        await new Promise((resolve) => setTimeout(resolve, BOARD_LAST_FRAME_MS));
-        if (live) dispatch({ type: 'build-finished', result });
-      });
-    return () => {
-      live = false;
-    };
-  }, [runId]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    if (state.build.cancelling) abortRef.current?.abort();
-  }, [state.build.cancelling]);
-
-  useEffect(() => {
-    if (state.openDir) onOpen?.(state.openDir);
-  }, [state.openDir]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  useEffect(() => {
-    if (state.exitCode !== undefined) onLeave(state.exitCode);
-    else if (state.leftToStart) onLeave(undefined);
-  }, [state.exitCode, state.leftToStart]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { saveError, savedOnce } = useSaveAnswers(state, deps, store);
+  useSourceTree(state, deps, dispatch);
+  usePackageDefaults(state, deps, dispatch);
+  useKernelDetection(state, deps, dispatch);
+  useAddedKernel(state, deps, dispatch);
+  useCertificateDetails(state, deps, dispatch);
+  const board = useBuildRun(state, deps, dispatch);
+  useLeave(state, onLeave, onOpen);
 
   useKeys(
     (input, key) => {
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
-      if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedSeq.current > 0 || !!state.ownDir));
+      if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedOnce() || !!state.ownDir));
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },

@@ -9,7 +9,6 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdirSync, statSync } from 'node:fs';
 import type { Answers } from '../answers/schema.js';
-import { projectPath } from '../answers/io.js';
 import { UserError } from '../errors.js';
 import type { PipelineEvent, Reporter } from '../events.js';
 import type { PipelineContext } from './context.js';

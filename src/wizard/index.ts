@@ -21,7 +21,7 @@ export { defaultDeps, type WizardDeps } from './deps.js';
 export { FIELD_LABELS, isChoice, SIGNING_MODES, stepFields } from './form.js';
 export { splitKeys, type KeyPress } from './key-stream.js';
 export type { KeyInfo } from './keys.js';
-export { dirRows, EXISTING_CHOICES, wizardReducer, type WizardAction } from './reducer.js';
+export { dirRows, EXISTING_CHOICES, wizardReducer, type PackageDefaults, type WizardAction } from './reducer.js';
 export { removeSkeletons } from './source-skeleton.js';
 export { findProject, listProjects, requireTerminal, wizardStart, type AppStart, type RunWizardOptions } from './start.js';
 export { buildNotRun, initialState, type BuildOutcome, type ExistingProjectPrompt, type WizardState } from './state.js';

@@ -9,7 +9,7 @@ import type { DirTree, DirNode } from './dir-tree.js';
 import { visibleDirs } from './dir-tree.js';
 import { isChoice, SIGNING_MODES, stepFields } from './form.js';
 import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
-import { nextStep, previousStep, stepNumber, type StepId } from './steps.js';
+import { nextStep, previousStep, type StepId } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
