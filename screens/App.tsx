@@ -3,7 +3,7 @@
  * only `exit()`, performs the reads and writes the reducer asks for (tree, kernels, defaults,
  * certificate, saving every answered step, the build), and maps keys to reducer actions.
  */
-import { Box, useApp, useInput, useStdin } from 'ink';
+import { Box, useApp } from 'ink';
 import { join } from 'node:path';
 import { useReducer, useRef, useState } from 'react';
 import { BuildBoard } from './BuildBoard.js';
@@ -113,13 +113,12 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     setMode(enter({ screen: 'resume', projectDir: choice.project.dir }));
   };
 
-  const { isRawModeSupported } = useStdin();
-  useInput(
+  useKeys(
     (input, key) => {
       // Outside the steps Ctrl-C leaves at once (the steps handle it themselves: see WizardFlow).
       if (key.ctrl && input === 'c') finish(130);
     },
-    { isActive: isRawModeSupported === true && mode.kind !== 'wizard' },
+    { isActive: mode.kind !== 'wizard' },
   );
 
   switch (mode.kind) {
@@ -145,7 +144,6 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
 /** The steps on the reducer, with the effects each step needs (wizard-effects.ts). */
 export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: WizardDeps; initial: WizardState; store?: ProjectStore; onLeave(code?: number, note?: string): void; onOpen?(projectDir: string): void }) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
-  const { isRawModeSupported } = useStdin();
   const { saveError, savedOnce } = useSaveAnswers(state, deps, store);
   useSourceTree(state, deps, dispatch);
   usePackageDefaults(state, deps, dispatch);
@@ -162,7 +160,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
-    { isActive: isRawModeSupported === true && state.step !== 'build' },
+    { isActive: state.step !== 'build' },
   );
 
   const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;

@@ -7,9 +7,10 @@
  *
  * `createBoardReporter()` is the same board without keys, for `dudforge build` on a terminal.
  */
-import { Box, render, Static, Text, useInput, useStdin, useStdout, type Instance } from 'ink';
+import { Box, render, Static, Text, useStdout, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { type Reporter, createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/index.js';
+import { useKeys } from './use-keys.js';
+import { type KeyInfo, type Reporter, createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/index.js';
 
 const BAR = 24;
 
@@ -125,7 +126,6 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
   const [now, setNow] = useState(store.now());
   const [selected, setSelected] = useState(0);
   const [showLog, setShowLog] = useState(false);
-  const { isRawModeSupported } = useStdin();
   const { stdout } = useStdout();
   const active = snapshot.running.length > 0;
   useEffect(() => {
@@ -134,22 +134,31 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
     const timer = setInterval(() => setNow(store.now()), 1000);
     return () => clearInterval(timer);
   }, [store, active, snapshot.version]);
-  useInput(
+  useKeys(
     (input, key) => {
       if (!keys) return;
-      if (keys.confirmCancel) {
-        if (input === 'y' || input === 'Y') keys.onCancelAnswer(true);
-        else if (input === 'n' || input === 'N' || key.escape) keys.onCancelAnswer(false);
+      // Letters typed in one burst ("lq") are keys one by one here: none of them is text.
+      if (input.length > 1 && !key.ctrl && !key.meta) {
+        for (const ch of input) onBoardKey(ch, key);
         return;
       }
-      // Esc is "back" on every other step: here it asks to cancel the build, as q and Ctrl-C do.
-      if (input === 'q' || key.escape || (key.ctrl && input === 'c')) keys.onCancelRequest();
-      else if (input === 'l') setShowLog((v) => !v);
-      else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
-      else if (key.downArrow) setSelected((s) => Math.min(Math.max(0, snapshot.running.length - 1), s + 1));
+      onBoardKey(input, key);
     },
-    { isActive: !!keys && isRawModeSupported === true },
+    { isActive: !!keys },
   );
+  function onBoardKey(input: string, key: KeyInfo) {
+    if (!keys) return;
+    if (keys.confirmCancel) {
+      if (input === 'y' || input === 'Y') keys.onCancelAnswer(true);
+      else if (input === 'n' || input === 'N' || key.escape) keys.onCancelAnswer(false);
+      return;
+    }
+    // Esc is "back" on every other step: here it asks to cancel the build, as q and Ctrl-C do.
+    if (input === 'q' || key.escape || (key.ctrl && input === 'c')) keys.onCancelRequest();
+    else if (input === 'l') setShowLog((v) => !v);
+    else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
+    else if (key.downArrow) setSelected((s) => Math.min(Math.max(0, snapshot.running.length - 1), s + 1));
+  }
   return (
     <BuildBoardView
       snapshot={snapshot}
