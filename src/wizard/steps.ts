@@ -5,7 +5,9 @@
  * saved files keep loading). To add a step, insert it here where it belongs (e.g. `{ id:
  * 'modules', title: 'Modules' }` after driverDirs), give it a screen in screens/App.tsx's
  * STEP_SCREENS (the compiler asks for it), and its fields in form.ts / answers in answers-doc.ts.
- * Done is where the wizard ends, not a step to answer, so it carries no number.
+ * Done is where the wizard ends, not a step to answer, so it carries no number. A file saved
+ * before a step was inserted resumes at most a step early (answers it holds are kept, and
+ * answers-doc.ts never resumes past a step whose answers are missing).
  */
 export const STEPS = [
   { id: 'project', title: 'Project' },

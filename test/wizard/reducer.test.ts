@@ -7,7 +7,7 @@ import { wizardReducer, dirRows, type WizardAction } from '../../src/wizard/redu
 import { initialState, sourceKindsFor, type WizardState } from '../../src/wizard/state.js';
 import { loadDirTree } from '../../src/wizard/dir-tree.js';
 import { answersFromState, resumeAt, stateFromAnswers } from '../../src/wizard/answers-doc.js';
-import { isAfter, stepHeader } from '../../src/wizard/steps.js';
+import { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS } from '../../src/wizard/steps.js';
 import { keyToActions } from '../../src/wizard/keys.js';
 import { installedKernels, tempDir, writeDriverTree } from './helpers.js';
 
@@ -62,6 +62,19 @@ describe('wizard reducer', () => {
     assert.equal(stepHeader(1), '1/8 Project');
     assert.equal(stepHeader(5), '5/8 Target kernels');
     assert.equal(stepHeader(9), 'Done');
+    assert.equal(stepHeader('driverDirs'), '3/8 Driver directories');
+  });
+
+  test('steps by name: order, numbers and neighbours all come from STEPS', () => {
+    for (const [i, { id }] of STEPS.entries()) {
+      assert.equal(stepNumber(id), i + 1);
+      assert.equal(stepAt(i + 1), id, 'a saved number maps back to its step');
+      if (i > 0) assert.equal(previousStep(id), STEPS[i - 1].id);
+      if (i < STEPS.length - 1) assert.equal(nextStep(id), STEPS[i + 1].id);
+    }
+    assert.equal(stepAt(0), 'project');
+    assert.equal(stepAt(99), 'done', 'a number from a newer file is clamped');
+    assert.ok(isAfter('review', 'signing') && !isAfter('source', 'source'));
   });
 
   test('step 1: profile defaults, required name, bad e-mail, saves the project section', () => {
