@@ -32,6 +32,14 @@ function counts(r: KernelRow): string {
   return parts.join(', ');
 }
 
+/** Warnings and errors after a kernel row, in the room left: in words, else short ("2w 1e"), else not at all (the finished line says them). */
+function rowCounts(r: KernelRow, room: number): string {
+  const long = counts(r) ? `  ${counts(r)}` : '';
+  if (long.length <= room) return long;
+  const short = `  ${[r.warnings ? `${r.warnings}w` : '', r.errors ? `${r.errors}e` : ''].filter(Boolean).join(' ')}`;
+  return short.length <= room ? short : '';
+}
+
 /** Objects compiled of the total the Makefile scan expects ("12/24 obj"), or just the count when it is unknown. */
 export function objectsLabel(r: Pick<KernelRow, 'compiled' | 'expected'>): string {
   return r.expected > 0 ? `${r.compiled}/${r.expected} obj` : `${r.compiled} obj`;
@@ -131,7 +139,8 @@ export function BuildBoardView(props: BoardViewProps) {
   const hiddenFinished = snapshot.finished.length - height.finishedShown;
   const log = logRow && height.logLines > 0 ? logWindow(logRow, height.logLines, logScroll) : undefined;
   return (
-    <Box flexDirection="column">
+    // One column short of the terminal: whatever is too long is cut with … (truncate-end), never wrapped.
+    <Box flexDirection="column" width={Math.max(20, columns - 1)}>
       {interactive ? (
         // In the wizard the board is one screen among others: its lines must go with it, so
         // finished kernels stay in the live area (the last few) instead of the scrollback.
@@ -149,10 +158,11 @@ export function BuildBoardView(props: BoardViewProps) {
         const mark = interactive && i === sel ? '❯' : ' ';
         const glyph = r.phase === 'queued' ? '·' : '▸';
         const line = `${mark}${glyph} ${fit(r.release, layout.releaseWidth)} ${progressBar(r.compiled, r.expected, layout.barWidth)} ${objectsLabel(r).padStart(objectsWidth)} ${r.phase.padEnd(PHASE_WIDTH)} ${seconds(elapsedSeconds(r, now)).padStart(TIME_WIDTH)}`;
+        const extra = rowCounts(r, columns - 1 - line.length);
         return (
           <Text key={r.release} inverse={interactive && i === sel} wrap="truncate-end">
             {line}
-            {counts(r) ? <Text color={r.errors ? 'red' : 'yellow'}>{`  ${counts(r)}`}</Text> : null}
+            {extra ? <Text color={r.errors ? 'red' : 'yellow'}>{extra}</Text> : null}
           </Text>
         );
       })}
