@@ -45,17 +45,20 @@ export function objectsLabel(r: Pick<KernelRow, 'compiled' | 'expected'>): strin
   return r.expected > 0 ? `${r.compiled}/${r.expected} obj` : `${r.compiled} obj`;
 }
 
-/** Lines a finished kernel takes on the board (a failure adds the log file's path). */
-function finishedHeight(row: KernelRow): number {
-  return row.phase === 'failed' && row.logFile ? 2 : 1;
+const logFileLine = (row: KernelRow) => `  full log: ${row.logFile}`;
+
+/** Lines a finished kernel takes on the board: a failure adds the log file's path, wrapped rather than cut (it is what the user opens next). */
+function finishedHeight(row: KernelRow, columns: number): number {
+  return row.phase === 'failed' && row.logFile ? 1 + Math.ceil(logFileLine(row).length / Math.max(1, columns - 1)) : 1;
 }
 
-function FinishedLine({ row }: { row: KernelRow }) {
+/** One finished kernel. On the command line (scrollback) the first error wraps; in the live area it is cut to one line. */
+function FinishedLine({ row, live = false }: { row: KernelRow; live?: boolean }) {
   if (row.phase === 'failed') {
     return (
       <Box flexDirection="column">
-        <Text color="red" wrap="truncate-end">{`✖ ${row.release}  ${row.firstError ?? 'failed'}`}</Text>
-        {row.logFile ? <Text dimColor wrap="truncate-end">{`  full log: ${row.logFile}`}</Text> : null}
+        <Text color="red" wrap={live ? 'truncate-end' : 'wrap'}>{`✖ ${row.release}  ${row.firstError ?? 'failed'}`}</Text>
+        {row.logFile ? <Text dimColor>{logFileLine(row)}</Text> : null}
       </Box>
     );
   }
@@ -101,7 +104,7 @@ export interface BoardViewProps {
   reservedRows?: number;
 }
 
-/** The log pane's height for a board drawn with these props (the keys scroll by it). */
+/** Where everything goes for a board drawn with these props (the scroll keys page by its log height). */
 export function boardLayout(props: BoardViewProps) {
   const { snapshot, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false, columns = 80, rows = 40, reservedRows = 0 } = props;
   const step = [...snapshot.steps].reverse().find((s) => s.state === 'running');
@@ -112,7 +115,7 @@ export function boardLayout(props: BoardViewProps) {
     fixed,
     running: snapshot.running.length,
     maxRows,
-    finished: interactive ? snapshot.finished.map(finishedHeight) : [],
+    finished: interactive ? snapshot.finished.map((r) => finishedHeight(r, columns)) : [],
     log: showLog,
   });
   const objectsWidth = Math.max(9, ...snapshot.running.map((r) => objectsLabel(r).length));
@@ -147,7 +150,7 @@ export function BuildBoardView(props: BoardViewProps) {
         <>
           {hiddenFinished > 0 ? <Text dimColor wrap="truncate-end">{`  …${hiddenFinished} more finished`}</Text> : null}
           {finished.map((row) => (
-            <FinishedLine key={row.release} row={row} />
+            <FinishedLine key={row.release} row={row} live />
           ))}
         </>
       ) : (

@@ -61,6 +61,7 @@ describe('build board sizes', () => {
     const bar = /[█░]+/.exec(row)![0].length;
     assert.ok(bar < 24 && bar >= 6, `bar ${bar}`);
     assert.ok(ls.some((l) => l.endsWith('…')), 'long lines are cut with …');
+    assert.match(f.replace(/\n/g, ''), /full log: \/home\/user\/project\/\.dudforge\/logs\/6\.8\.0-1-generic-long-name\.log/, 'the log path is wrapped, never cut');
     assert.match(f, /log: 6\.12\.118\+deb12-amd64 +↑\d+ ↓0/, 'the log pane shrank to what is left and says what is above');
     app.unmount();
     store.dispose();
@@ -73,6 +74,15 @@ describe('build board sizes', () => {
     assert.equal(/[█░]+/.exec(row)![0].length, 48, row);
     assert.ok(row.length <= 199);
     app.unmount();
+    store.dispose();
+  });
+
+  test('the log buffer is bounded; lines dropped from its front are counted (the pane keeps its place)', () => {
+    const store = createBoardStore({ now: () => 5000, logLines: 5 });
+    for (let i = 0; i < 8; i++) store.reporter.emit({ type: 'kernel-log', release: 'A', line: `line ${i}` });
+    store.flush();
+    const row = store.getSnapshot().running[0];
+    assert.deepEqual([row.log, row.logStart], [['line 3', 'line 4', 'line 5', 'line 6', 'line 7'], 3]);
     store.dispose();
   });
 
