@@ -139,6 +139,8 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
         break;
       case 'step-end':
         steps.set(e.step, { step: e.step, state: e.ok ? 'ok' : 'failed', detail: e.detail });
+        // Probing is over for every kernel: they wait for their build now.
+        if (e.step === 'probe') for (const r of rows.values()) if (r.phase === 'probe') r.phase = 'queued';
         break;
       case 'kernel-queued': {
         // The build proper starts. Probe objects were counted apart, so nothing is reset here:

@@ -121,6 +121,7 @@ describe('build board sizes', () => {
     emit({ type: 'kernel-phase', release: '6.12.0-cached', phase: 'cached' });
     for (let i = 1; i <= 3; i++) emit({ type: 'object-compiled', release: '6.1.0-p', object: `p${i}.o`, compiled: i, expected: 3, stage: 'probe' });
     emit({ type: 'step-end', step: 'probe', ok: true });
+    assert.deepEqual(store.getSnapshot().running.map((r) => r.phase), ['queued', 'queued'], 'probing over: both wait for their build');
     emit({ type: 'step-start', step: 'build' });
     emit({ type: 'kernel-queued', release: '6.1.0-p', objectsExpected: 4 });
     emit({ type: 'kernel-queued', release: '6.12.0-cached', objectsExpected: 4 });
