@@ -1,6 +1,9 @@
 /**
- * The live build board: one row per kernel (progress bar of objects compiled of expected,
- * phase, elapsed time, warnings and errors); finished kernels become ✔/✖ lines (on the command
+ * The live build board: a phase strip (resolve … verify), one row per kernel (progress bar of
+ * the build's objects compiled of expected, "12/24 obj", phase, elapsed time, warnings and
+ * errors), fitted to the terminal's width and height (src/wizard/board-layout.ts), and in the
+ * wizard a log pane that PgUp/PgDn/Home/End scroll (src/wizard/log-view.ts). Probe objects are
+ * counted apart (the probe step's line), so a row's bar only moves forward. Finished kernels become ✔/✖ lines (on the command
  * line in <Static>, kept in the scrollback; in the wizard in the live area, gone with the board).
  * State lives in a store outside React (src/wizard/board-store.ts), read with
  * useSyncExternalStore; the store publishes at most ~10 snapshots a second.
