@@ -1,6 +1,9 @@
 /**
- * The live build board: one row per kernel (progress bar of objects compiled of expected,
- * phase, elapsed time, warnings and errors); finished kernels become ✔/✖ lines (on the command
+ * The live build board: a phase strip (resolve … verify), one row per kernel (progress bar of
+ * the build's objects compiled of expected, "12/24 obj", phase, elapsed time, warnings and
+ * errors), fitted to the terminal's width and height (src/wizard/board-layout.ts), and in the
+ * wizard a log pane that PgUp/PgDn/Home/End scroll (src/wizard/log-view.ts). Probe objects are
+ * counted apart (the probe step's line), so a row's bar only moves forward. Finished kernels become ✔/✖ lines (on the command
  * line in <Static>, kept in the scrollback; in the wizard in the live area, gone with the board).
  * State lives in a store outside React (src/wizard/board-store.ts), read with
  * useSyncExternalStore; the store publishes at most ~10 snapshots a second.
@@ -10,11 +13,31 @@
 import { Box, render, Static, Text, useStdout, type Instance } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useKeys } from './use-keys.js';
-import { type KeyInfo, type Reporter, createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from '../src/wizard/index.js';
+import {
+  type KeyInfo,
+  type Reporter,
+  createBoardStore,
+  elapsedSeconds,
+  type BoardSnapshot,
+  type BoardStore,
+  type KernelRow,
+  fit,
+  heightLayout,
+  PHASE_WIDTH,
+  rowLayout,
+  TIME_WIDTH,
+  FOLLOW,
+  logWindow,
+  scrollLog,
+  type LogScroll,
+  type ScrollKey,
+  phaseStrip,
+  STRIP_GLYPH,
+  stripText,
+  type StripState,
+} from '../src/wizard/index.js';
 
-const BAR = 24;
-
-export function progressBar(compiled: number, expected: number, width = BAR): string {
+export function progressBar(compiled: number, expected: number, width = 24): string {
   if (expected <= 0) return '░'.repeat(width);
   const filled = Math.min(width, Math.round((compiled / expected) * width));
   return '█'.repeat(filled) + '░'.repeat(width - filled);
@@ -31,18 +54,57 @@ function counts(r: KernelRow): string {
   return parts.join(', ');
 }
 
-function FinishedLine({ row }: { row: KernelRow }) {
+/** Warnings and errors after a kernel row, in the room left: in words, else short ("2w 1e"), else not at all (the finished line says them). */
+function rowCounts(r: KernelRow, room: number): string {
+  const long = counts(r) ? `  ${counts(r)}` : '';
+  if (long.length <= room) return long;
+  const short = `  ${[r.warnings ? `${r.warnings}w` : '', r.errors ? `${r.errors}e` : ''].filter(Boolean).join(' ')}`;
+  return short.length <= room ? short : '';
+}
+
+/** Objects compiled of the total the Makefile scan expects ("12/24 obj"), or just the count when it is unknown. */
+export function objectsLabel(r: Pick<KernelRow, 'compiled' | 'expected'>): string {
+  return r.expected > 0 ? `${r.compiled}/${r.expected} obj` : `${r.compiled} obj`;
+}
+
+const logFileLine = (row: KernelRow) => `  full log: ${row.logFile}`;
+
+/** Lines a finished kernel takes on the board: a failure adds the log file's path, wrapped rather than cut (it is what the user opens next). */
+function finishedHeight(row: KernelRow, columns: number): number {
+  return row.phase === 'failed' && row.logFile ? 1 + Math.ceil(logFileLine(row).length / Math.max(1, columns - 1)) : 1;
+}
+
+/** One finished kernel. On the command line (scrollback) the first error wraps; in the live area it is cut to one line. */
+function FinishedLine({ row, live = false }: { row: KernelRow; live?: boolean }) {
   if (row.phase === 'failed') {
     return (
       <Box flexDirection="column">
-        <Text color="red">{`✖ ${row.release}  ${row.firstError ?? 'failed'}`}</Text>
-        {row.logFile ? <Text dimColor>{`  full log: ${row.logFile}`}</Text> : null}
+        <Text color="red" wrap={live ? 'truncate-end' : 'wrap'}>{`✖ ${row.release}  ${row.firstError ?? 'failed'}`}</Text>
+        {row.logFile ? <Text dimColor>{logFileLine(row)}</Text> : null}
       </Box>
     );
   }
-  if (row.phase === 'cancelled') return <Text color="yellow">{`– ${row.release}  cancelled`}</Text>;
+  if (row.phase === 'cancelled') return <Text color="yellow" wrap="truncate-end">{`– ${row.release}  cancelled`}</Text>;
   const modules = row.modules?.length ? row.modules.map((m) => (m.endsWith('.ko') ? m : `${m}.ko`)).join(' ') : '';
-  return <Text color="green">{`✔ ${row.release}  ${modules}  ${seconds(row.seconds ?? 0)}${row.cached ? ' (cached)' : ''}${counts(row) ? `  ${counts(row)}` : ''}`}</Text>;
+  return <Text color="green" wrap="truncate-end">{`✔ ${row.release}  ${modules}  ${seconds(row.seconds ?? 0)}${row.cached ? ' (cached)' : ''}${counts(row) ? `  ${counts(row)}` : ''}`}</Text>;
+}
+
+const STRIP_COLOR: Record<StripState, string | undefined> = { done: 'green', running: 'cyan', failed: 'red', skipped: undefined, pending: undefined };
+
+/** resolve › probe › build › …: the current phase bold, done ones ✔ (glyphs carry it without colour). */
+function PhaseStrip({ snapshot, columns }: { snapshot: BoardSnapshot; columns: number }) {
+  const strip = phaseStrip(snapshot.steps);
+  const usable = columns - 1;
+  const wide = stripText(strip).length + (strip.length - 1) <= usable;
+  return (
+    <Text wrap="truncate-end">
+      {strip.map((p, i) => (
+        <Text key={p.phase} color={STRIP_COLOR[p.state]} bold={p.state === 'running'} dimColor={p.state === 'pending' || p.state === 'skipped'}>
+          {`${i ? (wide ? '  ' : ' ') : ''}${STRIP_GLYPH[p.state]} ${p.phase}`}
+        </Text>
+      ))}
+    </Text>
+  );
 }
 
 export interface BoardViewProps {
@@ -50,65 +112,105 @@ export interface BoardViewProps {
   now: number;
   selected?: number;
   showLog?: boolean;
+  /** Where the log pane of the selected kernel is scrolled to (default: following new lines). */
+  logScroll?: LogScroll;
   confirmCancel?: boolean;
   cancelling?: boolean;
   maxRows?: number;
   interactive?: boolean;
-  /** The terminal's width: the progress bar shrinks so a row stays on one line. */
+  /** The terminal's width: the bar and the release column fit it, so a row stays on one line. */
   columns?: number;
+  /** The terminal's height: the board never draws more lines (the log pane gives way first). */
+  rows?: number;
+  /** Lines above the board that are not its own (the wizard's step header). */
+  reservedRows?: number;
 }
 
-/** Bar width for a row: what the terminal leaves after the other columns, at most BAR. */
-export function barWidth(columns: number, releaseWidth: number): number {
-  // "❯▸ " + release + " " + bar + " " + 7 + " " + 8 + " " + 6, one column spare (no wrap at the edge).
-  return Math.max(4, Math.min(BAR, columns - releaseWidth - 28));
-}
-
-export function BuildBoardView({ snapshot, now, selected = 0, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false, columns = 80 }: BoardViewProps) {
-  const running = snapshot.running;
-  const visible = running.slice(0, maxRows);
-  const sel = Math.max(0, Math.min(selected, visible.length - 1));
-  const logRow = visible[sel] ?? snapshot.finished[snapshot.finished.length - 1];
-  const width = Math.max(12, ...running.map((r) => r.release.length));
-  const bar = barWidth(columns, width);
+/** Where everything goes for a board drawn with these props (the scroll keys page by its log height). */
+export function boardLayout(props: BoardViewProps) {
+  const { snapshot, showLog = false, confirmCancel = false, cancelling = false, maxRows = 8, interactive = false, columns = 80, rows = 40, reservedRows = 0 } = props;
   const step = [...snapshot.steps].reverse().find((s) => s.state === 'running');
+  const fixed = 1 + (step ? 1 : 0) + (snapshot.messages.length ? 1 : 0) + (cancelling ? 1 : 0) + (confirmCancel ? 1 : 0) + (interactive && !confirmCancel && !cancelling ? 1 : 0);
+  const height = heightLayout({
+    rows,
+    reserved: reservedRows,
+    fixed,
+    running: snapshot.running.length,
+    maxRows,
+    finished: interactive ? snapshot.finished.map((r) => finishedHeight(r, columns)) : [],
+    log: showLog,
+  });
+  const objectsWidth = Math.max(9, ...snapshot.running.map((r) => objectsLabel(r).length));
+  const longest = Math.max(12, ...snapshot.running.map((r) => r.release.length));
+  return { step, height, objectsWidth, row: rowLayout(columns, longest, objectsWidth) };
+}
+
+function probeDetail(snapshot: BoardSnapshot): string {
+  const rows = snapshot.running.filter((r) => r.probes > 0);
+  if (!rows.length) return '';
+  const probed = rows.reduce((a, r) => a + r.probed, 0);
+  const probes = rows.reduce((a, r) => a + r.probes, 0);
+  return ` ${probed}/${probes} probe objects`;
+}
+
+export function BuildBoardView(props: BoardViewProps) {
+  const { snapshot, now, selected = 0, showLog = false, logScroll = FOLLOW, confirmCancel = false, cancelling = false, interactive = false, columns = 80 } = props;
+  const { step, height, objectsWidth, row: layout } = boardLayout(props);
+  const running = snapshot.running;
+  const visible = running.slice(0, height.kernelRows);
+  const sel = Math.max(0, Math.min(selected, running.length - 1));
+  const logRow = running[sel] ?? snapshot.finished[snapshot.finished.length - 1];
+  const finished = snapshot.finished.slice(snapshot.finished.length - height.finishedShown);
+  const hiddenFinished = snapshot.finished.length - height.finishedShown;
+  const log = logRow && height.logLines > 0 ? logWindow(logRow, height.logLines, logScroll) : undefined;
   return (
-    <Box flexDirection="column">
+    // One column short of the terminal: whatever is too long is cut with … (truncate-end), never wrapped.
+    <Box flexDirection="column" width={Math.max(20, columns - 1)}>
       {interactive ? (
         // In the wizard the board is one screen among others: its lines must go with it, so
         // finished kernels stay in the live area (the last few) instead of the scrollback.
         <>
-          {snapshot.finished.length > maxRows ? <Text dimColor>{`  …${snapshot.finished.length - maxRows} more finished`}</Text> : null}
-          {snapshot.finished.slice(-maxRows).map((row) => (
-            <FinishedLine key={row.release} row={row} />
+          {hiddenFinished > 0 ? <Text dimColor wrap="truncate-end">{`  …${hiddenFinished} more finished`}</Text> : null}
+          {finished.map((row) => (
+            <FinishedLine key={row.release} row={row} live />
           ))}
         </>
       ) : (
         <Static items={snapshot.finished}>{(row) => <FinishedLine key={row.release} row={row} />}</Static>
       )}
-      {visible.map((r, i) => (
-        <Text key={r.release} inverse={interactive && i === sel} wrap="truncate-end">
-          {`${interactive && i === sel ? '❯' : ' '}${r.phase === 'queued' ? '·' : '▸'} ${r.release.padEnd(width)} ${progressBar(r.compiled, r.expected, bar)} ${`${r.compiled}/${r.expected || '?'}`.padStart(7)} ${r.phase.padEnd(8)} ${seconds(elapsedSeconds(r, now)).padStart(6)}`}
-          {counts(r) ? <Text color={r.errors ? 'red' : 'yellow'}>{`  ${counts(r)}`}</Text> : null}
-        </Text>
-      ))}
-      {running.length > maxRows ? <Text dimColor>{`  …and ${running.length - maxRows} more`}</Text> : null}
-      {step ? <Text dimColor>{`  ${step.step}${step.detail ? `: ${step.detail}` : ''}…`}</Text> : null}
-      {snapshot.messages.length ? <Text dimColor>{`  ${snapshot.messages[snapshot.messages.length - 1]}`}</Text> : null}
-      {showLog && logRow ? (
+      <PhaseStrip snapshot={snapshot} columns={columns} />
+      {visible.map((r, i) => {
+        const mark = interactive && i === sel ? '❯' : ' ';
+        const glyph = r.phase === 'queued' ? '·' : '▸';
+        const line = `${mark}${glyph} ${fit(r.release, layout.releaseWidth)} ${progressBar(r.compiled, r.expected, layout.barWidth)} ${objectsLabel(r).padStart(objectsWidth)} ${r.phase.padEnd(PHASE_WIDTH)} ${seconds(elapsedSeconds(r, now)).padStart(TIME_WIDTH)}`;
+        const extra = rowCounts(r, columns - 1 - line.length);
+        return (
+          <Text key={r.release} inverse={interactive && i === sel} wrap="truncate-end">
+            {line}
+            {extra ? <Text color={r.errors ? 'red' : 'yellow'}>{extra}</Text> : null}
+          </Text>
+        );
+      })}
+      {running.length > visible.length ? <Text dimColor wrap="truncate-end">{`  …and ${running.length - visible.length} more`}</Text> : null}
+      {step ? <Text dimColor wrap="truncate-end">{`  ${step.step}${step.detail ? `: ${step.detail}` : ''}…${step.step === 'probe' ? probeDetail(snapshot) : ''}`}</Text> : null}
+      {snapshot.messages.length ? <Text dimColor wrap="truncate-end">{`  ${snapshot.messages[snapshot.messages.length - 1]}`}</Text> : null}
+      {showLog && logRow && log ? (
         <Box flexDirection="column" borderStyle="single" paddingX={1}>
-          <Text bold>{`log: ${logRow.release}`}</Text>
-          {logRow.log.slice(-10).map((line, i) => (
-            <Text key={i} wrap="truncate-end">
-              {line}
+          <Text bold wrap="truncate-end">
+            {`log: ${logRow.release}`}
+            {log.above || log.below ? <Text dimColor>{`  ↑${log.above} ↓${log.below}${logScroll.follow ? '' : ' (PgDn/End follows)'}`}</Text> : null}
+          </Text>
+          {log.lines.map((line, i) => (
+            <Text key={log.top + i} wrap="truncate-end">
+              {line || ' '}
             </Text>
           ))}
           {logRow.log.length === 0 ? <Text dimColor>(no output yet)</Text> : null}
         </Box>
       ) : null}
-      {cancelling ? <Text color="yellow">Cancelling every build…</Text> : null}
-      {confirmCancel ? <Text color="yellow">Cancel the build? Every make is stopped and nothing is written. (y/n)</Text> : null}
-      {interactive && !confirmCancel && !cancelling ? <Text dimColor>↑/↓ select · l log · q/Esc cancel</Text> : null}
+      {cancelling ? <Text color="yellow" wrap="truncate-end">Cancelling every build…</Text> : null}
+      {confirmCancel ? <Text color="yellow" wrap="truncate-end">Cancel the build? Every make is stopped and nothing is written. (y/n)</Text> : null}
+      {interactive && !confirmCancel && !cancelling ? <Text dimColor wrap="truncate-end">{`↑/↓ select · l log${showLog ? ' · PgUp/PgDn scroll' : ''} · q/Esc cancel`}</Text> : null}
     </Box>
   );
 }
@@ -120,13 +222,37 @@ export interface BoardKeys {
   onCancelAnswer(yes: boolean): void;
 }
 
-/** The board connected to its store; with `keys`, it answers ↑/↓, l, q and Ctrl-C. */
-export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?: BoardKeys; maxRows?: number }) {
+/** The terminal's size, following resizes (Ink redraws on resize, but does not tell components). */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 40 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** Lines the wizard draws above the board (its step header and the blank line under it). */
+const WIZARD_HEADER_ROWS = 2;
+
+/**
+ * The board connected to its store; with `keys`, it answers ↑/↓, l, PgUp/PgDn/Home/End (the log
+ * of the selected kernel), q and Ctrl-C. `size` overrides the terminal's (tests).
+ */
+export function BuildBoard({ store, keys, maxRows, size }: { store: BoardStore; keys?: BoardKeys; maxRows?: number; size?: { columns: number; rows: number } }) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [now, setNow] = useState(store.now());
   const [selected, setSelected] = useState(0);
   const [showLog, setShowLog] = useState(false);
-  const { stdout } = useStdout();
+  // Per kernel: switching the selection keeps where each log was scrolled to.
+  const [scrolls, setScrolls] = useState<Record<string, LogScroll>>({});
+  const terminal = useTerminalSize();
+  const { columns, rows } = size ?? terminal;
   const active = snapshot.running.length > 0;
   useEffect(() => {
     setNow(store.now());
@@ -134,6 +260,22 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
     const timer = setInterval(() => setNow(store.now()), 1000);
     return () => clearInterval(timer);
   }, [store, active, snapshot.version]);
+  const view: BoardViewProps = {
+    snapshot,
+    // The timer's tick may be older than a row that started since: never draw a time before it.
+    now: Math.max(now, store.now()),
+    selected,
+    showLog,
+    confirmCancel: keys?.confirmCancel,
+    cancelling: keys?.cancelling,
+    maxRows,
+    interactive: !!keys,
+    columns,
+    rows,
+    reservedRows: keys ? WIZARD_HEADER_ROWS : 0,
+  };
+  const logRow = snapshot.running[Math.max(0, Math.min(selected, snapshot.running.length - 1))] ?? snapshot.finished[snapshot.finished.length - 1];
+  const scroll = (logRow && scrolls[logRow.release]) || FOLLOW;
   useKeys(
     (input, key) => {
       if (!keys) return;
@@ -153,26 +295,20 @@ export function BuildBoard({ store, keys, maxRows }: { store: BoardStore; keys?:
       else if (input === 'n' || input === 'N' || key.escape) keys.onCancelAnswer(false);
       return;
     }
+    const scrollKey: ScrollKey | undefined = key.pageUp ? 'pageUp' : key.pageDown ? 'pageDown' : key.home ? 'home' : key.end ? 'end' : undefined;
     // Esc is "back" on every other step: here it asks to cancel the build, as q and Ctrl-C do.
     if (input === 'q' || key.escape || (key.ctrl && input === 'c')) keys.onCancelRequest();
     else if (input === 'l') setShowLog((v) => !v);
     else if (key.upArrow) setSelected((s) => Math.max(0, s - 1));
     else if (key.downArrow) setSelected((s) => Math.min(Math.max(0, snapshot.running.length - 1), s + 1));
+    else if (scrollKey && logRow) {
+      // A scroll key opens the log pane if it is closed; the page is the pane's height.
+      const height = boardLayout({ ...view, showLog: true }).height.logLines;
+      if (!showLog) setShowLog(true);
+      if (height > 0) setScrolls((all) => ({ ...all, [logRow.release]: scrollLog(logRow, height, all[logRow.release] ?? FOLLOW, scrollKey) }));
+    }
   }
-  return (
-    <BuildBoardView
-      snapshot={snapshot}
-      // The timer's tick may be older than a row that started since: never draw a time before it.
-      now={Math.max(now, store.now())}
-      selected={selected}
-      showLog={showLog}
-      confirmCancel={keys?.confirmCancel}
-      cancelling={keys?.cancelling}
-      maxRows={maxRows}
-      interactive={!!keys}
-      columns={stdout.columns || 80}
-    />
-  );
+  return <BuildBoardView {...view} logScroll={scroll} />;
 }
 
 /** Render a board for a store (no keys) to a stream; progress goes to stderr by default. */

@@ -23,8 +23,11 @@ export type PipelineEvent =
   | { type: 'step-end'; step: StepName; ok: boolean; detail?: string }
   | { type: 'kernel-queued'; release: string; objectsExpected: number }
   | { type: 'kernel-phase'; release: string; phase: KernelPhase }
-  /** One object compiled (`CC [M]` line). */
-  | { type: 'object-compiled'; release: string; object: string; compiled: number; expected: number }
+  /**
+   * One object compiled (`CC [M]` line). `expected` is 0 when the total is unknown. Probe
+   * objects say `stage: 'probe'`: their count is the probe step's, apart from the build's.
+   */
+  | { type: 'object-compiled'; release: string; object: string; compiled: number; expected: number; stage?: 'probe' }
   | { type: 'kernel-log'; release: string; line: string }
   | { type: 'warning'; release?: string; message: string }
   | { type: 'compiler-error'; release: string; message: string }

@@ -30,10 +30,12 @@ export function createPlainReporter(stream: NodeJS.WritableStream = process.stde
         case 'object-compiled': {
           // Every object on small builds; every 10% on large ones, so logs stay readable.
           const percent = e.expected ? Math.floor((e.compiled * 100) / e.expected) : 0;
-          const last = lastShownPercent.get(e.release) ?? -100;
+          const key = `${e.stage ?? 'build'} ${e.release}`;
+          const last = lastShownPercent.get(key) ?? -100;
           if (e.expected <= 20 || percent - last >= 10 || e.compiled === e.expected) {
-            lastShownPercent.set(e.release, percent);
-            write(`${e.release}: compiled ${e.compiled}/${e.expected} ${e.object}`);
+            lastShownPercent.set(key, percent);
+            const what = e.stage === 'probe' ? 'probe compiled' : 'compiled';
+            write(`${e.release}: ${what} ${e.compiled}${e.expected ? `/${e.expected}` : ''} ${e.object}`);
           }
           break;
         }

@@ -175,7 +175,7 @@ export async function compileRound(
       pending = lines.pop() ?? '';
       for (const line of lines) {
         const e = parseKbuildLine(line);
-        if (e.kind === 'compile') emit({ type: 'object-compiled', release: kernel.release, object: e.object, compiled: ++progress.compiled, expected: progress.expected });
+        if (e.kind === 'compile') emit({ type: 'object-compiled', release: kernel.release, object: e.object, compiled: ++progress.compiled, expected: progress.expected, stage: 'probe' });
       }
     });
     const result = await child;

@@ -9,8 +9,13 @@ import type { KernelPhase, PipelineEvent, Reporter, StepName } from '../events.j
 export interface KernelRow {
   release: string;
   phase: KernelPhase;
+  /** Objects of the module compiled so far; only ever grows. */
   compiled: number;
+  /** Objects the build will compile (from the Makefile scan); 0 when unknown. */
   expected: number;
+  /** Probe objects compiled of those started (the probe step's own count, apart from the build's). */
+  probed: number;
+  probes: number;
   /** ms timestamps (the store's monotonic clock). */
   startedAt?: number;
   endedAt?: number;
@@ -18,8 +23,10 @@ export interface KernelRow {
   seconds?: number;
   warnings: number;
   errors: number;
-  /** The last log lines (the `l` view). */
+  /** The last log lines (the `l` view), at most `logLines` of them. */
   log: string[];
+  /** Absolute number of `log[0]`: lines dropped from the front of the bounded buffer so far. */
+  logStart: number;
   firstError?: string;
   logFile?: string;
   modules?: string[];
@@ -63,7 +70,7 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
   const throttleMs = opts.throttleMs ?? 100;
   // Monotonic: a wall clock set back mid-build would draw negative times.
   const now = opts.now ?? (() => performance.now());
-  const logLines = opts.logLines ?? 200;
+  const logLines = opts.logLines ?? 1000;
   const rows = new Map<string, KernelRow>();
   const finishedOrder: string[] = [];
   const steps = new Map<StepName, BoardSnapshot['steps'][number]>();
@@ -78,7 +85,7 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
   const row = (release: string): KernelRow => {
     let r = rows.get(release);
     if (!r) {
-      r = { release, phase: 'queued', compiled: 0, expected: 0, warnings: 0, errors: 0, log: [] };
+      r = { release, phase: 'queued', compiled: 0, expected: 0, probed: 0, probes: 0, warnings: 0, errors: 0, log: [], logStart: 0 };
       rows.set(release, r);
     }
     return r;
@@ -90,7 +97,11 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
   };
   const pushLog = (r: KernelRow, line: string) => {
     r.log.push(line);
-    if (r.log.length > logLines) r.log.splice(0, r.log.length - logLines);
+    if (r.log.length > logLines) {
+      const drop = r.log.length - logLines;
+      r.log.splice(0, drop);
+      r.logStart += drop;
+    }
   };
   const note = (m: string) => {
     messages.push(m);
@@ -128,16 +139,21 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
         break;
       case 'step-end':
         steps.set(e.step, { step: e.step, state: e.ok ? 'ok' : 'failed', detail: e.detail });
+        // Probing is over for every kernel: they wait for their build now.
+        if (e.step === 'probe') for (const r of rows.values()) if (r.phase === 'probe') r.phase = 'queued';
         break;
       case 'kernel-queued': {
-        // The build proper starts: counts from the probe step do not carry over.
+        // The build proper starts. Probe objects were counted apart, so nothing is reset here:
+        // a row's bar only moves forward.
         const r = row(e.release);
-        r.expected = e.objectsExpected;
-        r.compiled = 0;
+        r.expected = Math.max(e.objectsExpected, r.compiled);
         break;
       }
       case 'kernel-phase': {
         const r = row(e.release);
+        // 'cached' also comes from the probe step (every answer was cached): only kernel-done
+        // says the kernel's build is over.
+        if (e.phase === 'cached') break;
         if (FINISHED.includes(e.phase)) finish(r, e.phase);
         else {
           r.phase = e.phase;
@@ -148,9 +164,15 @@ export function createBoardStore(opts: BoardStoreOptions = {}): BoardStore {
       case 'object-compiled': {
         const r = row(e.release);
         r.startedAt ??= now();
+        if (e.stage === 'probe') {
+          r.probed = Math.max(r.probed, e.compiled);
+          r.probes = Math.max(r.probes, e.expected, r.probed);
+          break;
+        }
         if (r.phase === 'queued' || r.phase === 'probe') r.phase = 'compile';
         r.compiled = Math.max(r.compiled, e.compiled);
-        r.expected = Math.max(e.expected, r.compiled);
+        // An unknown total (0) stays unknown; a scan that counted too few grows with the build.
+        if (e.expected > 0 || r.expected > 0) r.expected = Math.max(e.expected, r.expected, r.compiled);
         break;
       }
       case 'kernel-log':

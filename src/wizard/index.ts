@@ -15,6 +15,9 @@ export { formatBytes } from '../cli/format.js';
 export { shellQuote } from '../shell-quote.js';
 
 export { answersFromState, sourceSpecOf, stateFromAnswers } from './answers-doc.js';
+export { fit, heightLayout, PHASE_WIDTH, rowLayout, TIME_WIDTH } from './board-layout.js';
+export { FOLLOW, logWindow, scrollLog, type LogScroll, type ScrollKey } from './log-view.js';
+export { phaseStrip, STRIP_GLYPH, stripText, type StripState } from './phase-strip.js';
 export { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from './board-store.js';
 export { colorOn } from './color.js';
 export { defaultDeps, type WizardDeps } from './deps.js';

@@ -68,7 +68,7 @@ describe('probe cache', () => {
       assert.ok(k.results.every((r) => !r.cached));
     }
     // Batched (src/probes/batch.ts): the objects are batches and single probes, not one per probe.
-    for (const k of kernels) assert.ok(events.some((e) => e.type === 'object-compiled' && e.release === k.release), `objects compiled for ${k.release}`);
+    for (const k of kernels) assert.ok(events.some((e) => e.type === 'object-compiled' && e.release === k.release && e.stage === 'probe'), `objects compiled for ${k.release}`);
     assert.deepEqual(runs[0].cacheFiles, kernels.map(() => 4));
   });
 
