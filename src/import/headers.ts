@@ -148,10 +148,13 @@ export class BuildTreeHeaders {
   private listing(dir: string): Set<string> | undefined {
     if (!this.listings.has(dir)) {
       let names: Set<string> | undefined;
-      try {
-        names = new Set(fs.readdirSync(dir));
-      } catch {
-        names = undefined;
+      // Most include roots lack most subdirectories: no exception thrown for each.
+      if (fs.existsSync(dir)) {
+        try {
+          names = new Set(fs.readdirSync(dir));
+        } catch {
+          names = undefined;
+        }
       }
       this.listings.set(dir, names);
     }
@@ -159,11 +162,13 @@ export class BuildTreeHeaders {
   }
   has(header: string): boolean {
     // Only plain relative names are looked up in listings; anything else asks the file system.
-    if (header.split('/').some((p) => p === '' || p === '.' || p === '..')) return this.dirs.some((d) => fs.existsSync(path.join(d, header)));
+    if (header.startsWith('/') || header.endsWith('/') || header.includes('//') || /(^|\/)\.\.?(\/|$)/.test(header)) {
+      return this.dirs.some((d) => fs.existsSync(path.join(d, header)));
+    }
     const slash = header.lastIndexOf('/');
-    const sub = slash < 0 ? '' : header.slice(0, slash);
+    const sub = slash < 0 ? '' : `/${header.slice(0, slash)}`;
     const base = header.slice(slash + 1);
-    return this.dirs.some((d) => this.listing(sub ? path.join(d, sub) : d)?.has(base) === true);
+    return this.dirs.some((d) => this.listing(d + sub)?.has(base) === true);
   }
 }
 

@@ -223,15 +223,32 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
   }
   // Kernel tarballs wrap the tree in one top directory (linux-source-6.1/): strip it, unless the
   // driver directories themselves start with it (a tarball of drivers/ only).
-  const names = raw.map((n) => n.replace(/^\.\//, '')).filter(Boolean);
-  const tops = new Set(names.map((n) => n.split('/')[0]).filter(Boolean));
+  // Plain loops: a kernel tarball has ~80 000 members.
+  const names: string[] = [];
+  for (const n of raw) {
+    const name = n.startsWith('./') ? n.slice(2) : n;
+    if (name) names.push(name);
+  }
+  const tops = new Set<string>();
+  for (const n of names) {
+    const slash = n.indexOf('/');
+    const top = slash < 0 ? n : n.slice(0, slash);
+    if (top) tops.add(top);
+  }
   const [onlyTop] = tops;
   const wrapped =
     tops.size === 1 && names.every((n) => n === onlyTop || n.startsWith(onlyTop + '/')) && !driverDirs.some((d) => d.split('/')[0] === onlyTop);
   const leadingDot = raw[0].startsWith('./') ? './' : '';
   const prefix = wrapped ? `${onlyTop}/` : '';
-  const entries = new Set(names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length).replace(/\/$/, '')).filter(Boolean));
-  const dirs = new Set(names.filter((n) => n.endsWith('/')).map((n) => n.slice(prefix.length).replace(/\/$/, '')));
+  const entries = new Set<string>();
+  const dirs = new Set<string>();
+  for (const n of names) {
+    const slashed = n.endsWith('/');
+    if (slashed) dirs.add(n.slice(prefix.length, -1));
+    if (!n.startsWith(prefix)) continue;
+    const rel = slashed ? n.slice(prefix.length, -1) : n.slice(prefix.length);
+    if (rel) entries.add(rel);
+  }
   for (const m of members) if (m.type === 'dir') dirs.add(normalName(m.name).slice(prefix.length));
 
   /** Copy the selected members from the scan; false (nothing copied) when the scan lacks one. */

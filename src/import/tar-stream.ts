@@ -40,6 +40,7 @@ export function decompressorArgs(tool: string): string[] {
 
 /** A member name without leading `./` and trailing `/`. */
 export function normalName(name: string): string {
+  if (!name.startsWith('./') && !name.endsWith('/')) return name;
   return name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }
 
@@ -195,7 +196,7 @@ export async function scanTarball(file: string, want: (name: string, isDir: bool
     remaining = kindType === 'file' || kindType === 'other' ? Math.ceil(size / 512) * 512 : 0;
     content = kindType === 'file' || kindType === 'other' ? size : 0;
     const n = normalName(name);
-    if ((kindType !== 'file' && kindType !== 'dir') || !safeName(name) || !want(n, kindType === 'dir')) return;
+    if ((kindType !== 'file' && kindType !== 'dir') || !want(n, kindType === 'dir') || !safeName(name)) return;
     if (kindType === 'dir') {
       // A file of the same name kept earlier: the pass cannot tell which one tar would keep.
       if (kept.has(n)) complete = false;
