@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { projectPath } from '../answers/io.js';
 import { writeFileAtomicSync } from '../fs/atomic-write.js';
 import { packageRoot, packageVersion } from '../paths.js';
@@ -80,8 +81,8 @@ function codeStamp(): string {
       else lines.push(`${p} ${st.size} ${st.mtimeMs} ${st.ino}`);
     }
   };
-  // dist/src after tsc (src under tsx): the directory this file was loaded from, and its siblings.
-  walk(join(packageRoot, 'dist', 'src'));
+  // dist/src after tsc (src under tsx): the code tree this file was loaded from.
+  walk(dirname(dirname(fileURLToPath(import.meta.url))));
   walk(join(packageRoot, 'templates'));
   codeStampOnce = createHash('sha256').update(lines.join('\n')).digest('hex');
   return codeStampOnce;
