@@ -11,9 +11,10 @@ import { environmentError } from '../fs-errors.js';
 import { normalizeArgs } from './args.js';
 import { packageVersion } from '../paths.js';
 import type { Command } from './command.js';
-import { commands } from './commands/index.js';
+import { loadCommand, loadCommands } from './commands/index.js';
 
-const GLOBAL_HELP = `dudforge ${packageVersion} — kernel driver sources to kmod RPMs and Red Hat driver update disks
+function globalHelp(commands: Command[]): string {
+  return `dudforge ${packageVersion} — kernel driver sources to kmod RPMs and Red Hat driver update disks
 
 usage: dudforge [COMMAND] [OPTIONS]
 
@@ -23,6 +24,7 @@ commands:
 ${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run \`dudforge COMMAND --help\` for a command's options.`;
+}
 
 function commandHelp(c: Command): string {
   // `new` has its own --version (the package's); there only -V shows dudforge's.
@@ -37,11 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(`${GLOBAL_HELP}\n`);
+    process.stdout.write(`${globalHelp(await loadCommands())}\n`);
     return 0;
   }
   const name = first === undefined || first.startsWith('-') ? 'wizard' : first;
-  const command = commands.find((c) => c.name === name);
+  const command = await loadCommand(name);
   if (!command) {
     throw new UserError(`unknown command "${name}"`, `run \`dudforge --help\` for the list of commands`);
   }

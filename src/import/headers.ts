@@ -134,9 +134,42 @@ export function releaseOf(buildTree: string): string {
   return base === 'build' || base === 'source' ? path.basename(path.dirname(buildTree)) : base;
 }
 
-function inBuildTree(buildTree: string, header: string): boolean {
-  const arch = archOf(buildTree);
-  return buildTreeParts(buildTree).some((part) => includeRoots(arch).some((root) => fs.existsSync(path.join(part, root, header))));
+/**
+ * Which headers a build tree holds under its include roots, answered from directory listings
+ * read once each: the tarball scan asks this for thousands of headers (source-tree.ts).
+ */
+export class BuildTreeHeaders {
+  private readonly dirs: string[];
+  private readonly listings = new Map<string, Set<string> | undefined>();
+  constructor(buildTree: string) {
+    const arch = archOf(buildTree);
+    this.dirs = buildTreeParts(buildTree).flatMap((part) => includeRoots(arch).map((root) => path.join(part, root)));
+  }
+  private listing(dir: string): Set<string> | undefined {
+    if (!this.listings.has(dir)) {
+      let names: Set<string> | undefined;
+      // Most include roots lack most subdirectories: no exception thrown for each.
+      if (fs.existsSync(dir)) {
+        try {
+          names = new Set(fs.readdirSync(dir));
+        } catch {
+          names = undefined;
+        }
+      }
+      this.listings.set(dir, names);
+    }
+    return this.listings.get(dir);
+  }
+  has(header: string): boolean {
+    // Only plain relative names are looked up in listings; anything else asks the file system.
+    if (header.startsWith('/') || header.endsWith('/') || header.includes('//') || /(^|\/)\.\.?(\/|$)/.test(header)) {
+      return this.dirs.some((d) => fs.existsSync(path.join(d, header)));
+    }
+    const slash = header.lastIndexOf('/');
+    const sub = slash < 0 ? '' : `/${header.slice(0, slash)}`;
+    const base = header.slice(slash + 1);
+    return this.dirs.some((d) => this.listing(d + sub)?.has(base) === true);
+  }
 }
 
 /**
@@ -153,8 +186,9 @@ export async function pullOutsideHeaders(
   const plan: HeaderPlan = { pulled: [], includeDirs: [] };
   const arch = buildTrees.length > 0 ? archOf(buildTrees[0]) : 'x86';
   const missingFrom = new Map<string, string[]>();
+  const held = buildTrees.map((bt) => ({ release: releaseOf(bt), headers: new BuildTreeHeaders(bt) }));
   const lacking = (header: string) => {
-    if (!missingFrom.has(header)) missingFrom.set(header, buildTrees.filter((bt) => !inBuildTree(bt, header)).map(releaseOf));
+    if (!missingFrom.has(header)) missingFrom.set(header, held.filter((t) => !t.headers.has(header)).map((t) => t.release));
     return missingFrom.get(header)!;
   };
   // Breadth-first in rounds, one extraction per round: each extraction from a compressed

@@ -12,7 +12,7 @@ import { silentReporter, type Reporter } from '../events.js';
 import { UserError } from '../errors.js';
 import { kbuildFile, scanKbuildDir } from '../kbuild/makefile.js';
 import { collectFirmware, type FirmwareFile } from './firmware.js';
-import { archOf, makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
+import { makefileIncludes, pullOutsideHeaders, type MakefileInclude, type PulledHeader } from './headers.js';
 import { readModuleInfoDefaults, type ModuleInfoDefaults } from './module-info.js';
 import { applyPatches, patchSteps } from './patches.js';
 import { formatSource } from './source-flag.js';
@@ -240,7 +240,7 @@ export async function importSources(opts: ImportOptions): Promise<ImportResult> 
   const info = (message: string) => reporter.emit({ type: 'info', message });
   try {
     info(`reading ${formatSource(opts.source)}`);
-    const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude, path.join(work, 'scan'), [...new Set((opts.buildTrees ?? []).map(archOf))]);
+    const tree = await openSourceTree(opts.source, projectDir, driverDirs, exclude, path.join(work, 'scan'), opts.buildTrees ?? []);
     if (tree.commit) info(`${formatSource(opts.source)} is commit ${tree.commit}`);
     await checkDriverDirs(tree, dirs);
     const staged = path.join(work, 'tree');

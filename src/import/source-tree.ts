@@ -13,6 +13,7 @@ import { formatSource } from './source-flag.js';
 import { listTarMembers, vetTarMembers, type TarMember } from './tar-members.js';
 import { normalName, scanTarball, type TarScan } from './tar-stream.js';
 import { realPathOf, settleModes, specialKind } from './tree-guard.js';
+import { archOf, BuildTreeHeaders, includeRoots } from './headers.js';
 
 export interface SourceTree {
   /** How the user named it (`git:REPO@REV`, `dir:PATH`, `tar:FILE`), for messages. */
@@ -165,38 +166,50 @@ async function openDir(dirArg: string, projectDir: string, label: string, exclud
 /**
  * What the one pass over a tarball keeps (tree-relative, with or without the wrapping top
  * directory): the driver directories, the Makefiles/Kbuild/Kconfig on their way down, and the
- * include roots the header pull-in looks at (headers.ts includeRoots, for the target kernels' arches). Anything
- * else an import asks for later (a quoted header elsewhere, firmware) costs a second pass.
+ * headers under the include roots (headers.ts includeRoots) that some target build tree lacks:
+ * only those can be pulled in (headers.ts decide). Anything else an import asks for later (a
+ * quoted header elsewhere, firmware) costs a second pass.
  */
-function keptByScan(driverDirs: string[], arches: string[]): (name: string) => boolean {
-  const archInclude = new RegExp(`^arch/(${arches.map((a) => a.replace(/[^a-z0-9_]/gi, '')).join('|') || '-'})/include(/|$)`);
+export function keptByScan(driverDirs: string[], buildTrees: string[]): (name: string, isDir: boolean) => boolean {
   const whole = driverDirs.length === 0 || driverDirs.includes('');
   const ancestors = new Set<string>();
   for (const d of driverDirs) {
     const parts = d.split('/');
     for (let i = 0; i < parts.length; i++) ancestors.add(parts.slice(0, i).join('/'));
   }
-  const keeps = (r: string) => {
+  const trees = buildTrees.map((bt) => ({ roots: includeRoots(archOf(bt)), headers: new BuildTreeHeaders(bt) }));
+  const lacked = new Map<string, boolean>();
+  const someTreeLacks = (r: string) => {
+    let answer = lacked.get(r);
+    if (answer === undefined) {
+      answer = trees.some((t) => t.roots.some((root) => r.startsWith(root + '/') && !t.headers.has(r.slice(root.length + 1))));
+      lacked.set(r, answer);
+    }
+    return answer;
+  };
+  const keeps = (r: string, isDir: boolean) => {
     if (whole) return true;
     if (driverDirs.some((d) => r === d || r.startsWith(d + '/'))) return true;
-    if (r === 'include' || r.startsWith('include/') || archInclude.test(r)) return true;
+    // Directories cost nothing to keep (a name in a set); files under the include roots only
+    // when some target kernel lacks them.
+    if (r.startsWith('include/') || r.startsWith('arch/')) return isDir || someTreeLacks(r);
     const base = r.slice(r.lastIndexOf('/') + 1);
     return /^(Makefile|Kbuild|Kconfig)$/.test(base) && ancestors.has(r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '');
   };
-  return (name) => {
-    if (keeps(name)) return true;
+  return (name, isDir) => {
+    if (keeps(name, isDir)) return true;
     const slash = name.indexOf('/');
-    return slash > 0 && keeps(name.slice(slash + 1));
+    return slash > 0 && keeps(name.slice(slash + 1), isDir);
   };
 }
 
-async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string, scratch: string, arches: string[]): Promise<SourceTree> {
+async function openTar(fileArg: string, projectDir: string, driverDirs: string[], label: string, scratch: string, buildTrees: string[]): Promise<SourceTree> {
   const file = resolveAgainst(projectDir, fileArg);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UserError(`${label}: ${file} does not exist`, 'check the path after tar:');
   const cacheDir = path.join(scratch, 'tar-scan');
   let scan: TarScan;
   try {
-    scan = await scanTarball(file, keptByScan(driverDirs, arches), cacheDir);
+    scan = await scanTarball(file, keptByScan(driverDirs, buildTrees), cacheDir);
   } catch (err) {
     throw new UserError(
       `${label}: ${file} is not a tarball`,
@@ -210,15 +223,32 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
   }
   // Kernel tarballs wrap the tree in one top directory (linux-source-6.1/): strip it, unless the
   // driver directories themselves start with it (a tarball of drivers/ only).
-  const names = raw.map((n) => n.replace(/^\.\//, '')).filter(Boolean);
-  const tops = new Set(names.map((n) => n.split('/')[0]).filter(Boolean));
+  // Plain loops: a kernel tarball has ~80 000 members.
+  const names: string[] = [];
+  for (const n of raw) {
+    const name = n.startsWith('./') ? n.slice(2) : n;
+    if (name) names.push(name);
+  }
+  const tops = new Set<string>();
+  for (const n of names) {
+    const slash = n.indexOf('/');
+    const top = slash < 0 ? n : n.slice(0, slash);
+    if (top) tops.add(top);
+  }
   const [onlyTop] = tops;
   const wrapped =
     tops.size === 1 && names.every((n) => n === onlyTop || n.startsWith(onlyTop + '/')) && !driverDirs.some((d) => d.split('/')[0] === onlyTop);
   const leadingDot = raw[0].startsWith('./') ? './' : '';
   const prefix = wrapped ? `${onlyTop}/` : '';
-  const entries = new Set(names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length).replace(/\/$/, '')).filter(Boolean));
-  const dirs = new Set(names.filter((n) => n.endsWith('/')).map((n) => n.slice(prefix.length).replace(/\/$/, '')));
+  const entries = new Set<string>();
+  const dirs = new Set<string>();
+  for (const n of names) {
+    const slashed = n.endsWith('/');
+    if (slashed) dirs.add(n.slice(prefix.length, -1));
+    if (!n.startsWith(prefix)) continue;
+    const rel = slashed ? n.slice(prefix.length, -1) : n.slice(prefix.length);
+    if (rel) entries.add(rel);
+  }
   for (const m of members) if (m.type === 'dir') dirs.add(normalName(m.name).slice(prefix.length));
 
   /** Copy the selected members from the scan; false (nothing copied) when the scan lacks one. */
@@ -244,7 +274,7 @@ async function openTar(fileArg: string, projectDir: string, driverDirs: string[]
       fs.mkdirSync(path.dirname(to), { recursive: true });
       fs.rmSync(to, { force: true });
       if (m.type === 'symlink') fs.symlinkSync(m.link ?? '', to);
-      else fs.copyFileSync(path.join(cacheDir, m.type === 'hardlink' ? normalName(m.link ?? '') : normalName(m.name)), to);
+      else scan.copyKept(m.type === 'hardlink' ? normalName(m.link ?? '') : normalName(m.name), to);
     }
     return true;
   };
@@ -282,11 +312,11 @@ export async function openSourceTree(
   exclude: string[],
   /** A private directory (removed by the caller) where a tarball's single pass keeps what it read. */
   scratch: string,
-  /** ARCH names of the target kernels (headers.ts archOf): whose arch/X/include a tarball's pass keeps. */
-  arches: string[] = [],
+  /** The target kernels' build trees: a tarball's pass keeps the headers some of them lack. */
+  buildTrees: string[] = [],
 ): Promise<SourceTree> {
   const label = formatSource(source);
   if (source.kind === 'git') return openGit(source.repo, source.rev, projectDir, label);
   if (source.kind === 'dir') return openDir(source.path, projectDir, label, exclude);
-  return openTar(source.file, projectDir, driverDirs, label, scratch, arches);
+  return openTar(source.file, projectDir, driverDirs, label, scratch, buildTrees);
 }

@@ -95,7 +95,8 @@ export async function listTarMembers(source: { file: string } | { bytes: Uint8Ar
 
 /** A member's path inside the tree: `./` and `prefix` stripped, no trailing `/`. */
 function treePath(name: string, prefix: string): string | undefined {
-  const n = name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  // Most names need neither replacement (a kernel tarball has ~80 000 members).
+  const n = name.startsWith('./') || name.endsWith('/') ? name.replace(/^(\.\/)+/, '').replace(/\/+$/, '') : name;
   if (!n.startsWith(prefix)) return undefined;
   return n.slice(prefix.length);
 }

@@ -5,10 +5,15 @@
  * are written into a private scratch directory. A kernel tarball is ~1.3 GB of tar: listing it
  * and then extracting from it (GNU tar, once per request) decompressed it several times.
  *
+ * The wanted files are kept in memory (a driver directory and a few headers: a few MB); past
+ * KEEP_IN_MEMORY bytes they are written to a private scratch directory instead. Writing
+ * thousands of small files while the decompressor waits on a full pipe cost more than the parse.
+ *
  * Nothing written here is the import yet: the scratch directory only ever receives regular files
- * and directories under safe names (no `..`, not absolute, never a symlink, so no write can run
- * through a link). Members are vetted (tar-members.ts vetTarMembers) before anything is copied
- * from the scratch directory into the staged tree.
+ * under safe names (no `..`, not absolute, never a symlink, so no write can run through a link).
+ * Members are vetted (tar-members.ts vetTarMembers) before anything is copied into the staged tree.
+ *
+ * xz runs with `-T0`: Debian's kernel tarballs are written in blocks that decompress in parallel.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,14 +22,25 @@ import type { TarMember } from './tar-members.js';
 
 export interface TarScan {
   members: TarMember[];
-  /** Normalized member names (`./` and trailing `/` stripped) written to the scratch directory. */
+  /** Normalized member names (`./` and trailing `/` stripped) of the wanted files and directories kept. */
   cached: Set<string>;
-  /** False when some wanted member could not be written (a name clash): the caller falls back to tar. */
+  /** False when some wanted member could not be kept (a name clash): the caller falls back to tar. */
   complete: boolean;
+  /** Write a kept file (a normalized name in `cached`) to `to`, with the executable bit it had. */
+  copyKept(name: string, to: string): void;
+}
+
+/** Wanted file bytes kept in memory before the rest goes to the scratch directory. */
+export const KEEP_IN_MEMORY = 128 * 1024 * 1024;
+
+/** Extra arguments for the decompressor: xz decompresses a multi-block file on every core. */
+export function decompressorArgs(tool: string): string[] {
+  return tool === 'xz' ? ['-T0'] : [];
 }
 
 /** A member name without leading `./` and trailing `/`. */
 export function normalName(name: string): string {
+  if (!name.startsWith('./') && !name.endsWith('/')) return name;
   return name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }
 
@@ -97,10 +113,10 @@ function safeName(name: string): boolean {
 }
 
 /**
- * Scan `file` once. `want(normalized name)` says which files and directories go to `scratch`.
+ * Scan `file` once. `want(normalized name, is a directory)` says which files and directories are kept.
  * Throws an Error with the reader's complaint when the file is not a tar archive.
  */
-export async function scanTarball(file: string, want: (name: string) => boolean, scratch: string): Promise<TarScan> {
+export async function scanTarball(file: string, want: (name: string, isDir: boolean) => boolean, scratch: string, memoryBudget = KEEP_IN_MEMORY): Promise<TarScan> {
   const head = Buffer.alloc(6);
   const fd0 = fs.openSync(file, 'r');
   try {
@@ -112,14 +128,19 @@ export async function scanTarball(file: string, want: (name: string) => boolean,
   const members: TarMember[] = [];
   const cached = new Set<string>();
   const made = new Set<string>();
+  // A kept file: its bytes (in memory) or its scratch path, and its executable bit.
+  const kept = new Map<string, { data?: Buffer; file?: string; exec: boolean }>();
+  const aboveKept = new Set<string>();
+  let inMemory = 0;
   let complete = true;
-  fs.mkdirSync(scratch, { recursive: true });
 
   const header = Buffer.alloc(512);
   let fill = 0;
   let remaining = 0; // bytes of the current entry's data, padding included
   let content = 0; // bytes of the current entry's data still to write or collect
   let out: number | undefined; // scratch file being written
+  let into: Buffer | undefined; // or the memory it is read into
+  let at = 0;
   let collect: Buffer[] | undefined; // meta record (L, K, x) being read
   let meta: 'L' | 'K' | 'x' | undefined;
   let longName: string | undefined;
@@ -136,6 +157,7 @@ export async function scanTarball(file: string, want: (name: string) => boolean,
   const finishEntry = () => {
     if (out !== undefined) fs.closeSync(out);
     out = undefined;
+    into = undefined;
     if (collect && meta) {
       const data = Buffer.concat(collect);
       if (meta === 'L') longName = cString(data, 0, data.length);
@@ -174,18 +196,38 @@ export async function scanTarball(file: string, want: (name: string) => boolean,
     remaining = kindType === 'file' || kindType === 'other' ? Math.ceil(size / 512) * 512 : 0;
     content = kindType === 'file' || kindType === 'other' ? size : 0;
     const n = normalName(name);
-    if ((kindType !== 'file' && kindType !== 'dir') || !safeName(name) || !want(n)) return;
-    const at = path.join(scratch, n);
-    try {
-      if (kindType === 'dir') mkdirs(at);
-      else {
-        mkdirs(path.dirname(at));
-        out = fs.openSync(at, 'w', numberField(header, 100, 8) & 0o111 ? 0o755 : 0o644);
-      }
+    if ((kindType !== 'file' && kindType !== 'dir') || !want(n, kindType === 'dir') || !safeName(name)) return;
+    if (kindType === 'dir') {
+      // A file of the same name kept earlier: the pass cannot tell which one tar would keep.
+      if (kept.has(n)) complete = false;
       cached.add(n);
-    } catch {
-      complete = false;
+      return;
     }
+    const exec = (numberField(header, 100, 8) & 0o111) !== 0;
+    // The same name twice, a file where a directory was or under a kept file: tar's own rules
+    // (the last member wins) decide, in the caller's fallback.
+    if (cached.has(n) || aboveKept.has(n) || [...parents(n)].some((p) => kept.has(p))) {
+      complete = false;
+      return;
+    }
+    for (const p of parents(n)) aboveKept.add(p);
+    if (inMemory + size <= memoryBudget) {
+      into = Buffer.allocUnsafe(size);
+      at = 0;
+      inMemory += size;
+      kept.set(n, { data: into, exec });
+    } else {
+      const file = path.join(scratch, n);
+      try {
+        mkdirs(path.dirname(file));
+        out = fs.openSync(file, 'w', 0o600);
+      } catch {
+        complete = false;
+        return;
+      }
+      kept.set(n, { file, exec });
+    }
+    cached.add(n);
   };
   const feed = (chunk: Buffer) => {
     let i = 0;
@@ -206,7 +248,10 @@ export async function scanTarball(file: string, want: (name: string) => boolean,
       const useful = Math.min(n, content);
       if (useful > 0) {
         const part = chunk.subarray(i, i + useful);
-        if (out !== undefined) fs.writeSync(out, part);
+        if (into !== undefined) {
+          part.copy(into, at);
+          at += part.length;
+        } else if (out !== undefined) fs.writeSync(out, part);
         else if (collect) collect.push(Buffer.from(part));
       }
       content -= useful;
@@ -217,7 +262,7 @@ export async function scanTarball(file: string, want: (name: string) => boolean,
   };
 
   const child = tool
-    ? spawn(tool, ['-dc', '--', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } })
+    ? spawn(tool, ['-dc', ...decompressorArgs(tool), '--', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } })
     : undefined;
   const stream = child ? child.stdout! : fs.createReadStream(file, { highWaterMark: 1 << 20 });
   let stderr = '';
@@ -239,5 +284,20 @@ export async function scanTarball(file: string, want: (name: string) => boolean,
   const code = await exited;
   if (code !== 0) throw new Error(`${tool} -dc failed: ${stderr.trim().split('\n')[0] || `exit ${code}`}`);
   if (!ended && (remaining > 0 || fill > 0)) throw new Error(count === 0 ? 'this does not look like a tar archive' : 'the archive ends in the middle of a member');
-  return { members, cached, complete };
+  const copyKept = (name: string, to: string) => {
+    const k = kept.get(name);
+    if (!k) throw new Error(`${name} was not kept by the tarball scan`);
+    const mode = k.exec ? 0o755 : 0o644;
+    if (k.data) fs.writeFileSync(to, k.data, { mode });
+    else {
+      fs.copyFileSync(k.file!, to);
+      fs.chmodSync(to, mode);
+    }
+  };
+  return { members, cached, complete, copyKept };
+}
+
+/** The directories above a normalized name: `a/b/c` → `a`, `a/b`. */
+function* parents(name: string): Iterable<string> {
+  for (let i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) yield name.slice(0, i);
 }

@@ -6,9 +6,11 @@
  * resolved path, size and mtime (a package update changes them even when `--version` does not)
  * and its version line.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { writeFileAtomicSync } from '../fs/atomic-write.js';
 
 let cached: Promise<string> | undefined;
 /** Version lines by command, so each tool is asked once per process (the cache key and the job server both need make's). */
@@ -38,12 +40,52 @@ function versionLine(cmd: string): Promise<string> {
   return line;
 }
 
+/**
+ * Version lines already asked, by the file they came from with its size and mtime: the same
+ * file says the same, so a no-change rebuild starts no compiler just to ask (each start costs
+ * tens of milliseconds). $DUDFORGE_CACHE, else $XDG_CACHE_HOME/dudforge, else ~/.cache/dudforge.
+ */
+function versionCacheFile(): string {
+  const env = process.env;
+  return join(env.DUDFORGE_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dudforge'), 'tool-versions.json');
+}
+
+let knownVersions: Record<string, string> | undefined;
+function known(): Record<string, string> {
+  if (!knownVersions) {
+    try {
+      const parsed = JSON.parse(readFileSync(versionCacheFile(), 'utf8')) as unknown;
+      knownVersions = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+    } catch {
+      knownVersions = {};
+    }
+  }
+  return knownVersions;
+}
+
+function remember(key: string, line: string): void {
+  const all = known();
+  all[key] = line;
+  try {
+    const file = versionCacheFile();
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomicSync(file, JSON.stringify(all));
+  } catch {
+    // A read-only home: ask again next time.
+  }
+}
+
 async function askVersion(cmd: string): Promise<string> {
   const file = installedFile(cmd);
   if (!file) return `${cmd}: missing`;
+  const key = `${cmd}\0${file}`;
+  const seen = known()[key];
+  if (typeof seen === 'string') return seen;
   try {
     const { stdout } = await execa(cmd, ['--version'], { timeout: 10_000 });
-    return `${cmd}: ${stdout.split('\n')[0]} (${file})`;
+    const line = `${cmd}: ${stdout.split('\n')[0]} (${file})`;
+    remember(key, line);
+    return line;
   } catch {
     return `${cmd}: unusable (${file})`;
   }

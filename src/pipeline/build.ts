@@ -30,6 +30,8 @@ export interface KernelBuildResult {
   exportsFile?: string;
   cancelled?: boolean;
   cached: boolean;
+  /** The build-cache key its modules are stored under (output-key.ts keys out/ by it). */
+  cacheKey?: string;
   modules: BuiltModule[];
   firstError?: string;
   /** Known kernel API changes the compiler errors point at (kbuild/api-changes.ts), one line each. */
@@ -139,7 +141,7 @@ async function buildOne(
     writeFileSync(logFile, `cached build (key ${key}); nothing compiled\n`);
     ctx.reporter.emit({ type: 'kernel-phase', release, phase: 'cached' });
     ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds: (Date.now() - started) / 1000, cached: true });
-    return { release, ok: true, cached: true, modules, logFile, exportsFile };
+    return { release, ok: true, cached: true, cacheKey: key, modules, logFile, exportsFile };
   }
 
   const compiled = compileDir(dir, release);
@@ -231,7 +233,7 @@ async function buildOne(
     }
     cache.store(release, key, [...modules.map((m) => m.file), ...(exportsFile ? [exportsFile] : [])]);
     ctx.reporter.emit({ type: 'kernel-done', release, modules: modules.map((m) => m.name), seconds });
-    return { release, ok: true, cached: false, modules, logFile, exportsFile };
+    return { release, ok: true, cached: false, cacheKey: key, modules, logFile, exportsFile };
   } finally {
     if (compiled.scratch) rmSync(compiled.path, { recursive: true, force: true });
   }

@@ -127,17 +127,29 @@ export class StagedOutput {
       );
     }
     this.stageDir = sideDir(this.outDir, 'stage');
-    rmSync(this.stageDir, { recursive: true, force: true });
-    mkdirSync(this.stageDir, { recursive: true });
-    // Gone at once if dudforge is killed (a half-written ISO can be large); renamed to out/ it
-    // no longer exists under this name.
-    removeDirOnExit(this.stageDir);
+  }
+
+  private staged = false;
+  /**
+   * The stage is made when the first file goes into it: a run that reuses out/ (output-key.ts)
+   * never makes one, nor starts the reaper for it.
+   */
+  private stage(): string {
+    if (!this.staged) {
+      rmSync(this.stageDir, { recursive: true, force: true });
+      mkdirSync(this.stageDir, { recursive: true });
+      // Gone at once if dudforge is killed (a half-written ISO can be large); renamed to out/ it
+      // no longer exists under this name.
+      removeDirOnExit(this.stageDir);
+      this.staged = true;
+    }
+    return this.stageDir;
   }
 
   /** Where a file is written during the run. */
   stagedPath(name: string): string {
     this.files.add(name);
-    return join(this.stageDir, name);
+    return join(this.stage(), name);
   }
 
   /** Where a file will be once the run commits. */
@@ -185,6 +197,7 @@ export class StagedOutput {
    */
   commit(opts: { failedKernels: string[] }): void {
     const partial = opts.failedKernels.length > 0;
+    this.stage();
     if (partial) {
       writeFileAtomicSync(
         this.stagedPath(PARTIAL_NOTE),
@@ -205,6 +218,6 @@ export class StagedOutput {
 
   /** Drop everything staged (failed or cancelled runs): out/ stays as it was. */
   discard(): void {
-    rmSync(this.stageDir, { recursive: true, force: true });
+    if (this.staged) rmSync(this.stageDir, { recursive: true, force: true });
   }
 }

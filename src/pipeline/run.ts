@@ -30,6 +30,7 @@ import { verifyDisk, type VerifyReport } from '../verify/verify.js';
 import { toolchainIdentity } from '../kbuild/toolchain.js';
 import { preflight } from './preflight.js';
 import { effectiveBuildTime, isoFileName, outputDirOf } from '../answers/facts.js';
+import { forgetOutput, outputKey, recordOutput, reusableOutput } from './output-key.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -160,6 +161,24 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       return result;
     }
 
+    const isoName = isoFileName(answers);
+    // Nothing that shapes out/ changed and out/ is as the last run left it: no repackaging.
+    const key = result.failed.length ? undefined : outputKey(ctx, good, { noDisk: !!opts.noDisk, isoName, cacheDir: join(workDir, 'cache') });
+    const reused = key ? reusableOutput(workDir, key, outDir) : undefined;
+    if (reused) {
+      const because = { because: `${outDir} already holds this build`, value: undefined };
+      for (const name of ['sign', 'package', 'repodata', 'disk', 'verify'] as const) await step(name, () => undefined, because);
+      if (signal.aborted) throw new CancelledError();
+      for (const r of reused.rpms) reporter.emit({ type: 'artifact', kind: 'rpm', path: r.path, bytes: r.bytes });
+      for (const r of reused.srpms) reporter.emit({ type: 'artifact', kind: 'srpm', path: r.path, bytes: r.bytes });
+      if (reused.iso) reporter.emit({ type: 'artifact', kind: 'iso', path: reused.iso.path, bytes: reused.iso.bytes });
+      Object.assign(result, { rpms: reused.rpms, srpms: reused.srpms, ...(reused.iso ? { iso: reused.iso, verify: { ok: true, problems: [] } } : {}), ...(reused.kabi ? { kabi: reused.kabi } : {}) });
+      result.ok = true;
+      result.exitCode = 0;
+      return result;
+    }
+    forgetOutput(workDir);
+
     const strip = answers.packaging.strip;
     const certDer = await step('sign', () => signStep(ctx, good, signing, staged), signing || strip ? undefined : { because: 'signing not requested', value: undefined });
     result.signedModules = !!signing;
@@ -168,7 +187,6 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
     // A shard of a build spread over machines stops at the RPMs: `dudforge disk` joins the shards.
     let disk: { bytes: number } | undefined;
-    const isoName = isoFileName(answers);
     if (opts.noDisk) {
       info('no driver disk written (--no-disk): assemble one with `dudforge disk OUT.iso DIR...`');
     } else {
@@ -203,6 +221,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     if (disk) result.iso = { path: announce('iso', isoName, disk.bytes), bytes: disk.bytes };
     result.ok = result.failed.length === 0;
     result.exitCode = result.ok ? 0 : 1;
+    if (key && result.ok && (opts.noDisk || result.verify?.ok)) {
+      recordOutput(workDir, key, outDir, { rpms: result.rpms, srpms: result.srpms, ...(result.iso ? { iso: result.iso } : {}), ...(result.kabi?.length ? { kabi: result.kabi } : {}) });
+    }
     return result;
   } catch (err) {
     if (err instanceof CancelledError || signal.aborted) {

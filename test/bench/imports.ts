@@ -93,13 +93,20 @@ export async function benchImports(work: string, kernel: string, rounds: number,
 
 /** Markdown for the rows: medians, the floor beside them, and the ratio. */
 export function importTable(rows: ImportRow[]): string {
-  const out = ['| workload | wall s (median) | CPU s | floor | floor wall s | ratio |', '|---|---:|---:|---|---:|---:|'];
+  // The CPU columns tell what the wall ratio cannot on a shared machine: who did more work.
+  const out = [
+    '| workload | wall s (median) | CPU s | floor | floor wall s | floor CPU s | ratio (same round) | CPU ratio | wall s, every round (floor) |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---|',
+  ];
   for (const r of rows) {
     const wall = median(r.samples.map((s) => s.wall));
     const cpu = median(r.samples.map((s) => s.cpu));
     const floor = r.floor ? median(r.floor.map((s) => s.wall)) : NaN;
+    const floorCpu = r.floor ? median(r.floor.map((s) => s.cpu)) : NaN;
     const ratio = r.floor ? median(r.samples.map((s, i) => s.wall / r.floor![i].wall)) : NaN;
-    out.push(`| ${r.label} | ${fmt(wall)} | ${fmt(cpu)} | ${r.floorLabel ?? ''} | ${fmt(floor)} | ${fmt(ratio)} |`);
+    const cpuRatio = r.floor ? median(r.samples.map((s, i) => s.cpu / r.floor![i].cpu)) : NaN;
+    const rounds = r.samples.map((s, i) => `${fmt(s.wall)}${r.floor ? ` (${fmt(r.floor[i].wall)})` : ''}`).join(', ');
+    out.push(`| ${r.label} | ${fmt(wall)} | ${fmt(cpu)} | ${r.floorLabel ?? ''} | ${fmt(floor)} | ${fmt(floorCpu)} | ${fmt(ratio)} | ${fmt(cpuRatio)} | ${rounds} |`);
   }
   return out.join('\n');
 }
