@@ -9,12 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { installedKernels, removeDir, runCli, sh, tempDir, type CliResult } from '../helpers/cli.js';
+import { installedKernels, removeDir, runCli, sh, shOk, tempDir, type CliResult } from '../helpers/cli.js';
 import { needs } from '../helpers/needs.js';
 import { parseDkmsConf } from '../../src/import/dkms-conf.js';
 import { readModuleInfoDefaults } from '../../src/import/module-info.js';
 
 const kernels = installedKernels();
+const hasRpmbuild = sh('rpmbuild', ['--version']).status === 0;
 let work: string;
 let driver: string;
 let project: string;
@@ -136,8 +137,9 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
 
   test('the driver\'s own MAKE ran with PATCH, PRE_BUILD and POST_BUILD in the kernel\'s copy', () => {
     const log = readFileSync(join(project, '.dudforge', 'logs', `${built.release}.log`), 'utf8');
-    // MAKE[0] with ${kernel_source_dir} filled in and $(pwd) left to the shell in the copy.
-    assert.match(log, new RegExp(`^make -C ${reEscape(realpathSync(built.buildTree))} M=\\$\\(pwd\\)$`, 'm'));
+    // MAKE[0] as dkms.conf writes it: the shell fills in ${kernel_source_dir} and $(pwd) in the copy.
+    assert.match(log, /^dkms\.conf: running MAKE make -C \$\{kernel_source_dir\} M=\$\(pwd\)$/m);
+    assert.match(log, new RegExp(`make -C ${reEscape(realpathSync(built.buildTree))}|Entering directory '${reEscape(realpathSync(built.buildTree))}`));
     assert.match(log, new RegExp(`CC \\[M\\]\\s+${reEscape(join(project, '.dudforge', 'build', built.release, 'src'))}/main\\.o|CC \\[M\\]\\s+main\\.o`));
     assert.match(log, /dkms\.conf: applying patches\/describe\.patch/);
     assert.match(log, /dkms\.conf: running PRE_BUILD scripts\/pre-build\.sh 7/);
@@ -146,6 +148,43 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     assert.equal(sh('modinfo', ['-F', 'version', ko]).stdout.trim(), '20261205.7');
     assert.equal(sh('modinfo', ['-F', 'description', ko]).stdout.trim(), 'ACME snapshot driver, patched');
     assert.equal(sh('modinfo', ['-F', 'vermagic', ko]).stdout.split(' ')[0], built.release);
+  });
+
+  test('rpmbuild --rebuild of the source RPM runs the same PATCH, PRE_BUILD, MAKE and POST_BUILD', { skip: needs(hasRpmbuild, 'rpmbuild') }, () => {
+    const srpm = readdirSync(join(project, 'out')).find((f) => f.endsWith('.src.rpm'));
+    assert.ok(srpm, 'a source RPM is written');
+    const srpmPath = join(project, 'out', srpm);
+    assert.match(shOk('rpm', ['-qpl', srpmPath]), /^dudforge-dkms\.sh$/m);
+    assert.match(shOk('rpm', ['-qp', '--requires', srpmPath]), /^patch$/m);
+    const topdir = join(work, 'rpmbuild');
+    const r = sh('rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${built.release}`, '--define', `kernel_source ${built.buildTree}`, srpmPath]);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    const out = r.stdout + r.stderr;
+    assert.match(out, /dkms\.conf: applying patches\/describe\.patch/);
+    assert.match(out, /dkms\.conf: running PRE_BUILD scripts\/pre-build\.sh 7/);
+    assert.match(out, /dkms\.conf: running MAKE make -C \$\{kernel_source_dir\} M=\$\(pwd\)/);
+    assert.match(out, /post-build saw acme_snap\.ko/);
+    const rpmDir = join(topdir, 'RPMS', shOk('rpm', ['--eval', '%{_target_cpu}']).trim());
+    const rebuilt = readdirSync(rpmDir).filter((f) => f.startsWith('kmod-acme-snap-'));
+    assert.equal(rebuilt.length, 1, rebuilt.join(', '));
+    const root = join(work, 'rebuilt-root');
+    mkdirSync(root, { recursive: true });
+    shOk('sh', ['-c', `rpm2cpio "$1" | (cd "$2" && cpio -idm --quiet)`, 'sh', join(rpmDir, rebuilt[0]), root]);
+    const ko = join(root, 'lib', 'modules', built.release, 'extra', 'acme-snap', 'acme_snap.ko');
+    // The patch and PRE_BUILD took effect in the rebuild as they did in dudforge's own build.
+    assert.equal(sh('modinfo', ['-F', 'version', ko]).stdout.trim(), '20261205.7');
+    assert.equal(sh('modinfo', ['-F', 'description', ko]).stdout.trim(), 'ACME snapshot driver, patched');
+    assert.equal(sh('modinfo', ['-F', 'vermagic', ko]).stdout.split(' ')[0], built.release);
+  });
+
+  test('rpmbuild --rebuild for a kernel BUILD_EXCLUSIVE leaves out: a message, no package, no failure', { skip: needs(hasRpmbuild, 'rpmbuild') }, () => {
+    const srpm = readdirSync(join(project, 'out')).find((f) => f.endsWith('.src.rpm'))!;
+    const topdir = join(work, 'rpmbuild-excluded');
+    const r = sh('rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${excluded.release}`, '--define', `kernel_source ${excluded.buildTree}`, join(project, 'out', srpm)]);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, new RegExp(`dudforge: kernel ${reEscape(excluded.release)} is excluded by dkms\\.conf BUILD_EXCLUSIVE_KERNEL="\\^${reEscape(reEscape(built.release))}\\$"; nothing is built or packaged`));
+    assert.doesNotMatch(r.stdout + r.stderr, /dkms\.conf: running MAKE/);
+    assert.ok(!existsSync(join(topdir, 'RPMS')) || readdirSync(join(topdir, 'RPMS'), { recursive: true }).every((f) => !String(f).endsWith('.rpm')), 'no binary package');
   });
 
   test('dkms.conf forms: quoting, indexes, own variables, values that need the shell', () => {
