@@ -18,6 +18,7 @@ const kernels = installedKernels();
 const hasRpmbuild = sh('rpmbuild', ['--version']).status === 0;
 let work: string;
 let driver: string;
+let canary: string;
 let project: string;
 let created: CliResult;
 let build: CliResult;
@@ -36,6 +37,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
   before(() => {
     work = tempDir('dkms');
     driver = join(work, 'acme-snap-3.4.5');
+    canary = join(work, 'canary');
     project = join(work, 'project');
     write(join(driver, 'Makefile'), 'obj-m += acme_snap.o\nacme_snap-y := main.o\n');
     write(
@@ -71,7 +73,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     );
     // PRE_BUILD writes the header main.c needs: the build fails unless it ran in the copy.
     write(join(driver, 'scripts/pre-build.sh'), '#!/bin/sh\nprintf "#define SNAPSHOT_VERSION 20261205.$1\\n" > snapshot.h\n', 0o755);
-    write(join(driver, 'scripts/post-build.sh'), '#!/bin/sh\necho "post-build saw $(ls *.ko)"\n', 0o755);
+    write(join(driver, 'scripts/post-build.sh'), '#!/bin/sh\necho "post-build saw $(ls *.ko) $1"\n', 0o755);
     write(
       join(driver, 'dkms.conf'),
       [
@@ -87,7 +89,8 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
         `BUILD_EXCLUSIVE_KERNEL="^${reEscape(built.release)}$"`,
         'BUILD_EXCLUSIVE_CONFIG="CONFIG_MODULES"',
         'PRE_BUILD="scripts/pre-build.sh 7"',
-        'POST_BUILD="scripts/post-build.sh"',
+        // Text rpm would expand or run if it reached the spec: the SRPM's rebuild must pass it on as it is.
+        `POST_BUILD="scripts/post-build.sh '100% %{name} %(touch ${canary})'"`,
         'AUTOINSTALL="yes"',
         'if [ -n "$kernelver" ]; then STRIP[0]=no; fi',
         '',
@@ -117,7 +120,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     assert.match(created.stderr, /^info: dkms\.conf: ignored CLEAN, AUTOINSTALL/m);
     assert.match(created.stderr, /^warning: dkms\.conf: line 15: if \[ -n "\$kernelver" \].*not a simple assignment; ignored/m);
     assert.match(created.stderr, /^info: dkms\.conf: PRE_BUILD runs in each kernel's copy before make: scripts\/pre-build\.sh 7$/m);
-    assert.match(created.stderr, /^info: dkms\.conf: POST_BUILD runs .*: scripts\/post-build\.sh$/m);
+    assert.match(created.stderr, /^info: dkms\.conf: POST_BUILD runs .*: scripts\/post-build\.sh '100% %\{name\} %\(touch .*\)'$/m);
     assert.match(created.stderr, /^info: dkms\.conf: MAKE\[0\] runs in each kernel's copy: make -C \$\{kernel_source_dir\} M=\$\(pwd\)$/m);
     assert.match(created.stderr, /builds only for kernel \/.*\/, config CONFIG_MODULES; other kernels are excluded, not failed/);
   });
@@ -163,7 +166,8 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     assert.match(out, /dkms\.conf: applying patches\/describe\.patch/);
     assert.match(out, /dkms\.conf: running PRE_BUILD scripts\/pre-build\.sh 7/);
     assert.match(out, /dkms\.conf: running MAKE make -C \$\{kernel_source_dir\} M=\$\(pwd\)/);
-    assert.match(out, /post-build saw acme_snap\.ko/);
+    assert.ok(out.includes(`post-build saw acme_snap.ko 100% %{name} %(touch ${canary})`), 'POST_BUILD got its argument as dkms.conf wrote it');
+    assert.ok(!existsSync(canary), 'rpm expanded nothing from dkms.conf');
     const rpmDir = join(topdir, 'RPMS', shOk('rpm', ['--eval', '%{_target_cpu}']).trim());
     const rebuilt = readdirSync(rpmDir).filter((f) => f.startsWith('kmod-acme-snap-'));
     assert.equal(rebuilt.length, 1, rebuilt.join(', '));
