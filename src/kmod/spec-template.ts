@@ -10,6 +10,7 @@ import { parseRequirement } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import { moduleFileName } from './module-imports.js';
 import { EXTRA_FILES_DIR, type ExtraFile } from './extra-files.js';
+import { firmwarePackageName } from './firmware-package.js';
 
 export interface KmodSpecOptions {
   answers: Answers;
@@ -34,6 +35,11 @@ export interface KmodSpecOptions {
   hasProbeKit?: boolean;
   /** Firmware paths relative to /lib/firmware; the tarball holds them at firmware/<path>. */
   firmware?: string[];
+  /**
+   * packaging.firmwarePackage: the firmware goes into a noarch `kmod-<name>-firmware`
+   * subpackage (src/kmod/firmware-package.ts), which the kmod Requires at the same EVR.
+   */
+  firmwarePackage?: boolean;
   /**
    * modprobe.d, modules-load.d, udev and blacklist files (extraFiles() in extra-files.ts); the
    * tarball holds each at EXTRA_FILES_DIR/<path without its leading />.
@@ -152,6 +158,11 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     const parts = f.split('/');
     for (let i = 1; i < parts.length; i++) firmwareDirs.add(parts.slice(0, i).join('/'));
   }
+  const firmwareFileList = [
+    ...[...firmwareDirs].sort().map((d) => `%dir /lib/firmware/${d}\n`),
+    ...firmware.map((f) => `/lib/firmware/${f}\n`),
+  ].join('');
+  const fwPackage = !!opts.firmwarePackage && firmware.length > 0;
   const extraSources = opts.extraSources ?? [];
   const dkms = dkmsSpecParts(opts, kcflags.join(' '), makeArgs);
   const log = changelogEntry(answers, opts.buildTime);
@@ -199,7 +210,24 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     extraSourceLines: extraSources.map((s, i) => `Source${i + 2}: ${specEscape(s)}\n`).join(''),
     kernelModulesOp: answers.packaging.match === 'exact' ? '=' : '>=',
     ...kmodIdentity(answers),
-    firmwareProvides: firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
+    firmwareProvides: fwPackage
+      ? `Requires: ${firmwarePackageName(pkg.name)} = %{?epoch:%{epoch}:}%{version}-%{release}\n`
+      : firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
+    firmwarePackage: fwPackage
+      ? [
+          '',
+          `%package -n ${firmwarePackageName(pkg.name)}`,
+          `Summary: Firmware for kmod-${pkg.name}`,
+          'BuildArch: noarch',
+          // As src/kmod/firmware-package.ts: the installer's stage 1 selects it by this Provides.
+          `Provides: kernel-modules ${answers.packaging.match === 'exact' ? '=' : '>='} %{kernel_version}`,
+          ...firmware.map((f) => `Provides: firmware(${f})`),
+          '',
+          `%description -n ${firmwarePackageName(pkg.name)}`,
+          `Firmware files that the kmod-${pkg.name} packages load (${specEscape(pkg.summary)}).`,
+          '',
+        ].join('\n')
+      : '',
     extraRequires: (pkg.requires ?? [])
       .map((r) => {
         parseRequirement(r);
@@ -229,10 +257,8 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     extraFileList: (opts.extraFiles ?? []).map((f) => `${f.config ? '%config(noreplace) ' : ''}${f.path}\n`).join(''),
     post: inSpec(scripts.post),
     postun: inSpec(scripts.postun),
-    firmwareFiles: [
-      ...[...firmwareDirs].sort().map((d) => `%dir /lib/firmware/${d}\n`),
-      ...firmware.map((f) => `/lib/firmware/${f}\n`),
-    ].join(''),
+    firmwarePackageFiles: fwPackage ? `\n%files -n ${firmwarePackageName(pkg.name)}\n${firmwareFileList}` : '',
+    firmwareFiles: fwPackage ? '' : firmwareFileList,
     moduleFiles: modules.map((m) => `/lib/modules/%{kernel_version}/extra/${pkg.name}/${m}\n`).join(''),
     changelog: `* ${specDate(log.time)} ${specEscape(log.name)}\n${specEscape(log.text)}\n`,
   };

@@ -9,7 +9,7 @@ import { EXTRA_FILES_DIR, extraFiles, readUdevRules, type ExtraFile } from '../k
 import { UserError } from '../errors.js';
 import { buildRpm, rpmFileName } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
-import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule, PROBE_KIT_DIR } from '../kmod/index.js';
+import { firmwarePackageRef, firmwarePackageSpec, kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule, PROBE_KIT_DIR } from '../kmod/index.js';
 import { probeKitFiles } from '../probes/kit.js';
 import { DKMS_SCRIPT_SOURCE, dkmsRebuildScript, hasDkmsSteps } from '../kbuild/dkms-script.js';
 import { readProbeFile } from '../probes/parse.js';
@@ -62,6 +62,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
   const firmware = ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) }));
   const extra = projectExtraFiles(ctx, built[0]?.modules.map((m) => m.name) ?? []);
   const certDer = signing?.shipCert ? { vendor: answers.package.vendor, bytes: signing.certDerBytes } : undefined;
+  const firmwarePackage = answers.packaging.firmwarePackage && firmware.length ? firmwarePackageRef(answers) : undefined;
   for (const b of built) {
     ctx.signal.throwIfAborted();
     const kernel = ctx.kernels.find((k) => k.release === b.release)!;
@@ -93,6 +94,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
       kernel: { release: b.release, arch },
       modules,
       firmware,
+      ...(firmwarePackage ? { firmwarePackage } : {}),
       symvers,
       kabiRequires,
       greylist,
@@ -106,6 +108,26 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
     out.push({ release: b.release, arch, fileName: rpmFileName(spec), bytes, packed: packedFiles(spec.files), kabiNotOnList: greylist?.symbols });
   }
   return out;
+}
+
+/**
+ * The firmware package (packaging.firmwarePackage with firmware to ship): one noarch RPM, put on
+ * the disk in every rpms/<arch>/ that has kmods (`arches`); none otherwise.
+ */
+export async function packageFirmware(ctx: PipelineContext, arches: string[]): Promise<PackagedRpm[]> {
+  const { answers } = ctx;
+  if (!answers.packaging.firmwarePackage || !ctx.sources.firmware.length) return [];
+  const spec = firmwarePackageSpec({
+    answers,
+    kernels: answers.kernels.map((k) => k.release),
+    firmware: ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) })),
+    buildTime: ctx.buildTime,
+    buildHost: BUILD_HOST,
+    sourceRpm: answers.packaging.srpm ? srpmFileName(ctx) : undefined,
+  });
+  const bytes = await buildRpm(spec, headerSigner(ctx));
+  const fileName = rpmFileName(spec);
+  return [...new Set(arches)].sort().map((arch) => ({ release: 'firmware', arch, fileName, bytes, packed: packedFiles(spec.files) }));
 }
 
 /**
@@ -156,6 +178,7 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
     hasProbeKit: probeFile !== undefined,
     includeDirs: ctx.sources.includeDirs,
     firmware: ctx.sources.firmware.map((f) => f.path),
+    firmwarePackage: !!answers.packaging.firmwarePackage,
     extraFiles: extra,
     extraSources: extraSources.map((e) => e.name),
     ...(dkms ? { dkms: { script: DKMS_SCRIPT_SOURCE, patches: !!dkms.patches?.length } } : {}),
