@@ -296,6 +296,16 @@ describe('stage 2: dnf installs the loaded kmods by name into the new system', {
     assert.doesNotMatch(shOk('rpm', ['-qpl', kmod]), /\/lib\/firmware/);
   });
 
+  test('firmware package: dudforge disk puts it beside the kmods, and the disk verifies', async () => {
+    const iso = join(work, 'firmware-joined.iso');
+    const r = runCli(['disk', iso, join(work, 'firmware')]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /, firmware package/);
+    const report = await verifyDisk(iso);
+    assert.deepEqual(report.problems, []);
+    assert.ok(report.rpms.some((x) => x.file === `rpms/x86_64/${DRIVER}-firmware-1.0.0-1.noarch.rpm` && x.firmware.includes('/lib/firmware/dudforge-dummy-fw.bin')));
+  });
+
   test('firmware package: verify says so when the disk lacks it or has another version', async () => {
     const disk = repos.get('firmware')!;
     const files = readdirSync(disk).filter((f) => f.endsWith('.rpm') && !f.startsWith(`${DRIVER}-firmware-`));
