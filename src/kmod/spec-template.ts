@@ -35,11 +35,7 @@ export interface KmodSpecOptions {
   hasProbeKit?: boolean;
   /** Firmware paths relative to /lib/firmware; the tarball holds them at firmware/<path>. */
   firmware?: string[];
-  /**
-   * packaging.firmwarePackage: the firmware goes into a noarch `kmod-<name>-firmware`
-   * subpackage (src/kmod/firmware-package.ts), which the kmod Requires at the same EVR.
-   */
-  firmwarePackage?: boolean;
+
   /**
    * modprobe.d, modules-load.d, udev and blacklist files (extraFiles() in extra-files.ts); the
    * tarball holds each at EXTRA_FILES_DIR/<path without its leading />.
@@ -162,7 +158,9 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     ...[...firmwareDirs].sort().map((d) => `%dir /lib/firmware/${d}\n`),
     ...firmware.map((f) => `/lib/firmware/${f}\n`),
   ].join('');
-  const fwPackage = !!opts.firmwarePackage && firmware.length > 0;
+  // packaging.firmwarePackage: the firmware goes into a noarch `kmod-<name>-firmware` subpackage
+  // (src/kmod/firmware-package.ts), which the kmod Requires at the same EVR.
+  const fwPackage = !!answers.packaging.firmwarePackage && firmware.length > 0;
   const extraSources = opts.extraSources ?? [];
   const dkms = dkmsSpecParts(opts, kcflags.join(' '), makeArgs);
   const log = changelogEntry(answers, opts.buildTime);

@@ -178,7 +178,6 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
     hasProbeKit: probeFile !== undefined,
     includeDirs: ctx.sources.includeDirs,
     firmware: ctx.sources.firmware.map((f) => f.path),
-    firmwarePackage: !!answers.packaging.firmwarePackage,
     extraFiles: extra,
     extraSources: extraSources.map((e) => e.name),
     ...(dkms ? { dkms: { script: DKMS_SCRIPT_SOURCE, patches: !!dkms.patches?.length } } : {}),
