@@ -35,7 +35,6 @@ export interface KmodSpecOptions {
   hasProbeKit?: boolean;
   /** Firmware paths relative to /lib/firmware; the tarball holds them at firmware/<path>. */
   firmware?: string[];
-
   /**
    * modprobe.d, modules-load.d, udev and blacklist files (extraFiles() in extra-files.ts); the
    * tarball holds each at EXTRA_FILES_DIR/<path without its leading />.
