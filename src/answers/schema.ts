@@ -65,6 +65,11 @@ export interface PackagingAnswers {
   srpm: boolean;
   /** Strip debug info (`strip -g`) from modules before signing. */
   strip: boolean;
+  /**
+   * Ship the firmware in one noarch `kmod-<name>-firmware` package that every kmod Requires
+   * (src/kmod/firmware-package.ts), instead of inside each kmod.
+   */
+  firmwarePackage?: boolean;
   /** GnuPG key id/user id to sign the RPMs with (optional). */
   gpgKey?: string;
 }

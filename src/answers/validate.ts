@@ -147,6 +147,7 @@ const PACKAGING_SHAPE: Shape = {
   kabiStrict: { check: bool },
   srpm: { required: true, check: bool },
   strip: { required: true, check: bool },
+  firmwarePackage: { check: bool },
   gpgKey: { check: singleLine },
 };
 

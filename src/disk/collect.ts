@@ -73,6 +73,11 @@ function driverOf(rpm: ParsedRpm): string {
   return names[0] ?? rpm.name;
 }
 
+/** A firmware-only package: `<kmod>-firmware` with firmware() Provides (src/kmod/firmware-package.ts). */
+function isFirmwarePackage(rpm: ParsedRpm): boolean {
+  return rpm.name.endsWith('-firmware') && rpm.provides().some((p) => p.name.startsWith('firmware('));
+}
+
 function describe(p: RpmDependency): string {
   return `${p.name} ${senseOperator(p.flags)} ${p.version}`;
 }
@@ -81,6 +86,7 @@ export async function collectDiskInputs(inputs: string[]): Promise<DiskInputs> {
   if (!inputs.length) throw new UserError('no input RPMs given', 'usage: dudforge disk OUT.iso RPM|DIR...');
   const byName = new Map<string, { sha: string; from: string }>();
   const binaries: CollectedRpm[] = [];
+  const firmware: CollectedRpm[] = [];
   let srpm: DiskInputs['srpm'];
   let buildTime = 0;
 
@@ -117,6 +123,11 @@ export async function collectDiskInputs(inputs: string[]): Promise<DiskInputs> {
       if (!kernelModules.length) {
         throw new UserError(`${file} (${parsed.name}) is not a kmod: it has no versioned kernel-modules Provides`, 'the installer only loads RPMs that Provide kernel-modules = <kernel release>; leave it out');
       }
+      // A firmware package (packaging.firmwarePackage) is noarch: it goes into every rpms/<arch>/.
+      if (parsed.arch === 'noarch' && isFirmwarePackage(parsed)) {
+        firmware.push({ fileName, arch: 'noarch', bytes, from: file, parsed, kernelModules });
+        continue;
+      }
       if (!DISK_ARCHES.includes(parsed.arch)) {
         throw new UserError(`${file} is built for "${parsed.arch}", which has no rpms/<arch>/ directory on a driver disk`, `the installer runs on ${DISK_ARCHES.join(', ')}`);
       }
@@ -144,6 +155,13 @@ export async function collectDiskInputs(inputs: string[]): Promise<DiskInputs> {
     }
   }
 
+  if (firmware.length > 1) throw new UserError(`two firmware packages: ${firmware.map((f) => f.from).join(', ')}`, 'a driver disk carries the one firmware package its kmods were built with');
+  for (const f of firmware) {
+    if (f.parsed.name !== `${driver}-firmware` || f.parsed.version !== first.parsed.version) {
+      throw new UserError(`${f.from} is ${f.parsed.name} ${f.parsed.version}, not the firmware package of ${driver} ${first.parsed.version}`, 'give the firmware package built with these kmods');
+    }
+  }
+
   // No kernel claimed by two RPMs of one architecture: the installer would extract both and the
   // later one would silently win.
   const kernels: DiskInputs['kernels'] = [];
@@ -163,5 +181,7 @@ export async function collectDiskInputs(inputs: string[]): Promise<DiskInputs> {
     }
   }
   kernels.sort((a, b) => (a.arch + a.release < b.arch + b.release ? -1 : 1));
-  return { rpms: binaries, srpm, driver, version: first.parsed.version, buildTime, kernels };
+  const arches = [...new Set(binaries.map((b) => b.arch))].sort();
+  const rpms = [...binaries, ...firmware.flatMap((f) => arches.map((arch) => ({ ...f, arch })))];
+  return { rpms, srpm, driver, version: first.parsed.version, buildTime, kernels };
 }

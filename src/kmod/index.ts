@@ -11,3 +11,4 @@ export * from './description.js';
 export * from './package.js';
 export * from './spec-template.js';
 export * from './srpm.js';
+export * from './firmware-package.js';

@@ -32,6 +32,11 @@ export interface KmodPackageOptions {
   kernel: { release: string; arch: string };
   modules: KmodModule[];
   firmware: KmodFirmware[];
+  /**
+   * The project's firmware package (firmware-package.ts): the kmod then carries no firmware and
+   * Requires `<name> = <evr>` instead.
+   */
+  firmwarePackage?: { name: string; evr: string };
   /** The kernel's Module.symvers; required when kabiRequires is on. */
   symvers?: Symvers;
   kabiRequires: boolean;
@@ -110,6 +115,18 @@ export function checkRelativeFirmwarePath(p: string): void {
   }
 }
 
+/** /lib/firmware/<path> files, and the directories between /lib/firmware and them, as a package owns them. */
+export function firmwareFileEntries(firmware: KmodFirmware[]): RpmFileEntry[] {
+  const paths = firmware.map((f) => {
+    checkRelativeFirmwarePath(f.path);
+    return `/lib/firmware/${f.path}`;
+  });
+  return [
+    ...ownedDirs('/lib/firmware', paths).map((d): RpmFileEntry => ({ path: d, type: 'dir', mode: 0o755 })),
+    ...firmware.map((f, i): RpmFileEntry => ({ path: paths[i], type: 'file', mode: 0o644, data: f.bytes })),
+  ];
+}
+
 /** Directories between `root` (exclusive) and each path's parent that the package creates. */
 function ownedDirs(root: string, paths: string[]): string[] {
   const dirs = new Set<string>();
@@ -166,12 +183,9 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     data: Buffer.from(depmodConf({ pkgName: pkg.name, modules: modules.map((m) => m.name), kernelRelease: opts.kernel.release })),
   });
 
-  const firmwarePaths = opts.firmware.map((f) => {
-    checkRelativeFirmwarePath(f.path);
-    return `/lib/firmware/${f.path}`;
-  });
-  for (const d of ownedDirs('/lib/firmware', firmwarePaths)) files.push({ path: d, type: 'dir', mode: 0o755 });
-  opts.firmware.forEach((f, i) => files.push({ path: firmwarePaths[i], type: 'file', mode: 0o644, data: f.bytes }));
+  // With a firmware package (packaging.firmwarePackage) the files are there, not here.
+  const firmware = opts.firmwarePackage ? [] : opts.firmware;
+  files.push(...firmwareFileEntries(firmware));
 
   for (const f of opts.extraFiles ?? []) {
     files.push({ path: f.path, type: 'file', mode: 0o644, data: f.data, ...(f.config ? { flags: RPMFILE.CONFIG | RPMFILE.NOREPLACE } : {}) });
@@ -199,7 +213,7 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
     kernelModulesProvide(opts.kernel.release, match),
     { name: `kmod-${pkg.name}`, flags: RPMSENSE.EQUAL, version: evr },
     ...[...new Set(modules.map((m) => moduleNameOf(m.name)))].sort().map((m) => ({ name: `kmod(${m}.ko)`, flags: RPMSENSE.ANY })),
-    ...opts.firmware.map((f) => ({ name: `firmware(${f.path})`, flags: RPMSENSE.ANY })),
+    ...firmware.map((f) => ({ name: `firmware(${f.path})`, flags: RPMSENSE.ANY })),
   ];
   const requires = [
     kernelRequires(opts.kernel.release, opts.kernel.arch, match),
@@ -209,6 +223,8 @@ export function kmodPackageSpec(opts: KmodPackageOptions): RpmPackageSpec {
       kabiRequires: opts.kabiRequires,
       extra: pkg.requires ?? [],
     }),
+    // The firmware package of the same build, exactly: dnf brings it along in stage 2.
+    ...(opts.firmwarePackage ? [{ name: opts.firmwarePackage.name, flags: RPMSENSE.EQUAL, version: opts.firmwarePackage.evr }] : []),
   ];
   const scripts = kmodScriptlets({ kernelRelease: opts.kernel.release, moduleFiles });
 

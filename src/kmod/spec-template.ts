@@ -10,6 +10,7 @@ import { parseRequirement } from './requires.js';
 import { kmodScriptlets } from './scriptlets.js';
 import { moduleFileName } from './module-imports.js';
 import { EXTRA_FILES_DIR, type ExtraFile } from './extra-files.js';
+import { firmwarePackageName } from './firmware-package.js';
 
 export interface KmodSpecOptions {
   answers: Answers;
@@ -41,6 +42,13 @@ export interface KmodSpecOptions {
   extraFiles?: ExtraFile[];
   /** More files shipped in the SRPM (Source2, Source3, …), e.g. the probe file. */
   extraSources?: string[];
+  /**
+   * The driver has a dkms.conf with build steps: `script` is the name, among extraSources, of
+   * dkmsRebuildScript() (src/kbuild/dkms-script.ts), which %build runs instead of Kbuild's make
+   * and asks whether BUILD_EXCLUSIVE_* leave %{kernel_version} out. Nothing from dkms.conf is
+   * written into the spec itself: the script is a Source file, which rpm never macro-expands.
+   */
+  dkms?: { script: string; patches: boolean };
   buildTime: number;
 }
 
@@ -145,7 +153,15 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     const parts = f.split('/');
     for (let i = 1; i < parts.length; i++) firmwareDirs.add(parts.slice(0, i).join('/'));
   }
+  const firmwareFileList = [
+    ...[...firmwareDirs].sort().map((d) => `%dir /lib/firmware/${d}\n`),
+    ...firmware.map((f) => `/lib/firmware/${f}\n`),
+  ].join('');
+  // packaging.firmwarePackage: the firmware goes into a noarch `kmod-<name>-firmware` subpackage
+  // (src/kmod/firmware-package.ts), which the kmod Requires at the same EVR.
+  const fwPackage = !!answers.packaging.firmwarePackage && firmware.length > 0;
   const extraSources = opts.extraSources ?? [];
+  const dkms = dkmsSpecParts(opts, kcflags.join(' '), makeArgs);
   const log = changelogEntry(answers, opts.buildTime);
   const logProblem = specLineProblem(log.text);
   if (logProblem) throw new UserError(`package.changelog: ${logProblem}`, 'indent-free lines become "- " items; start an indented line with another character');
@@ -191,7 +207,24 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     extraSourceLines: extraSources.map((s, i) => `Source${i + 2}: ${specEscape(s)}\n`).join(''),
     kernelModulesOp: answers.packaging.match === 'exact' ? '=' : '>=',
     ...kmodIdentity(answers),
-    firmwareProvides: firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
+    firmwareProvides: fwPackage
+      ? `Requires: ${firmwarePackageName(pkg.name)} = %{?epoch:%{epoch}:}%{version}-%{release}\n`
+      : firmware.map((f) => `Provides: firmware(${f})\n`).join(''),
+    firmwarePackage: fwPackage
+      ? [
+          '',
+          `%package -n ${firmwarePackageName(pkg.name)}`,
+          `Summary: Firmware for kmod-${pkg.name}`,
+          'BuildArch: noarch',
+          // As src/kmod/firmware-package.ts: the installer's stage 1 selects it by this Provides.
+          `Provides: kernel-modules ${answers.packaging.match === 'exact' ? '=' : '>='} %{kernel_version}`,
+          ...firmware.map((f) => `Provides: firmware(${f})`),
+          '',
+          `%description -n ${firmwarePackageName(pkg.name)}`,
+          `Firmware files that the kmod-${pkg.name} packages load (${specEscape(pkg.summary)}).`,
+          '',
+        ].join('\n')
+      : '',
     extraRequires: (pkg.requires ?? [])
       .map((r) => {
         parseRequirement(r);
@@ -201,6 +234,10 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     description: specEscape(pkg.description.trim()),
     topDir: opts.topDir,
     compatCheck: compat,
+    dkmsExclusion: dkms.exclusion,
+    dkmsBuildRequires: dkms.buildRequires,
+    dkmsExcludedBuild: dkms.excludedBuild,
+    dkmsRun: dkms.run,
     // Debug info goes before signing (stripping afterwards would break the signature).
     stripModules: answers.packaging.strip
       ? `# packaging.strip: debug info removed before signing, as dudforge's own builds do.\nfind "$dest" -name '*.ko' -type f -exec strip -g {} +\n`
@@ -217,14 +254,51 @@ export function renderKmodSpec(opts: KmodSpecOptions): string {
     extraFileList: (opts.extraFiles ?? []).map((f) => `${f.config ? '%config(noreplace) ' : ''}${f.path}\n`).join(''),
     post: inSpec(scripts.post),
     postun: inSpec(scripts.postun),
-    firmwareFiles: [
-      ...[...firmwareDirs].sort().map((d) => `%dir /lib/firmware/${d}\n`),
-      ...firmware.map((f) => `/lib/firmware/${f}\n`),
-    ].join(''),
+    firmwarePackageFiles: fwPackage ? `\n%files -n ${firmwarePackageName(pkg.name)}\n${firmwareFileList}` : '',
+    firmwareFiles: fwPackage ? '' : firmwareFileList,
     moduleFiles: modules.map((m) => `/lib/modules/%{kernel_version}/extra/${pkg.name}/${m}\n`).join(''),
     changelog: `* ${specDate(log.time)} ${specEscape(log.name)}\n${specEscape(log.text)}\n`,
   };
   return fillTemplate(readFileSync(join(templatesDir, 'kmod.spec'), 'utf8'), values);
+}
+
+/**
+ * The spec's side of a dkms.conf: the variables DKMS gives its commands (as src/pipeline/dkms.ts
+ * sets them for dudforge's own build), the script run with the spec's make command as its
+ * default, and the BUILD_EXCLUSIVE_* decision taken while rpm parses the spec, so that an
+ * excluded kernel builds no package and %build says why instead of failing.
+ */
+function dkmsSpecParts(opts: KmodSpecOptions, kcflags: string, makeArgs: string[]): { exclusion: string; buildRequires: string; excludedBuild: string; run: string } {
+  const env = "kernelver='%{kernel_version}' kernel_source_dir='%{kernel_source}' kernel_config='%{kernel_source}/.config' arch='%{_target_cpu}'";
+  if (!opts.dkms) return { exclusion: '%global dudforge_excluded 0\n', buildRequires: '', excludedBuild: '', run: '' };
+  const index = (opts.extraSources ?? []).indexOf(opts.dkms.script);
+  if (index < 0) throw new Error(`renderKmodSpec: dkms script ${opts.dkms.script} is not among the extra sources`);
+  const source = `%{SOURCE${index + 2}}`;
+  return {
+    exclusion: [
+      `# dkms.conf's BUILD_EXCLUSIVE_*: a kernel outside them builds no package (%%build says why).`,
+      `%global dudforge_excluded %(${env} sh ${source} --excluded >/dev/null 2>&1 && echo 1 || echo 0)`,
+      '',
+    ].join('\n'),
+    buildRequires: opts.dkms.patches ? 'BuildRequires: patch\n' : '',
+    excludedBuild: [
+      '%if %{dudforge_excluded}',
+      `echo "dudforge: kernel %{kernel_version} is excluded by dkms.conf $(${env} sh ${source} --excluded); nothing is built or packaged" >&2`,
+      'exit 0',
+      '%endif',
+      '',
+    ].join('\n'),
+    run: [
+      `# dkms.conf's PATCH, PRE_BUILD, MAKE and POST_BUILD (${source}, the steps dudforge's own build runs),`,
+      '# with the variables DKMS gives them; Kbuild\'s make below is the MAKE of a kernel no MAKE[#] names.',
+      `export ${env}`,
+      'export dkms_tree="$PWD.dkms/tree" source_tree="$PWD.dkms/source"',
+      `export KCFLAGS="${kcflags}" MAKEFLAGS="%{?_smp_mflags}"`,
+      'if [ -n "$llvm" ]; then export LLVM=1; fi',
+      ...(makeArgs.length ? [`export ${makeArgs.map(specEscape).join(' ')}`] : []),
+      `sh ${source} `,
+    ].join('\n'),
+  };
 }
 
 /** An extra file's path goes into the spec as it is: plain characters only (extra-files.ts makes them so). */

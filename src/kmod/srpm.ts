@@ -51,6 +51,8 @@ export function srpmSpec(opts: SrpmOptions): RpmPackageSpec {
     { name: 'gcc', flags: RPMSENSE.ANY },
     { name: 'kmod', flags: RPMSENSE.ANY },
     { name: 'make', flags: RPMSENSE.ANY },
+    // The spec's BuildRequires: patch when dkms.conf has PATCH[#] (renderKmodSpec's dkms.patches).
+    ...(opts.answers.dkms?.patches?.length ? [{ name: 'patch', flags: RPMSENSE.ANY }] : []),
     ...(defaultKernel ? [{ name: 'kernel-devel-uname-r', flags: RPMSENSE.EQUAL, version: defaultKernel }] : []),
   ];
   const spec: RpmPackageSpec = {

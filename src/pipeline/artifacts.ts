@@ -5,7 +5,7 @@
 import type { KernelBuildResult } from './build.js';
 import type { PipelineContext } from './context.js';
 import type { StagedOutput } from './output.js';
-import { packageKernels, packageSources, type PackagedRpm } from './package.js';
+import { packageFirmware, packageKernels, packageSources, type PackagedRpm } from './package.js';
 import { signBuiltModules, type SigningSetup } from './signing.js';
 import { exportGpgPublicKey } from '../sign/index.js';
 
@@ -26,6 +26,8 @@ export async function signStep(
 
 export interface Packaged {
   kmods: PackagedRpm[];
+  /** The firmware package, once per rpms/<arch>/ of the disk (one file in out/). */
+  firmware: PackagedRpm[];
   srpm?: Awaited<ReturnType<typeof packageSources>>;
   /** File name of the exported GnuPG public key, when RPMs are GPG-signed. */
   pubkey?: string;
@@ -42,6 +44,8 @@ export async function packageStep(
   const { answers } = ctx;
   const kmods = await packageKernels(ctx, good, signing);
   for (const p of kmods) output.write(p.fileName, p.bytes, p.packed);
+  const firmware = await packageFirmware(ctx, kmods.map((k) => k.arch));
+  if (firmware[0]) output.write(firmware[0].fileName, firmware[0].bytes, firmware[0].packed);
   ctx.signal.throwIfAborted();
   let srpm: Packaged['srpm'];
   if (answers.packaging.srpm) {
@@ -55,5 +59,5 @@ export async function packageStep(
     await exportGpgPublicKey({ keyId: answers.packaging.gpgKey, out: output.stagedPath(pubkey) });
     output.assertStagedPublishable(pubkey);
   }
-  return { kmods, srpm, pubkey };
+  return { kmods, firmware, srpm, pubkey };
 }

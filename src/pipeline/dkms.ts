@@ -6,12 +6,13 @@
  * build's make (own process group, the shared job server, progress from Kbuild's output), so a
  * driver's own make command gets the same treatment as ours.
  */
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Answers, DkmsAnswers } from '../answers/schema.js';
 import { UserError } from '../errors.js';
 import { isEnabled, readKernelConfig, type KernelConfig } from '../kernel/config.js';
-import { expandDkmsVars, makeCommandFor, patchesFor, safeRegex, type DkmsRuntimeVars } from '../import/dkms-conf.js';
+import { makeCommandFor, patchesFor, safeRegex, type DkmsRuntimeVars } from '../import/dkms-conf.js';
+import { dkmsBuildSteps } from '../kbuild/dkms-script.js';
+import { shellQuote } from '../shell-quote.js';
 import type { ResolvedKernel } from './context.js';
 
 export interface ExcludedKernel {
@@ -62,8 +63,6 @@ export function needsDkmsScript(dkms: DkmsAnswers | undefined, release: string):
   return !!dkms && (!!makeCommandFor(dkms, release) || !!dkms.preBuild || !!dkms.postBuild || patchesFor(dkms, release).length > 0);
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 export interface DkmsScriptOptions {
   dkms: DkmsAnswers;
   kernel: ResolvedKernel;
@@ -80,49 +79,27 @@ export interface DkmsScriptOptions {
 }
 
 /**
- * The script for one kernel and the variables it sees. $dkms_tree/<name>/<version>/build and
- * $source_tree/<name>-<version> are links to the copy, so a MAKE written against DKMS's layout
- * (M=${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build) builds the copy.
+ * The script for one kernel (dkmsBuildSteps(), the same text the source RPM's %build runs) and
+ * the variables it reads from its environment. The script makes
+ * $dkms_tree/<name>/<version>/build and $source_tree/<name>-<version> links to the copy it runs
+ * in, so a MAKE written against DKMS's layout (M=${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build)
+ * builds the copy.
  */
 export function dkmsScript(o: DkmsScriptOptions): { script: string; vars: DkmsRuntimeVars } {
   const name = o.dkms.packageName ?? o.packageName;
   const version = o.dkms.packageVersion ?? o.packageVersion;
-  const dkmsTree = join(o.workDir, 'dkms');
-  const sourceTree = join(o.workDir, 'dkms-src');
-  for (const link of [join(dkmsTree, name, version, 'build'), join(sourceTree, `${name}-${version}`)]) {
-    mkdirSync(dirname(link), { recursive: true });
-    // Made again for the directory the copy is really compiled in (the cache key's script names the work dir's).
-    rmSync(link, { force: true });
-    symlinkSync(o.moduleDir, link);
-  }
   const vars: DkmsRuntimeVars = {
     kernelver: o.kernel.release,
     kernel_source_dir: o.kernel.tree.path,
     kernel_config: join(o.kernel.tree.path, '.config'),
-    dkms_tree: dkmsTree,
-    source_tree: sourceTree,
+    dkms_tree: join(o.workDir, 'dkms'),
+    source_tree: join(o.workDir, 'dkms-src'),
     arch: o.kernel.tree.arch ?? '',
     module: name,
     module_version: version,
   };
-  const fail = (what: string) => `{ echo ${q(`dkms.conf: error: ${what}`)} >&2; exit 1; }`;
-  const lines = ['set -u', `cd ${q(o.moduleDir)} || exit 1`];
-  for (const p of patchesFor(o.dkms, o.kernel.release)) {
-    lines.push(`echo ${q(`dkms.conf: applying patches/${p}`)}`, `patch -p1 -s -N -i ${q(`patches/${p}`)} || ${fail(`PATCH patches/${p} does not apply`)}`);
-  }
-  const script = (key: 'PRE_BUILD' | 'POST_BUILD', command: string) => {
-    // As DKMS: the script path is relative to the sources; a script that is not executable is skipped with a warning.
-    const cmd = expandDkmsVars(command, vars);
-    const file = cmd.trim().split(/\s+/)[0];
-    lines.push(
-      `if [ -x ${q(file)} ]; then echo ${q(`dkms.conf: running ${key} ${cmd}`)}; ./${cmd.trim().replace(/^\.\//, '')} || ${fail(`${key} ${cmd} failed`)}; else echo ${q(`dkms.conf: warning: ${key} ${file} is not executable; skipped (as DKMS does)`)} >&2; fi`,
-    );
-  };
-  if (o.dkms.preBuild) script('PRE_BUILD', o.dkms.preBuild);
-  const make = makeCommandFor(o.dkms, o.kernel.release);
-  lines.push(make ? expandDkmsVars(make, vars) : ['make', ...o.defaultMake].map(q).join(' '), `status=$?`, `[ "$status" -eq 0 ] || exit "$status"`);
-  if (o.dkms.postBuild) script('POST_BUILD', o.dkms.postBuild);
-  return { script: lines.join('\n') + '\n', vars };
+  const script = dkmsBuildSteps(o.dkms, { module: name, moduleVersion: version, defaultMake: ['make', ...o.defaultMake].map(shellQuote).join(' ') });
+  return { script: `cd ${shellQuote(o.moduleDir)} || exit 1\n${script}`, vars };
 }
 
 /**

@@ -2,15 +2,16 @@
  * The package step: one kmod RPM per driver per kernel (docs/driver-disk.md, "kmod conventions"), and one source RPM
  * that rebuilds the same modules with rpmbuild.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { projectPath } from '../answers/io.js';
 import { EXTRA_FILES_DIR, extraFiles, readUdevRules, type ExtraFile } from '../kmod/extra-files.js';
 import { UserError } from '../errors.js';
 import { buildRpm, rpmFileName } from '../rpm/index.js';
 import { readKernelModule } from '../elf/ko.js';
-import { kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule, PROBE_KIT_DIR } from '../kmod/index.js';
+import { firmwarePackageRef, firmwarePackageSpec, kmodPackageSpec, srpmSpec, renderKmodSpec, parseSymvers, kabiReport, exportsByModule, PROBE_KIT_DIR } from '../kmod/index.js';
 import { probeKitFiles } from '../probes/kit.js';
+import { DKMS_SCRIPT_SOURCE, dkmsRebuildScript, hasDkmsSteps } from '../kbuild/dkms-script.js';
 import { readProbeFile } from '../probes/parse.js';
 import { writeTar, type TarEntry } from '../archive/tar.js';
 import { gpgHeaderSigner } from '../sign/index.js';
@@ -61,6 +62,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
   const firmware = ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) }));
   const extra = projectExtraFiles(ctx, built[0]?.modules.map((m) => m.name) ?? []);
   const certDer = signing?.shipCert ? { vendor: answers.package.vendor, bytes: signing.certDerBytes } : undefined;
+  const firmwarePackage = answers.packaging.firmwarePackage && firmware.length ? firmwarePackageRef(answers) : undefined;
   for (const b of built) {
     ctx.signal.throwIfAborted();
     const kernel = ctx.kernels.find((k) => k.release === b.release)!;
@@ -92,6 +94,7 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
       kernel: { release: b.release, arch },
       modules,
       firmware,
+      ...(firmwarePackage ? { firmwarePackage } : {}),
       symvers,
       kabiRequires,
       greylist,
@@ -108,6 +111,26 @@ export async function packageKernels(ctx: PipelineContext, built: KernelBuildRes
 }
 
 /**
+ * The firmware package (packaging.firmwarePackage with firmware to ship): one noarch RPM, put on
+ * the disk in every rpms/<arch>/ that has kmods (`arches`); none otherwise.
+ */
+export async function packageFirmware(ctx: PipelineContext, arches: string[]): Promise<PackagedRpm[]> {
+  const { answers } = ctx;
+  if (!answers.packaging.firmwarePackage || !ctx.sources.firmware.length) return [];
+  const spec = firmwarePackageSpec({
+    answers,
+    kernels: answers.kernels.map((k) => k.release),
+    firmware: ctx.sources.firmware.map((f) => ({ path: f.path, bytes: readFileSync(f.from) })),
+    buildTime: ctx.buildTime,
+    buildHost: BUILD_HOST,
+    sourceRpm: answers.packaging.srpm ? srpmFileName(ctx) : undefined,
+  });
+  const bytes = await buildRpm(spec, headerSigner(ctx));
+  const fileName = rpmFileName(spec);
+  return [...new Set(arches)].sort().map((arch) => ({ release: 'firmware', arch, fileName, bytes, packed: packedFiles(spec.files) }));
+}
+
+/**
  * The source RPM: the generated spec, the sources as a tarball, the probe file and headers. The
  * tarball packs the explicit list ctx.secrets.sourceFiles: regular files only, never a key.
  */
@@ -116,7 +139,9 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   const p = answers.package;
   const top = `${p.name}-${p.version}`;
   const files = ctx.secrets.sourceFiles;
-  const entries: TarEntry[] = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: 0o644, data: readFileSync(join(ctx.sources.rootDir, f)) }));
+  // An executable stays executable: a dkms.conf's PRE_BUILD/POST_BUILD script runs only when it is (as in DKMS).
+  const modeOf = (f: string) => (statSync(join(ctx.sources.rootDir, f)).mode & 0o111 ? 0o755 : 0o644);
+  const entries: TarEntry[] = files.map((f) => ({ path: `${top}/${f}`, type: 'file' as const, mode: modeOf(f), data: readFileSync(join(ctx.sources.rootDir, f)) }));
   if (ctx.sources.wrapperKbuild) entries.push({ path: `${top}/Kbuild`, type: 'file', mode: 0o644, data: Buffer.from(ctx.sources.wrapperKbuild) });
   for (const f of ctx.sources.firmware) {
     entries.push({ path: `${top}/firmware/${f.path}`, type: 'file', mode: 0o644, data: readFileSync(f.from) });
@@ -137,6 +162,12 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
   }
   const tarball = { name: `${top}.tar.gz`, bytes: writeTar(entries, { mtime: ctx.buildTime }) };
   const extraSources = probeFile ? [{ name: basename(probeFile), bytes: readFileSync(probeFile) }] : [];
+  // dkms.conf's steps travel as a Source file: %build runs the same script dudforge's build runs.
+  const dkms = answers.dkms && hasDkmsSteps(answers.dkms) ? answers.dkms : undefined;
+  if (dkms) {
+    const script = dkmsRebuildScript(dkms, { module: dkms.packageName ?? p.name, moduleVersion: dkms.packageVersion ?? p.version, moduleDir: ctx.sources.driverDirs[0] ?? '' });
+    extraSources.push({ name: DKMS_SCRIPT_SOURCE, bytes: Buffer.from(script) });
+  }
   const specText = renderKmodSpec({
     answers,
     // Every kernel of the project, not only this run's (`build --kernel` shards the set).
@@ -149,6 +180,7 @@ export async function packageSources(ctx: PipelineContext, compatHeaders: Map<st
     firmware: ctx.sources.firmware.map((f) => f.path),
     extraFiles: extra,
     extraSources: extraSources.map((e) => e.name),
+    ...(dkms ? { dkms: { script: DKMS_SCRIPT_SOURCE, patches: !!dkms.patches?.length } } : {}),
     tarballName: tarball.name,
     topDir: top,
     buildTime: ctx.buildTime,

@@ -190,9 +190,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     if (opts.noDisk) {
       info('no driver disk written (--no-disk): assemble one with `dudforge disk OUT.iso DIR...`');
     } else {
-      const repodata = await step('repodata', () => diskRepodata(packaged.kmods, ctx.buildTime));
+      const repodata = await step('repodata', () => diskRepodata([...packaged.kmods, ...packaged.firmware], ctx.buildTime));
       const stagedIso = staged.stagedPath(isoName);
-      disk = await step('disk', () => writeDisk({ isoPath: stagedIso, rpms: packaged.kmods, srpm: packaged.srpm, repodata, buildTime: ctx.buildTime, signal, beforeWrite: (entries) => staged.assertDiskPublishable(isoName, entries) }));
+      disk = await step('disk', () => writeDisk({ isoPath: stagedIso, rpms: [...packaged.kmods, ...packaged.firmware], srpm: packaged.srpm, repodata, buildTime: ctx.buildTime, signal, beforeWrite: (entries) => staged.assertDiskPublishable(isoName, entries) }));
 
       const report = await step('verify', async () => verifyDisk(stagedIso, { kernels: good.map((g) => g.release), expectSigned: !!signing }));
       result.verify = { ok: report.ok, problems: report.problems, report };
@@ -216,6 +216,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
     };
     if (certDer) result.certDer = announce('cert', certDer.name, certDer.bytes);
     for (const p of packaged.kmods) result.rpms.push({ path: announce('rpm', p.fileName, p.bytes.length), bytes: p.bytes.length, release: p.release });
+    if (packaged.firmware[0]) result.rpms.push({ path: announce('rpm', packaged.firmware[0].fileName, packaged.firmware[0].bytes.length), bytes: packaged.firmware[0].bytes.length, release: 'firmware' });
     if (packaged.srpm) result.srpms.push({ path: announce('srpm', packaged.srpm.fileName, packaged.srpm.bytes.length), bytes: packaged.srpm.bytes.length });
     if (packaged.pubkey) announce('pubkey', packaged.pubkey, statSync(staged.finalPath(packaged.pubkey)).size);
     if (disk) result.iso = { path: announce('iso', isoName, disk.bytes), bytes: disk.bytes };

@@ -45,7 +45,10 @@ function unmetRequires(rpm: ParsedRpm, kernel: RpmDependency[], disk: DiskPackag
     // Symbol requires: the kernel package (or another kmod) provides them; verify has no
     // Module.symvers to check CRCs against.
     if (/^(kernel|ksym)\(/.test(req.name)) return false;
-    if (!KERNEL_PACKAGE_NAMES.has(req.name)) return false;
+    // A Requires the disk answers by name must be met there, version included; so must a kmod's
+    // firmware package (kmod-<name>-firmware), which no distribution has.
+    const onDisk = /^kmod-.+-firmware$/.test(req.name) || disk.some((d) => d.rpm.provides().some((p) => p.name === req.name));
+    if (!KERNEL_PACKAGE_NAMES.has(req.name) && !onDisk) return false;
     if (kernel.some(provided(req))) return false;
     return !disk.some((d) => d.rpm.provides().some(provided(req)));
   });
@@ -65,7 +68,7 @@ export function judgeStage2(kernelRelease: string, arch: string, loaded: DiskPac
   for (const name of [...new Set(loaded.map((l) => l.rpm.name))]) {
     for (const l of loaded.filter((x) => x.rpm.name === name)) {
       for (const req of unmet.get(l) ?? unmetRequires(l.rpm, kernel, repo)) {
-        problems.push(`kernel ${kernelRelease}: ${l.file} cannot be installed into the new system: it requires "${formatDependency(req)}", which kernel ${kernelRelease}'s package does not provide`);
+        problems.push(`kernel ${kernelRelease}: ${l.file} cannot be installed into the new system: it requires "${formatDependency(req)}", which ${KERNEL_PACKAGE_NAMES.has(req.name) ? `kernel ${kernelRelease}'s package does not provide` : 'no package on the disk provides (at that version)'}`);
       }
     }
     // dnf's choice for the name: the highest EVR among the packages it can install here.

@@ -111,7 +111,8 @@ export async function verifyDisk(isoPath: string | Buffer, opts: VerifyOptions =
       problems.push(...installProblems(e.path, rpm));
       const checked = await checkRpm(bytes, rpm);
       for (const p of checked.problems) problems.push(`${e.path}: ${p}`);
-      if (!rpm.isSource && rpm.arch !== arch) problems.push(`${e.path}: built for ${rpm.arch}, but it lies in rpms/${arch}/, where only the ${arch} installer looks`);
+      // noarch (a firmware package) suits every directory: dd_list never looks at the arch, dnf installs noarch anywhere.
+      if (!rpm.isSource && rpm.arch !== arch && rpm.arch !== 'noarch') problems.push(`${e.path}: built for ${rpm.arch}, but it lies in rpms/${arch}/, where only the ${arch} installer looks`);
       rpms.push(await inspectRpm(e.path, rpm, checked.entries, problems, !!opts.expectSigned, arch));
     }
     // Repodata, as dnf reads it in stage 2.
@@ -231,7 +232,8 @@ async function inspectRpm(file: string, rpm: ParsedRpm, payload: CpioEntry[] | u
       problems.push(`${file}: ${path}: the installer only extracts firmware under /lib/firmware/`);
     }
   }
-  if (!result.modules.length && versioned.length) problems.push(`${file}: Provides kernel-modules but carries no module`);
+  // A firmware package (as ddiskit's) Provides kernel-modules so that stage 1 extracts its files.
+  if (!result.modules.length && !result.firmware.length && versioned.length) problems.push(`${file}: Provides kernel-modules but carries no module or firmware`);
   return result;
 }
 

@@ -68,6 +68,48 @@ describe('kmod spec text, parsed by rpmspec', () => {
     assert.match(p.out, /^\* Thu Jan 01 2026 Test Author <test@example\.org> - 1\.0-1$/m);
   });
 
+  test('firmware package: a noarch subpackage with the firmware and kernel-modules Provides; the kmod Requires it, carries none', () => {
+    const answers = base();
+    answers.packaging.firmwarePackage = true;
+    const p = rpmspecParse(dir, renderKmodSpec({ answers, kernels: KERNELS, modules: ['a.ko'], tarballName: 'dftest-1.0.tar.gz', topDir: 'dftest-1.0', firmware: ['v/fw.bin'], buildTime: 1767225600 }), ['kernel_version 6.1.0-56-amd64']);
+    assert.ok(p.ok, p.err);
+    const [kmod, fw] = p.out.split(/^%package -n /m).slice(1);
+    assert.match(kmod, /^Requires: kmod-dftest-firmware = 1\.0-1$/m);
+    assert.doesNotMatch(kmod, /firmware\(/);
+    assert.match(fw, /^kmod-dftest-firmware\nSummary: Firmware for kmod-dftest\nBuildArch: noarch\nProvides: kernel-modules = 6\.1\.0-56-amd64\nProvides: firmware\(v\/fw\.bin\)$/m);
+    assert.match(p.out, /^Firmware files that the kmod-dftest packages load \(A 50% driver\)\.$/m);
+    const files = p.out.split(/^%files -n /m).slice(1);
+    assert.doesNotMatch(files[0], /\/lib\/firmware/);
+    assert.match(files[1], /^kmod-dftest-firmware\n%dir \/lib\/firmware\/v\n\/lib\/firmware\/v\/fw\.bin$/m);
+  });
+
+  test('dkms.conf steps: a Source file the spec runs, BUILD_EXCLUSIVE asked while parsing; nothing of dkms.conf in the spec', () => {
+    const answers = base();
+    const canary = join(dir, 'canary');
+    answers.dkms = { used: [], ignored: [], make: [{ command: `make %{name} %(touch ${canary})` }], patches: [{ file: 'x.patch' }], buildExclusive: { kernel: '^6\\.1\\.' } };
+    const text = renderKmodSpec({
+      answers, kernels: KERNELS, modules: ['a.ko'], tarballName: 'dftest-1.0.tar.gz', topDir: 'dftest-1.0', buildTime: 1767225600,
+      extraSources: ['dftest.probes', 'dudforge-dkms.sh'], dkms: { script: 'dudforge-dkms.sh', patches: true },
+    });
+    assert.doesNotMatch(text, /touch|x\.patch|\^6/);
+    const script = join(dir, 'dudforge-dkms.sh');
+    writeFileSync(script, '#!/bin/sh\n[ "$1" = --excluded ] || exit 2\ncase "$kernelver" in 6.1.*) exit 1;; esac\necho reason; exit 0\n');
+    for (const [release, excluded] of [['6.1.0-56-amd64', false], ['6.12.1', true]] as const) {
+      const p = rpmspecParse(dir, text, [`kernel_version ${release}`, `kernel_source /k`, `_sourcedir ${dir}`]);
+      assert.ok(p.ok, p.err);
+      assert.match(p.out, /^Source3: dudforge-dkms\.sh$/m);
+      assert.match(p.out, /^BuildRequires: patch$/m);
+      if (excluded) {
+        assert.doesNotMatch(p.out, /^%package/m);
+        assert.match(p.out, /is excluded by dkms\.conf .*; nothing is built or packaged/);
+      } else {
+        assert.match(p.out, /^%package -n kmod-dftest-6\.1\.0-56-amd64$/m);
+        assert.match(p.out, new RegExp(`^sh ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/dudforge-dkms\\.sh \\S*make -C /k M="\\$PWD"`, 'm'));
+        assert.match(p.out, /^export kernelver='6\.1\.0-56-amd64' kernel_source_dir='\/k' kernel_config='\/k\/\.config' arch='x86_64'$/m);
+      }
+    }
+  });
+
   test('--define kernel_version and kernel_source: no kernel-devel BuildRequires, auto kABI off for non-RHEL', () => {
     const p = rpmspecParse(dir, render(), ['kernel_version 6.1.0-56-amd64', 'kernel_source /lib/modules/6.1.0-56-amd64/build']);
     assert.ok(p.ok, p.err);

@@ -9,14 +9,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { installedKernels, removeDir, runCli, sh, tempDir, type CliResult } from '../helpers/cli.js';
+import { installedKernels, removeDir, runCli, sh, shOk, tempDir, type CliResult } from '../helpers/cli.js';
 import { needs } from '../helpers/needs.js';
 import { parseDkmsConf } from '../../src/import/dkms-conf.js';
 import { readModuleInfoDefaults } from '../../src/import/module-info.js';
 
 const kernels = installedKernels();
+const hasRpmbuild = sh('rpmbuild', ['--version']).status === 0;
 let work: string;
 let driver: string;
+let canary: string;
 let project: string;
 let created: CliResult;
 let build: CliResult;
@@ -35,6 +37,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
   before(() => {
     work = tempDir('dkms');
     driver = join(work, 'acme-snap-3.4.5');
+    canary = join(work, 'canary');
     project = join(work, 'project');
     write(join(driver, 'Makefile'), 'obj-m += acme_snap.o\nacme_snap-y := main.o\n');
     write(
@@ -70,7 +73,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     );
     // PRE_BUILD writes the header main.c needs: the build fails unless it ran in the copy.
     write(join(driver, 'scripts/pre-build.sh'), '#!/bin/sh\nprintf "#define SNAPSHOT_VERSION 20261205.$1\\n" > snapshot.h\n', 0o755);
-    write(join(driver, 'scripts/post-build.sh'), '#!/bin/sh\necho "post-build saw $(ls *.ko)"\n', 0o755);
+    write(join(driver, 'scripts/post-build.sh'), '#!/bin/sh\necho "post-build saw $(ls *.ko) $1"\n', 0o755);
     write(
       join(driver, 'dkms.conf'),
       [
@@ -86,7 +89,8 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
         `BUILD_EXCLUSIVE_KERNEL="^${reEscape(built.release)}$"`,
         'BUILD_EXCLUSIVE_CONFIG="CONFIG_MODULES"',
         'PRE_BUILD="scripts/pre-build.sh 7"',
-        'POST_BUILD="scripts/post-build.sh"',
+        // Text rpm would expand or run if it reached the spec: the SRPM's rebuild must pass it on as it is.
+        `POST_BUILD="scripts/post-build.sh '100% %{name} %(touch ${canary})'"`,
         'AUTOINSTALL="yes"',
         'if [ -n "$kernelver" ]; then STRIP[0]=no; fi',
         '',
@@ -116,7 +120,7 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     assert.match(created.stderr, /^info: dkms\.conf: ignored CLEAN, AUTOINSTALL/m);
     assert.match(created.stderr, /^warning: dkms\.conf: line 15: if \[ -n "\$kernelver" \].*not a simple assignment; ignored/m);
     assert.match(created.stderr, /^info: dkms\.conf: PRE_BUILD runs in each kernel's copy before make: scripts\/pre-build\.sh 7$/m);
-    assert.match(created.stderr, /^info: dkms\.conf: POST_BUILD runs .*: scripts\/post-build\.sh$/m);
+    assert.match(created.stderr, /^info: dkms\.conf: POST_BUILD runs .*: scripts\/post-build\.sh '100% %\{name\} %\(touch .*\)'$/m);
     assert.match(created.stderr, /^info: dkms\.conf: MAKE\[0\] runs in each kernel's copy: make -C \$\{kernel_source_dir\} M=\$\(pwd\)$/m);
     assert.match(created.stderr, /builds only for kernel \/.*\/, config CONFIG_MODULES; other kernels are excluded, not failed/);
   });
@@ -136,8 +140,9 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
 
   test('the driver\'s own MAKE ran with PATCH, PRE_BUILD and POST_BUILD in the kernel\'s copy', () => {
     const log = readFileSync(join(project, '.dudforge', 'logs', `${built.release}.log`), 'utf8');
-    // MAKE[0] with ${kernel_source_dir} filled in and $(pwd) left to the shell in the copy.
-    assert.match(log, new RegExp(`^make -C ${reEscape(realpathSync(built.buildTree))} M=\\$\\(pwd\\)$`, 'm'));
+    // MAKE[0] as dkms.conf writes it: the shell fills in ${kernel_source_dir} and $(pwd) in the copy.
+    assert.match(log, /^dkms\.conf: running MAKE make -C \$\{kernel_source_dir\} M=\$\(pwd\)$/m);
+    assert.match(log, new RegExp(`make -C ${reEscape(realpathSync(built.buildTree))}|Entering directory '${reEscape(realpathSync(built.buildTree))}`));
     assert.match(log, new RegExp(`CC \\[M\\]\\s+${reEscape(join(project, '.dudforge', 'build', built.release, 'src'))}/main\\.o|CC \\[M\\]\\s+main\\.o`));
     assert.match(log, /dkms\.conf: applying patches\/describe\.patch/);
     assert.match(log, /dkms\.conf: running PRE_BUILD scripts\/pre-build\.sh 7/);
@@ -146,6 +151,44 @@ describe('a DKMS driver (dkms.conf)', { skip: needs(kernels.length >= 2, 'two ke
     assert.equal(sh('modinfo', ['-F', 'version', ko]).stdout.trim(), '20261205.7');
     assert.equal(sh('modinfo', ['-F', 'description', ko]).stdout.trim(), 'ACME snapshot driver, patched');
     assert.equal(sh('modinfo', ['-F', 'vermagic', ko]).stdout.split(' ')[0], built.release);
+  });
+
+  test('rpmbuild --rebuild of the source RPM runs the same PATCH, PRE_BUILD, MAKE and POST_BUILD', { skip: needs(hasRpmbuild, 'rpmbuild') }, () => {
+    const srpm = readdirSync(join(project, 'out')).find((f) => f.endsWith('.src.rpm'));
+    assert.ok(srpm, 'a source RPM is written');
+    const srpmPath = join(project, 'out', srpm);
+    assert.match(shOk('rpm', ['-qpl', srpmPath]), /^dudforge-dkms\.sh$/m);
+    assert.match(shOk('rpm', ['-qp', '--requires', srpmPath]), /^patch$/m);
+    const topdir = join(work, 'rpmbuild');
+    const r = sh('rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${built.release}`, '--define', `kernel_source ${built.buildTree}`, srpmPath]);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    const out = r.stdout + r.stderr;
+    assert.match(out, /dkms\.conf: applying patches\/describe\.patch/);
+    assert.match(out, /dkms\.conf: running PRE_BUILD scripts\/pre-build\.sh 7/);
+    assert.match(out, /dkms\.conf: running MAKE make -C \$\{kernel_source_dir\} M=\$\(pwd\)/);
+    assert.ok(out.includes(`post-build saw acme_snap.ko 100% %{name} %(touch ${canary})`), 'POST_BUILD got its argument as dkms.conf wrote it');
+    assert.ok(!existsSync(canary), 'rpm expanded nothing from dkms.conf');
+    const rpmDir = join(topdir, 'RPMS', shOk('rpm', ['--eval', '%{_target_cpu}']).trim());
+    const rebuilt = readdirSync(rpmDir).filter((f) => f.startsWith('kmod-acme-snap-'));
+    assert.equal(rebuilt.length, 1, rebuilt.join(', '));
+    const root = join(work, 'rebuilt-root');
+    mkdirSync(root, { recursive: true });
+    shOk('sh', ['-c', `rpm2cpio "$1" | (cd "$2" && cpio -idm --quiet)`, 'sh', join(rpmDir, rebuilt[0]), root]);
+    const ko = join(root, 'lib', 'modules', built.release, 'extra', 'acme-snap', 'acme_snap.ko');
+    // The patch and PRE_BUILD took effect in the rebuild as they did in dudforge's own build.
+    assert.equal(sh('modinfo', ['-F', 'version', ko]).stdout.trim(), '20261205.7');
+    assert.equal(sh('modinfo', ['-F', 'description', ko]).stdout.trim(), 'ACME snapshot driver, patched');
+    assert.equal(sh('modinfo', ['-F', 'vermagic', ko]).stdout.split(' ')[0], built.release);
+  });
+
+  test('rpmbuild --rebuild for a kernel BUILD_EXCLUSIVE leaves out: a message, no package, no failure', { skip: needs(hasRpmbuild, 'rpmbuild') }, () => {
+    const srpm = readdirSync(join(project, 'out')).find((f) => f.endsWith('.src.rpm'))!;
+    const topdir = join(work, 'rpmbuild-excluded');
+    const r = sh('rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${excluded.release}`, '--define', `kernel_source ${excluded.buildTree}`, join(project, 'out', srpm)]);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, new RegExp(`dudforge: kernel ${reEscape(excluded.release)} is excluded by dkms\\.conf BUILD_EXCLUSIVE_KERNEL="\\^${reEscape(reEscape(built.release))}\\$"; nothing is built or packaged`));
+    assert.doesNotMatch(r.stdout + r.stderr, /dkms\.conf: running MAKE/);
+    assert.ok(!existsSync(join(topdir, 'RPMS')) || readdirSync(join(topdir, 'RPMS'), { recursive: true }).every((f) => !String(f).endsWith('.rpm')), 'no binary package');
   });
 
   test('dkms.conf forms: quoting, indexes, own variables, values that need the shell', () => {

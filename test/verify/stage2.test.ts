@@ -136,8 +136,11 @@ describe('stage 2: dnf installs the loaded kmods by name into the new system', {
     // The same project with kABI Requires on, and in minimum mode for one kernel (the build
     // cache has the modules: only packaging runs again).
     const answers = JSON.parse(readFileSync(join(project, 'dudforge.json'), 'utf8'));
+    const firmwareFile = join(work, 'dudforge-dummy-fw.bin');
+    writeFileSync(firmwareFile, 'dummy firmware\n');
     const variants: Record<string, object> = {
       kabi: { ...answers, packaging: { ...answers.packaging, kabiRequires: 'on' } },
+      firmware: { ...answers, firmware: [firmwareFile], packaging: { ...answers.packaging, firmwarePackage: true } },
       minimum: { ...answers, kernels: answers.kernels.slice(0, 1), packaging: { ...answers.packaging, match: 'minimum', kabiRequires: 'on' } },
     };
     for (const [name, doc] of Object.entries(variants)) {
@@ -248,6 +251,85 @@ describe('stage 2: dnf installs the loaded kmods by name into the new system', {
     assert.equal(flagged.length, 1, report.problems.join('\n'));
     assert.ok(flagged[0].includes(`dnf picks rpms/x86_64/${rpmFileName(specs.find((s) => s.provides[0].version === newest)!)}`), flagged[0]);
     assert.equal(report.kernels.find((k) => k.release === target)!.installs[0].file, `rpms/x86_64/${rpmFileName(specs.find((s) => s.provides[0].version === newest)!)}`);
+  });
+
+  test('firmware package: stage 1 loads it with the kmod, and dnf brings it along when asked for the kmod alone', async () => {
+    const disk = repos.get('firmware')!;
+    const fwRpm = join(disk, readdirSync(disk).find((f) => f.startsWith(`${DRIVER}-firmware-`))!);
+    assert.match(fwRpm, /\.noarch\.rpm$/);
+    const provides = shOk('rpm', ['-qp', '--provides', fwRpm]).split('\n').filter(Boolean);
+    for (const k of kernels) assert.ok(provides.includes(`kernel-modules = ${k.release}`), provides.join('\n'));
+    assert.ok(provides.includes('firmware(dudforge-dummy-fw.bin)'), provides.join('\n'));
+    assert.ok(provides.includes(`${DRIVER}-firmware = 1.0.0-1`), provides.join('\n'));
+    assert.deepEqual(shOk('rpm', ['-qpl', fwRpm]).trim().split('\n'), ['/lib/firmware/dudforge-dummy-fw.bin']);
+    assert.doesNotMatch(shOk('rpm', ['-qp', '--configfiles', fwRpm]), /firmware/, 'firmware is not %config');
+    for (const k of kernels) {
+      const kmod = join(disk, readdirSync(disk).find((f) => f.startsWith(`${DRIVER}-${k.release}-`))!);
+      assert.ok(shOk('rpm', ['-qp', '--requires', kmod]).split('\n').includes(`${DRIVER}-firmware = 1.0.0-1`));
+      assert.doesNotMatch(shOk('rpm', ['-qpl', kmod]), /\/lib\/firmware/, 'the kmod carries no firmware');
+      assert.deepEqual(loadedNames(disk, k.release).sort(), [`${DRIVER}-${k.release}`, `${DRIVER}-firmware`].sort(), 'stage 1 extracts both');
+      const r = dnfInstall(stubRepo({ release: k.release }), disk, [`${DRIVER}-${k.release}`]);
+      assertInstalledFor(r, `${DRIVER}-${k.release}`, k.release);
+      assert.equal(shOk('rpm', [`--root=${r.root}`, '-q', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}', `${DRIVER}-firmware`]), `${DRIVER}-firmware-1.0.0-1`);
+      assert.equal(readFileSync(join(r.root, 'lib/firmware/dudforge-dummy-fw.bin'), 'utf8'), 'dummy firmware\n');
+    }
+    const out = join(work, 'firmware');
+    const report = await verifyDisk(join(out, readdirSync(out).find((f) => f.endsWith('.iso'))!));
+    assert.deepEqual(report.problems, []);
+    for (const k of report.kernels) assert.deepEqual(k.installs.map((i) => i.name).sort(), [`${DRIVER}-${k.release}`, `${DRIVER}-firmware`].sort());
+  });
+
+  test('firmware package: rpmbuild --rebuild of the source RPM makes the same noarch subpackage, which the kmod Requires', () => {
+    const out = join(work, 'firmware');
+    const srpm = join(out, readdirSync(out).find((f) => f.endsWith('.src.rpm'))!);
+    const k = kernels[0];
+    const topdir = join(work, 'rebuild-firmware');
+    shOk('rpmbuild', ['--rebuild', '--nodeps', '--define', `_topdir ${topdir}`, '--define', `kernel_version ${k.release}`, '--define', `kernel_source ${k.buildTree}`, srpm]);
+    const noarch = readdirSync(join(topdir, 'RPMS', 'noarch'));
+    assert.deepEqual(noarch, [`${DRIVER}-firmware-1.0.0-1.noarch.rpm`]);
+    const fw = join(topdir, 'RPMS', 'noarch', noarch[0]);
+    const provides = shOk('rpm', ['-qp', '--provides', fw]).split('\n').filter(Boolean).sort();
+    assert.deepEqual(provides, [`${DRIVER}-firmware = 1.0.0-1`, `kernel-modules = ${k.release}`, 'firmware(dudforge-dummy-fw.bin)'].sort());
+    assert.deepEqual(shOk('rpm', ['-qpl', fw]).trim().split('\n'), ['/lib/firmware/dudforge-dummy-fw.bin']);
+    const kmod = join(topdir, 'RPMS', 'x86_64', readdirSync(join(topdir, 'RPMS', 'x86_64')).find((f) => f.startsWith(`${DRIVER}-${k.release}-`))!);
+    assert.ok(shOk('rpm', ['-qp', '--requires', kmod]).split('\n').includes(`${DRIVER}-firmware = 1.0.0-1`));
+    assert.doesNotMatch(shOk('rpm', ['-qpl', kmod]), /\/lib\/firmware/);
+  });
+
+  test('firmware package: dudforge disk puts it beside the kmods, and the disk verifies', async () => {
+    const iso = join(work, 'firmware-joined.iso');
+    const r = runCli(['disk', iso, join(work, 'firmware')]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /, firmware package/);
+    const report = await verifyDisk(iso);
+    assert.deepEqual(report.problems, []);
+    assert.ok(report.rpms.some((x) => x.file === `rpms/x86_64/${DRIVER}-firmware-1.0.0-1.noarch.rpm` && x.firmware.includes('/lib/firmware/dudforge-dummy-fw.bin')));
+  });
+
+  test('firmware package: verify says so when the disk lacks it or has another version', async () => {
+    const disk = repos.get('firmware')!;
+    const files = readdirSync(disk).filter((f) => f.endsWith('.rpm') && !f.startsWith(`${DRIVER}-firmware-`));
+    const built = files.map((f) => ({ href: f, bytes: readFileSync(join(disk, f)) }));
+    const entries: IsoEntry[] = [{ path: 'rhdd3', type: 'file', source: Buffer.from('Driver Update Disk version 3') }];
+    for (const b of built) entries.push({ path: `rpms/x86_64/${b.href}`, type: 'file', source: b.bytes });
+    for (const f of buildRepodata(built, { timestamp: 1767225600 })) entries.push({ path: `rpms/x86_64/${f.path}`, type: 'file', source: f.data });
+    const report = await verifyDisk(await buildIsoBuffer(entries, { volumeId: 'OEMDRV', time: 1767225600 }));
+    // No distribution has the kmod's firmware package: without it on the disk, dnf cannot install the kmod.
+    for (const k of kernels) {
+      assert.ok(report.problems.some((p) => p.startsWith(`kernel ${k.release}: `) && p.includes(`requires "${DRIVER}-firmware = 1.0.0-1", which no package on the disk provides (at that version)`)), report.problems.join('\n'));
+    }
+    const other = await buildRpm({
+      name: `${DRIVER}-firmware`, version: '1.0.0', release: '2', summary: 'other', description: 'other', license: 'GPL-2.0-only',
+      buildHost: 'test', buildTime: 1767225600, arch: 'noarch', compression: 'gzip', requires: [],
+      provides: kernels.map((k) => ({ name: 'kernel-modules', flags: RPMSENSE.EQUAL, version: k.release })),
+      files: [{ path: '/lib/firmware/dudforge-dummy-fw.bin', type: 'file', mode: 0o644, data: Buffer.from('x') }],
+    });
+    const withOther = [...built, { href: `${DRIVER}-firmware-1.0.0-2.noarch.rpm`, bytes: other }];
+    const entries2: IsoEntry[] = [{ path: 'rhdd3', type: 'file', source: Buffer.from('Driver Update Disk version 3') }];
+    for (const b of withOther) entries2.push({ path: `rpms/x86_64/${b.href}`, type: 'file', source: b.bytes });
+    for (const f of buildRepodata(withOther, { timestamp: 1767225600 })) entries2.push({ path: `rpms/x86_64/${f.path}`, type: 'file', source: f.data });
+    const report2 = await verifyDisk(await buildIsoBuffer(entries2, { volumeId: 'OEMDRV', time: 1767225600 }));
+    assert.ok(report2.problems.some((p) => p.includes(`requires "${DRIVER}-firmware = 1.0.0-1", which no package on the disk provides (at that version)`)), report2.problems.join('\n'));
   });
 
   test('dudforge verify agrees: each kernel installs its own per-kernel package', async () => {

@@ -57,7 +57,7 @@ export const diskCommand: Command = {
       }
       renameSync(tmp, isoPath);
       if (!boolOption(values, 'json')) {
-        process.stdout.write(`wrote ${isoPath}: ${collected.driver} ${collected.version}, ${collected.rpms.length} kmod RPM(s) for ${collected.kernels.map((k) => `${k.release} (${k.arch})`).join(', ')}${collected.srpm ? ', source RPM' : ''}\n`);
+        process.stdout.write(`wrote ${isoPath}: ${collected.driver} ${collected.version}, ${collected.rpms.filter((r) => r.parsed.arch !== 'noarch').length} kmod RPM(s) for ${collected.kernels.map((k) => `${k.release} (${k.arch})`).join(', ')}${collected.rpms.some((r) => r.parsed.arch === 'noarch') ? ', firmware package' : ''}${collected.srpm ? ', source RPM' : ''}\n`);
       }
       return 0;
     } finally {
