@@ -84,7 +84,9 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
       <Text bold color="red" wrap="truncate-end">{`✖ ${report.title}`}</Text>
       <Outcome report={report} />
       {report.problems.map((p, i) => (
-        <Text key={i} color="red">{`  ${p}`}</Text>
+        <Box key={i} paddingLeft={2}>
+          <Text color="red">{p}</Text>
+        </Box>
       ))}
       {report.failed.map((f, i) => (
         <Box key={f.release} flexDirection="column" marginTop={1}>
@@ -107,10 +109,12 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
       ) : null}
       <Box flexDirection="column" marginTop={1}>
         {failureActions(report, focused?.release).map((a) => (
-          <Text key={a.key} wrap="truncate-end">
-            <Text bold color="cyan">{`  ${a.key.padEnd(4)}`}</Text>
-            {a.label}
-          </Text>
+          <Box key={a.key}>
+            <Box width={6} flexShrink={0}>
+              <Text bold color="cyan">{`  ${a.key}`}</Text>
+            </Box>
+            <Text>{a.label}</Text>
+          </Box>
         ))}
         {report.failed.length > 1 ? <Text dimColor wrap="truncate-end">{'  ↑/↓ chooses the kernel whose log l opens'}</Text> : null}
       </Box>
@@ -122,11 +126,15 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
 function Outcome({ report }: { report: FailureReport }) {
   if (report.partialDisk) {
     return (
-      <Box flexDirection="column">
-        <Text wrap="truncate-middle">{`  Driver disk (partial): ${report.partialDisk}`}</Text>
-        <Text dimColor>{`  It lacks ${report.failed.map((f) => f.release).join(', ')}; PARTIAL-BUILD.txt beside it says so.`}</Text>
+      <Box flexDirection="column" paddingLeft={2}>
+        <Text>{`Driver disk (partial): ${report.partialDisk}`}</Text>
+        <Text dimColor>{`It lacks ${report.failed.map((f) => f.release).join(', ')}; PARTIAL-BUILD.txt beside it says so.`}</Text>
       </Box>
     );
   }
-  return <Text dimColor>{'  No driver disk was written: the output directory is as it was before this run.'}</Text>;
+  return (
+    <Box paddingLeft={2}>
+      <Text dimColor>No driver disk was written: the output directory is as it was before this run.</Text>
+    </Box>
+  );
 }

@@ -19,7 +19,8 @@ function kernels(n: number): string {
 export function failureActions(report: FailureReport, focusedRelease?: string): FailureAction[] {
   const actions: FailureAction[] = [];
   if (report.failed.length) {
-    const cached = report.built.length ? `; the ${kernels(report.built.length)} that built come from the cache` : '';
+    const n = report.built.length;
+    const cached = n ? ` (the ${n === 1 ? 'kernel that built comes' : `${n} kernels that built come`} from the cache)` : '';
     actions.push({ key: 'r', label: `retry the failed ${report.failed.length === 1 ? 'kernel' : 'kernels'}${cached}` });
   } else {
     actions.push({ key: 'r', label: 'build again' });
