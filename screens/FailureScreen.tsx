@@ -7,7 +7,7 @@
 import { Box, Text, useStdout } from 'ink';
 import { readFileSync } from 'node:fs';
 import { useMemo, useState } from 'react';
-import { clampTop, failureActions, failureReport, firstErrorTop, logWindow, scrollLogTop, type BuildOutcome, type FailureReport, type KernelFailure } from '../src/wizard/index.js';
+import { clampTop, failureActions, failureReport, firstErrorTop, fullLayoutRows, logRows, logWindow, scrollLogTop, type BuildOutcome, type FailureReport, type KernelFailure } from '../src/wizard/index.js';
 import { ChoiceRow } from './common.js';
 import { useKeys } from './use-keys.js';
 
@@ -42,7 +42,7 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
   const [log, setLog] = useState<{ release: string; top: number } | undefined>(undefined);
   const focused: KernelFailure | undefined = report.failed[Math.min(focus, report.failed.length - 1)];
   const logKernel = log ? report.failed.find((f) => f.release === log.release) : undefined;
-  const logLines = useMemo(() => (logKernel ? readLog(logKernel.logFile) : []), [logKernel]);
+  const logLines = useMemo(() => (logKernel ? logRows(readLog(logKernel.logFile), columns) : []), [logKernel, columns]);
   // The title, the pane's header and its hint line stay; the log gets the rest.
   const logHeight = Math.max(3, rows - 5);
 
@@ -56,7 +56,7 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
     }
     if (key.upArrow) setFocus((f) => Math.max(0, f - 1));
     else if (key.downArrow) setFocus((f) => Math.min(Math.max(0, report.failed.length - 1), f + 1));
-    else if (input === 'l' && focused) setLog({ release: focused.release, top: firstErrorTop(readLog(focused.logFile), logHeight) });
+    else if (input === 'l' && focused) setLog({ release: focused.release, top: firstErrorTop(logRows(readLog(focused.logFile), columns), logHeight) });
     else if (input === 'r') onRetry();
     else if (input === 'w' && report.canWritePartial) onWritePartial();
     else if (key.escape) onBack();
@@ -67,7 +67,7 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
     const view = logWindow(logLines, logHeight, clampTop(logLines.length, logHeight, log.top));
     return (
       <Box flexDirection="column" width={columns}>
-        <Text bold wrap="truncate-end">{`Log of ${logKernel.release}  lines ${view.top + 1}–${view.top + view.lines.length} of ${logLines.length}`}</Text>
+        <Text bold wrap="truncate-end">{`Log of ${logKernel.release}  rows ${view.top + 1}–${view.top + view.lines.length} of ${logLines.length}`}</Text>
         <Text dimColor wrap="truncate-middle">{logKernel.logFile}</Text>
         {view.lines.map((line, i) => (
           <Text key={view.top + i} wrap="truncate-end" color={/\berror\b/i.test(line) ? 'red' : undefined}>
@@ -75,6 +75,49 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
           </Text>
         ))}
         <Text dimColor wrap="truncate-end">↑/↓ PgUp/PgDn Home/End scroll · Esc or l closes the log</Text>
+      </Box>
+    );
+  }
+
+  // A short terminal: the focused kernel in full, the others one row each, the actions one line.
+  if (fullLayoutRows(report, columns) > rows - 1) {
+    const actions = failureActions(report, focused?.release);
+    return (
+      <Box flexDirection="column" width={columns}>
+        <Text bold color="red" wrap="truncate-end">{`✖ ${report.title}`}</Text>
+        <Outcome report={report} compact />
+        {report.problems.map((p, i) => (
+          <Text key={i} color="red" wrap="truncate-end">{`  ${p}`}</Text>
+        ))}
+        {report.failed.map((f, i) =>
+          i === focus ? (
+            <Box key={f.release} flexDirection="column">
+              <ChoiceRow focused>{`✖ ${f.release}`}</ChoiceRow>
+              <Box paddingLeft={4} flexDirection="column">
+                <Text color="red">{f.firstError}</Text>
+                {f.knownChanges.map((c, j) => (
+                  <Text key={j} color="yellow" wrap="truncate-end">{c}</Text>
+                ))}
+                <Text dimColor wrap="truncate-middle">{`log: ${f.logFile}`}</Text>
+              </Box>
+            </Box>
+          ) : (
+            <ChoiceRow key={f.release} focused={false}>{`✖ ${f.release}  ${f.firstError}`}</ChoiceRow>
+          ),
+        )}
+        {report.built.length ? <Text color="green" wrap="truncate-end">{`  ✔ built: ${report.built.join(', ')}`}</Text> : null}
+        <Box marginTop={1}>
+          <Text>
+            {actions.map((a, i) => (
+              <Text key={a.key}>
+                {i ? ' · ' : ''}
+                <Text bold color="cyan">{a.key}</Text>
+                {` ${a.short}`}
+              </Text>
+            ))}
+            {report.failed.length > 1 ? <Text dimColor>{' · ↑/↓ kernel'}</Text> : null}
+          </Text>
+        </Box>
       </Box>
     );
   }
@@ -123,7 +166,15 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
 }
 
 /** What was written: nothing (out/ as before), or a disk that lacks the failed kernels. */
-function Outcome({ report }: { report: FailureReport }) {
+function Outcome({ report, compact = false }: { report: FailureReport; compact?: boolean }) {
+  if (report.partialDisk && compact) {
+    return (
+      <Box paddingLeft={2}>
+        <Text>{`Partial disk (PARTIAL-BUILD.txt): ${report.partialDisk}`}</Text>
+      </Box>
+    );
+  }
+  if (compact) return <Text dimColor wrap="truncate-end">{'  No driver disk was written: the output directory is as it was.'}</Text>;
   if (report.partialDisk) {
     return (
       <Box flexDirection="column" paddingLeft={2}>

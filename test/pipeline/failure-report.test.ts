@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { failedAfterBuild, failureReport } from '../../src/pipeline/failure-report.js';
 import type { BuildResult } from '../../src/pipeline/run.js';
 import { formatSummary } from '../../src/cli/run-build.js';
-import { clampTop, failureActions, firstErrorTop, logWindow, scrollLogTop } from '../../src/wizard/failure-view.js';
+import { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logWindow, scrollLogTop } from '../../src/wizard/failure-view.js';
 
 const A = '6.1.0-57-amd64';
 const B = '6.12.118+deb12-amd64';
@@ -79,6 +79,12 @@ describe('failureReport', () => {
 });
 
 describe('the failure screen, pure parts', () => {
+  test('the full layout needs more rows on a narrow terminal (the screen goes compact when they do not fit)', () => {
+    const report = failureReport(result({ built: [A], failed: [failedB] }))!;
+    assert.ok(fullLayoutRows(report, 60) > fullLayoutRows(report, 200));
+    assert.ok(fullLayoutRows(report, 200) < 20, 'one kernel fits 200×20 in full');
+  });
+
   test('actions: write-partial only when it can be done', () => {
     const keys = (over: Partial<BuildResult>) => failureActions(failureReport(result(over))!, B).map((a) => a.key);
     assert.deepEqual(keys({ built: [A], failed: [failedB] }), ['r', 'w', 'l', 'Esc', 'q']);
@@ -96,6 +102,7 @@ describe('the failure screen, pure parts', () => {
     assert.equal(scrollLogTop(100, 10, 0, { upArrow: true }), 0);
     assert.equal(scrollLogTop(100, 10, 38, {}), undefined);
     assert.equal(clampTop(5, 10, 3), 0);
+    assert.deepEqual(logRows(['short', 'x'.repeat(25), '\tcc'], 10), ['short', 'x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5), '        cc']);
     const w = logWindow(lines, 10, 95);
     assert.deepEqual([w.top, w.lines.length, w.above, w.below], [90, 10, 90, 0]);
   });

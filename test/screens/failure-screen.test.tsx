@@ -40,7 +40,7 @@ function failed(over: Partial<BuildOutcome> = {}): BuildOutcome {
   };
 }
 
-function renderAt(columns: number, result: BuildOutcome) {
+function renderAt(columns: number, result: BuildOutcome, rows = 24) {
   const calls: string[] = [];
   const props = {
     result,
@@ -52,7 +52,7 @@ function renderAt(columns: number, result: BuildOutcome) {
   const app = render(<FailureScreen {...props} />);
   // ink-testing-library's stdout is 100 columns: this one is as wide as the test says.
   Object.defineProperty(app.stdout, 'columns', { get: () => columns });
-  Object.defineProperty(app.stdout, 'rows', { get: () => 24 });
+  Object.defineProperty(app.stdout, 'rows', { get: () => rows });
   app.rerender(<FailureScreen {...props} />);
   return { app, calls };
 }
@@ -60,9 +60,12 @@ function renderAt(columns: number, result: BuildOutcome) {
 const rowsOf = (f: string) => f.replace(/\n+$/, '').split('\n');
 
 describe('failure screen', () => {
-  for (const columns of [60, 200]) {
-    test(`${columns} columns: the title says what failed, the first error, the log, the actions; nothing wider than the terminal`, async () => {
-      const { app } = renderAt(columns, failed());
+  for (const [columns, rows] of [
+    [60, 20],
+    [200, 50],
+  ]) {
+    test(`${columns}×${rows}: the title says what failed, the first error, the log, the actions; nothing wider or taller than the terminal`, async () => {
+      const { app } = renderAt(columns, failed(), rows);
       const drawn = await waitFor(app, (x) => x.includes('Build failed: 1 of 2 kernels'), 'the failure screen');
       // What is said, whatever wraps where.
       const f = drawn.replace(/\s+/g, ' ');
@@ -71,14 +74,21 @@ describe('failure screen', () => {
       assert.match(f, /asm\/unaligned\.h: No such file or directory/);
       assert.match(f, /known kernel API change \(6\.12\)/);
       assert.match(f, /log: /);
-      assert.match(f, new RegExp(`✔ ${A.replace(/[.+]/g, '\\$&')} built`));
-      assert.match(f, /r retry the failed kernel \(the kernel that built comes from the cache\)/);
-      assert.match(f, /w write the disk with the 1 kernel that built/);
-      assert.match(f, /Esc back to Review/);
-      assert.match(f, /q quit/);
+      assert.match(f, new RegExp(`✔ (built: )?${A.replace(/[.+]/g, '\\$&')}`));
+      if (columns === 200) {
+        // Room for everything: each action on its own line, said in full.
+        assert.match(f, /r retry the failed kernel \(the kernel that built comes from the cache\)/);
+        assert.match(f, /w write the disk with the 1 kernel that built/);
+        assert.match(f, /Esc back to Review/);
+        assert.match(f, /q quit/);
+        assert.ok(rowsOf(drawn).some((r) => r.includes(longError)), 'at 200 columns the first error is on one line');
+      } else {
+        // 60×20: the compact layout, the actions on one line.
+        assert.match(f, /r retry · w write the disk with what built · l log · Esc Review · q quit/);
+        assert.ok(!rowsOf(drawn).some((r) => r.includes(longError)), 'at 60 it wraps within the width');
+      }
       for (const row of rowsOf(drawn)) assert.ok(row.length <= columns, `${row.length} > ${columns}: ${row}`);
-      if (columns === 200) assert.ok(rowsOf(drawn).some((r) => r.includes(longError)), 'at 200 columns the first error is on one line');
-      else assert.ok(!rowsOf(drawn).some((r) => r.includes(longError)), 'at 60 it wraps within the width');
+      assert.ok(rowsOf(drawn).length < rows, `${rowsOf(drawn).length} rows at ${rows}:\n${drawn}`);
       app.unmount();
     });
   }
@@ -88,16 +98,16 @@ describe('failure screen', () => {
     await waitFor(app, (x) => x.includes('Build failed'), 'the failure screen');
     await press(app, 'l');
     let f = await waitFor(app, (x) => x.includes(`Log of ${B}`), 'the log pane');
-    assert.match(f, /lines 59–/, 'opened two lines above the error (line 61)');
+    assert.match(f, /rows 59–/, 'opened two lines above the error (line 61)');
     assert.ok(f.includes(longError.slice(0, 40)));
     await press(app, PAGE_DOWN);
     f = frame(app);
-    assert.match(f, /lines 77–/);
+    assert.match(f, /rows 77–/);
     assert.doesNotMatch(f, /fatal error/);
     await press(app, PAGE_UP, PAGE_UP);
-    assert.match(frame(app), /lines 41–/);
+    assert.match(frame(app), /rows 41–/);
     await press(app, HOME);
-    assert.match(frame(app), /lines 1–/);
+    assert.match(frame(app), /rows 1–/);
     assert.match(frame(app), /build line 0\n/);
     await press(app, KEY.esc);
     await waitFor(app, (x) => x.includes('Build failed: 1 of 2 kernels'), 'back on the failure screen');
@@ -112,6 +122,26 @@ describe('failure screen', () => {
     app.unmount();
   });
 
+  test('two failed kernels on a short screen: the focused one in full, ↓ moves, l opens the focused log', async () => {
+    const logA = join(dir, `${A}.log`);
+    writeFileSync(logA, `${dir}/driver/oldapi.c:9:1: error: only on ${A}\n`);
+    const two = failed({ built: [], failed: [failed().failed[0], { release: A, firstError: `${dir}/driver/oldapi.c:9:1: error: only on ${A}`, logFile: logA }] });
+    const { app } = renderAt(60, two, 16);
+    let f = await waitFor(app, (x) => x.includes('Build failed: 2 of 2 kernels'), 'the failure screen');
+    assert.match(f, new RegExp(`❯ ✖ ${B.replace(/[.+]/g, '\\$&')}`));
+    assert.match(f, new RegExp(`  ✖ ${A}  /tmp.*…`), 'the other kernel is one row');
+    assert.ok(rowsOf(f).length < 16, f);
+    await press(app, KEY.down);
+    f = frame(app);
+    assert.match(f, new RegExp(`❯ ✖ ${A}`));
+    await press(app, 'l');
+    f = await waitFor(app, (x) => x.includes(`Log of ${A}`), 'the log of the focused kernel');
+    // A long line is cut into rows of the width, never truncated: its end is on screen.
+    for (const row of rowsOf(f)) assert.ok(row.length <= 60, row);
+    assert.ok(f.replace(/\n/g, '').includes(`oldapi.c:9:1: error: only on ${A}`), f);
+    app.unmount();
+  });
+
   test('nothing built: no partial disk offered, and w does nothing', async () => {
     const { app, calls } = renderAt(80, failed({ built: [] }));
     const f = await waitFor(app, (x) => x.includes('Build failed: 1 of 1 kernel'), 'the failure screen');
@@ -122,7 +152,7 @@ describe('failure screen', () => {
   });
 
   test('a partial disk written: it names the disk and what it lacks', async () => {
-    const { app } = renderAt(80, failed({ iso: { path: '/p/out/dd-x-1-1.iso', bytes: 4096 } }));
+    const { app } = renderAt(80, failed({ iso: { path: '/p/out/dd-x-1-1.iso', bytes: 4096 } }), 40);
     const f = await waitFor(app, (x) => x.includes('Partial disk: 1 of 2 kernels failed'), 'the partial screen');
     assert.match(f.replace(/\s+/g, ' '), /Driver disk \(partial\): \/p\/out\/dd-x-1-1\.iso/);
     assert.match(f, /PARTIAL-BUILD\.txt/);
