@@ -91,7 +91,7 @@ test(
     assert.doesNotMatch(f, /\.dudforge\/build/);
     assert.match(flat, /known kernel API change \(6\.12\)/);
     assert.match(flat, new RegExp(`✔ (built: )?${esc(older!)}`));
-    assert.match(flat, /w write the disk with (the 1 kernel|what) built/);
+    assert.match(flat, /w write the disk with (the 1 kernel that|what) built/);
 
     // The log, one key away (once the screen's key handler is in place: effects run after the frame).
     await settle();
