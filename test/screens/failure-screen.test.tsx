@@ -9,7 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { FailureScreen } from '../../screens/FailureScreen.js';
-import type { BuildOutcome } from '../../src/wizard/state.js';
+import { buildNotRun, type BuildOutcome } from '../../src/wizard/state.js';
 import { frame, KEY, press, waitFor } from './helpers.js';
 import { tempDir } from '../wizard/helpers.js';
 
@@ -139,6 +139,15 @@ describe('failure screen', () => {
     // A long line is cut into rows of the width, never truncated: its end is on screen.
     for (const row of rowsOf(f)) assert.ok(row.length <= 60, row);
     assert.ok(f.replace(/\n/g, '').includes(`oldapi.c:9:1: error: only on ${A}`), f);
+    app.unmount();
+  });
+
+  test('a step after the build failed: titled by the step, its error shown, build again offered', async () => {
+    const { app } = renderAt(80, { ...buildNotRun('no space left on device: /p/out — free some space'), failedStep: 'package' });
+    const f = await waitFor(app, (x) => x.includes('Packaging failed'), 'the failure screen');
+    assert.doesNotMatch(f, /Done|write the disk/);
+    assert.match(f, /no space left on device: \/p\/out/);
+    assert.match(f, /r +build again/);
     app.unmount();
   });
 
