@@ -9,6 +9,7 @@ import { useReducer, useRef, useState } from 'react';
 import { BuildBoard } from './BuildBoard.js';
 import { DoneStep } from './DoneStep.js';
 import { DriverDirsStep } from './DriverDirsStep.js';
+import { FailureScreen, isFailedBuild } from './FailureScreen.js';
 import { KernelsStep } from './KernelsStep.js';
 import { PackageStep } from './PackageStep.js';
 import { ProblemScreen } from './ProblemScreen.js';
@@ -152,6 +153,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   useCertificateDetails(state, deps, dispatch);
   const board = useBuildRun(state, deps, dispatch);
   useLeave(state, onLeave, onOpen);
+  const failed = state.step === 'done' && isFailedBuild(state.result);
 
   useKeys(
     (input, key) => {
@@ -160,7 +162,8 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
-    { isActive: state.step !== 'build' },
+    // The failure screen reads its own keys (its log pane scrolls).
+    { isActive: state.step !== 'build' && !failed },
   );
 
   const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
@@ -187,6 +190,17 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
         </Box>
       );
     default:
+      if (failed) {
+        return (
+          <FailureScreen
+            result={state.result!}
+            onRetry={() => dispatch({ type: 'retry-failed' })}
+            onWritePartial={() => dispatch({ type: 'write-partial' })}
+            onBack={() => dispatch({ type: 'back' })}
+            onQuit={(code) => onLeave(code, leaveNote(state, true))}
+          />
+        );
+      }
       return state.result ? <DoneStep result={state.result} /> : null;
   }
 }
@@ -196,7 +210,8 @@ function leaveNote(state: WizardState, saved: boolean): string {
   if (!saved) return 'Nothing was saved (step 1 was not answered).';
   const name = state.fields['project.name'].value.trim();
   const project = state.save?.name || name;
-  return `Saved at step ${stepNumber(state.step)} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
+  const where = state.step === 'done' ? 'The build did not succeed; the answers are saved' : `Saved at step ${stepNumber(state.step)}`;
+  return `${where} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
 }
 
 function shellWord(s: string): string {

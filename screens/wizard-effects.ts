@@ -164,7 +164,7 @@ export function useBuildRun(state: WizardState, deps: WizardDeps, dispatch: Disp
     abortRef.current = controller;
     let live = true;
     deps
-      .runBuild({ answers: runDoc, projectDir: projectDirOf(s), reporter: store.reporter, signal: controller.signal })
+      .runBuild({ answers: runDoc, projectDir: projectDirOf(s), reporter: store.reporter, signal: controller.signal, ...(s.build.allowPartial ? { allowPartial: true } : {}) })
       .catch((err: unknown) => buildNotRun(`the build stopped: ${(err as Error).stack ?? err}`))
       .then(async (result) => {
         store.flush();

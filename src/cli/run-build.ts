@@ -5,6 +5,7 @@
 import type { Answers } from '../answers/schema.js';
 import type { Reporter } from '../events.js';
 import { runPipeline, type BuildResult } from '../pipeline/run.js';
+import { failureReport } from '../pipeline/failure-report.js';
 import { killAllBuilds } from '../kbuild/run.js';
 import { resolve } from 'node:path';
 import { projectPath } from '../answers/io.js';
@@ -97,12 +98,15 @@ export async function runBuildFromCli(opts: CliBuildOptions): Promise<number> {
 
 export function formatSummary(r: BuildResult): string {
   const lines: string[] = [''];
+  // The same facts the wizard's failure screen shows (failure-report.ts).
+  const report = failureReport(r);
   if (r.cancelled) lines.push('Cancelled: every build process was stopped; the output directory is as it was before this run.');
+  if (report) lines.push(`✖ ${report.title}`);
   for (const rpm of r.rpms) lines.push(`  ✔ ${rpm.release.padEnd(28)} ${rpm.path} (${formatBytes(rpm.bytes)})`);
   for (const x of r.excluded ?? []) lines.push(`  – ${x.release.padEnd(28)} excluded by dkms.conf ${x.reason}`);
-  for (const f of r.failed) {
+  for (const f of report?.failed ?? []) {
     lines.push(`  ✖ ${f.release.padEnd(28)} ${f.firstError}`);
-    for (const c of f.knownChanges ?? []) lines.push(`    ${c}`);
+    for (const c of f.knownChanges) lines.push(`    ${c}`);
     lines.push(`    full log: ${f.logFile}`);
   }
   for (const s of r.srpms) lines.push(`  source RPM: ${s.path} (${formatBytes(s.bytes)})`);
@@ -127,8 +131,13 @@ export function formatSummary(r: BuildResult): string {
       '  or boot with inst.dd=hd:LABEL=OEMDRV (inst.dd alone shows a menu).',
     );
     if (r.signedModules && r.certDer) lines.push(`  Secure Boot: enrol the signing certificate with \`mokutil --import ${r.certDer}\` and reboot.`);
-  } else if (!r.cancelled && r.failed.length) {
-    lines.push('', 'No driver disk was written because a kernel failed to build (--allow-partial writes one anyway); the output directory is as it was before this run.');
+  } else if (report?.failed.length) {
+    lines.push(
+      '',
+      report.canWritePartial
+        ? `No driver disk was written because a kernel failed to build (--allow-partial writes one with the ${report.built.length} that built); the output directory is as it was before this run.`
+        : 'No driver disk was written: no kernel built; the output directory is as it was before this run.',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import { jobServer, type JobServer } from '../kbuild/jobserver.js';
 import { copySourceFiles } from './sources.js';
 import { BuildCache, buildCacheKey } from '../cache/build-cache.js';
 import { treeStamp } from '../cache/tree-stamp.js';
+import { toUserPaths } from '../kbuild/user-paths.js';
 import { kernelCompilerIdentity } from '../kbuild/toolchain.js';
 import type { PipelineContext, ResolvedKernel } from './context.js';
 import { describeApiChange, errorLines, matchApiChanges } from '../kbuild/api-changes.js';
@@ -148,6 +149,7 @@ async function buildOne(
   const srcCopy = join(compiled.path, 'src');
   const moduleDir = join(srcCopy, ctx.sources.driverDirs[0] ?? '');
   const dkmsRun = dkmsFor(srcCopy);
+  const toUser = (message: string) => toUserPaths(message, srcCopy, ctx.sources.rootDir);
   try {
     copySourceFiles(ctx.sources.rootDir, ctx.sources.files, srcCopy);
     if (ctx.sources.wrapperKbuild) writeFileSync(join(srcCopy, 'Kbuild'), ctx.sources.wrapperKbuild);
@@ -193,11 +195,12 @@ async function buildOne(
       expectedObjects: ctx.sources.expectedObjects,
       jobserverFd: await jobserver?.fd(),
       signal: ctx.signal,
-      onEvent: (e) => ctx.reporter.emit(e),
+      // Messages name the user's files, not this copy of them.
+      onEvent: (e) => ctx.reporter.emit(e.type === 'compiler-error' || e.type === 'warning' ? { ...e, message: toUser(e.message) } : e),
     });
     const seconds = (Date.now() - started) / 1000;
     if (!result.ok) {
-      const firstError = result.cancelled ? 'cancelled' : result.firstError ?? 'make failed (see the log)';
+      const firstError = result.cancelled ? 'cancelled' : result.firstError ? toUser(result.firstError) : 'make failed (see the log)';
       ctx.reporter.emit({ type: 'kernel-phase', release, phase: result.cancelled ? 'cancelled' : 'failed' });
       ctx.reporter.emit({ type: 'kernel-failed', release, firstError, logFile, seconds });
       const knownChanges = result.cancelled ? [] : knownChangesIn(logFile);

@@ -41,6 +41,8 @@ export interface BuildResult {
   iso?: { path: string; bytes: number };
   verify?: { ok: boolean; problems: string[]; report?: VerifyReport };
   failed: { release: string; firstError: string; logFile: string; knownChanges?: string[] }[];
+  /** Kernels whose modules built (packaged or not): with `failed`, what the build step came to. */
+  built?: string[];
   /** Kernels the driver's dkms.conf (BUILD_EXCLUSIVE_*) leaves out: not built, not failed. */
   excluded?: ExcludedKernel[];
   cancelled: boolean;
@@ -149,6 +151,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
 
     const built = await step('build', () => buildKernels(ctx, probe.headers, toolchain));
     const good = built.filter((b) => b.ok);
+    result.built = good.map((b) => b.release);
     result.failed = built
       .filter((b) => !b.ok)
       .map((b) => ({ release: b.release, firstError: b.firstError ?? 'failed', logFile: b.logFile, ...(b.knownChanges ? { knownChanges: b.knownChanges } : {}) }));

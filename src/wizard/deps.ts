@@ -14,7 +14,7 @@ import { discoverKernels } from '../kernel/discover.js';
 import { inspectTree, type KernelTree } from '../kernel/tree.js';
 import { readModuleInfoDefaults } from '../import/module-info.js';
 import { assetsDir } from '../paths.js';
-import type { Reporter } from '../events.js';
+import type { Reporter, StepName } from '../events.js';
 import { backupFile, ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
@@ -33,7 +33,8 @@ export interface WizardDeps {
   driverRoot(source: SourceSpec, driverDirs: string[]): Promise<string>;
   packageDefaults(dir: string): PackageDefaults;
   certificateDetails(cert: string): Promise<CertDetails>;
-  runBuild(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome>;
+  /** `allowPartial`: write the disk with the kernels that built (the failure screen's choice). */
+  runBuild(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal; allowPartial?: boolean }): Promise<BuildOutcome>;
   saveAnswers(projectDir: string, doc: Partial<Answers>): void;
   /** A saved project's document, or why it cannot be used. */
   readSaved(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string };
@@ -76,15 +77,24 @@ export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } 
   return { doc: doc as Partial<Answers> };
 }
 
-export async function runBuildOutcome(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome> {
+export async function runBuildOutcome(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal; allowPartial?: boolean }): Promise<BuildOutcome> {
   const { answers, problems } = validateAnswers(opts.answers);
   if (!answers) return buildNotRun(`the answers are incomplete: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, 2);
+  // The step a user-caused error stopped (a disk that filled while packaging): the failure
+  // screen names it ("Packaging failed") instead of sending the user back to Review.
+  let failedStep: StepName | undefined;
+  const reporter: Reporter = {
+    emit(event) {
+      if (event.type === 'step-end' && !event.ok) failedStep ??= event.step;
+      opts.reporter.emit(event);
+    },
+  };
   try {
     // Loaded on first build: the pipeline pulls in the whole engine, which the steps do not need.
     const { runPipeline } = await import('../pipeline/run.js');
-    return await runPipeline({ answers, projectDir: opts.projectDir, reporter: opts.reporter, signal: opts.signal });
+    return await runPipeline({ answers, projectDir: opts.projectDir, reporter, signal: opts.signal, ...(opts.allowPartial ? { allowPartial: true } : {}) });
   } catch (err) {
-    if (isUserError(err)) return buildNotRun(err.hint ? `${err.message} — ${err.hint}` : err.message, err.exitCode as BuildOutcome['exitCode']);
+    if (isUserError(err)) return { ...buildNotRun(err.hint ? `${err.message} — ${err.hint}` : err.message, err.exitCode as BuildOutcome['exitCode']), ...(failedStep ? { failedStep } : {}) };
     throw err;
   }
 }

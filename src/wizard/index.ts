@@ -12,6 +12,7 @@ export { formatSource } from '../import/source-flag.js';
 export { killAllBuilds } from '../kbuild/process-group.js';
 export { lastResultLabel, ProjectStoreError, startFreshStore, type ProjectEntry, type ProjectStore } from '../projects/registry.js';
 export { formatBytes } from '../cli/format.js';
+export { failureReport, type FailureReport, type KernelFailure } from '../pipeline/failure-report.js';
 export { shellQuote } from '../shell-quote.js';
 
 export { answersFromState, sourceSpecOf, stateFromAnswers } from './answers-doc.js';
@@ -21,6 +22,7 @@ export { phaseStrip, STRIP_GLYPH, stripText, type StripState } from './phase-str
 export { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from './board-store.js';
 export { colorOn } from './color.js';
 export { defaultDeps, type WizardDeps } from './deps.js';
+export { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logWindow, scrollLogTop, type FailureAction } from './failure-view.js';
 export { FIELD_LABELS, isChoice, SIGNING_MODES, stepFields } from './form.js';
 export { splitKeys, type KeyPress } from './key-stream.js';
 export type { KeyInfo } from './keys.js';

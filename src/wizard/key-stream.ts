@@ -31,6 +31,8 @@ const TILDE_KEYS: Record<string, KeyInfo> = {
   '4': { end: true },
   '8': { end: true },
   '3': { delete: true },
+  '5': { pageUp: true },
+  '6': { pageDown: true },
 };
 
 function escapeKey(seq: string): KeyPress {

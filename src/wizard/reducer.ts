@@ -5,6 +5,7 @@
  * holding the answers document; the app writes it at once.
  */
 import { answersFromState } from './answers-doc.js';
+import { failedAfterBuild, failureReport } from '../pipeline/failure-report.js';
 import type { DirTree, DirNode } from './dir-tree.js';
 import { visibleDirs } from './dir-tree.js';
 import { isChoice, SIGNING_MODES, stepFields } from './form.js';
@@ -44,7 +45,10 @@ export type WizardAction =
   | { type: 'cert-info'; info: CertDetails }
   | { type: 'cancel-request' }
   | { type: 'cancel-answer'; yes: boolean }
-  | { type: 'build-finished'; result: BuildOutcome };
+  | { type: 'build-finished'; result: BuildOutcome }
+  /** The failure screen: build again (what built comes from the cache), or write the disk with what built. */
+  | { type: 'retry-failed' }
+  | { type: 'write-partial' };
 
 /** Rows of step 3 as shown now. */
 export function dirRows(state: WizardState): DirNode[] {
@@ -138,12 +142,7 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
   }
   // Enter on "+ Add a build tree by path…" opens its field, as space does.
   if (state.step === 'kernels' && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
-  if (state.step === 'review') {
-    // Saved before the build starts: a build killed mid-way then reads as interrupted, not as
-    // the result of the build before it.
-    const next = { ...goTo(state, 'build'), lastResult: 'running' };
-    return withSave({ ...next, result: undefined, build: { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1 } }, 'build');
-  }
+  if (state.step === 'review') return startBuild(state);
   const problem = validateStep(state, fs);
   if (problem) {
     const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
@@ -162,6 +161,15 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
     next = { ...next, treeError: undefined, ...(stale ? { tree: undefined, expanded: [] } : {}) };
   }
   return withSave(next, nextStep(state.step));
+}
+
+/** Review's Enter, and the failure screen's retry and partial write (`allowPartial`). */
+function startBuild(state: WizardState, allowPartial = false): WizardState {
+  // Saved before the build starts: a build killed mid-way then reads as interrupted, not as
+  // the result of the build before it.
+  const next = { ...goTo(state, 'build'), lastResult: 'running' };
+  const build = { running: true, confirmCancel: false, cancelling: false, runId: state.build.runId + 1, ...(allowPartial ? { allowPartial } : {}) };
+  return withSave({ ...next, result: undefined, build }, 'build');
 }
 
 function back(state: WizardState): WizardState {
@@ -301,13 +309,17 @@ export function createWizardReducer(fs: FsProbe = realFs) {
       case 'cancel-answer':
         if (!state.build.confirmCancel) return state;
         return { ...state, build: { ...state.build, confirmCancel: false, cancelling: action.yes } };
+      case 'retry-failed':
+        return state.step === 'done' && state.result && !state.result.ok ? startBuild(state) : state;
+      case 'write-partial':
+        return state.step === 'done' && state.result && failureReport(state.result)?.canWritePartial ? startBuild(state, true) : state;
       case 'build-finished': {
         const build = { ...state.build, running: false, confirmCancel: false };
         if (state.build.cancelling) {
           const s = { ...goTo({ ...state, build: { ...build, cancelling: false } }, 'review'), lastResult: 'cancelled', error: { message: 'The build was cancelled; nothing was written. Enter builds again.' } };
           return withSave(s, 'review');
         }
-        if (action.result.error) {
+        if (action.result.error && !failedAfterBuild(action.result)) {
           const s = { ...goTo({ ...state, build }, 'review'), lastResult: 'failed', error: { message: action.result.error } };
           return withSave(s, 'review');
         }

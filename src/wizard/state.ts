@@ -4,6 +4,7 @@
  * arrive as actions dispatched by the app, so the reducer itself stays pure.
  */
 import type { Answers, SigningAnswers, SourceSpec } from '../answers/schema.js';
+import type { StepName } from '../events.js';
 import type { BuildResult } from '../pipeline/run.js';
 import type { DirTree } from './dir-tree.js';
 import type { StepId } from './steps.js';
@@ -128,7 +129,7 @@ export interface WizardState {
   buildTime: number;
   lastResult?: string;
   /** The build on the board: asking whether to cancel, or cancelled and waiting for it to stop. */
-  build: { running: boolean; confirmCancel: boolean; cancelling: boolean; runId: number };
+  build: { running: boolean; confirmCancel: boolean; cancelling: boolean; runId: number; allowPartial?: boolean };
   result?: BuildOutcome;
   save?: SaveRequest;
   /**
@@ -148,9 +149,9 @@ export interface WizardState {
 
 /**
  * What Done shows: the pipeline's own BuildResult, with why the build could not run at all
- * (bad answers, missing tools) when it did not.
+ * (bad answers, missing tools) when it did not, and the step that threw (failedStep).
  */
-export type BuildOutcome = BuildResult & { error?: string };
+export type BuildOutcome = BuildResult & { error?: string; failedStep?: StepName };
 
 /** The outcome of a build that could not run: nothing built, and the message to show. */
 export function buildNotRun(error: string, exitCode: BuildResult['exitCode'] = 1): BuildOutcome {
