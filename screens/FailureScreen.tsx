@@ -7,7 +7,7 @@
 import { Box, Text, useStdout } from 'ink';
 import { readFileSync } from 'node:fs';
 import { useMemo, useState } from 'react';
-import { clampTop, failureActions, failureReport, firstErrorTop, fullLayoutRows, logRows, logWindow, scrollLogTop, type BuildOutcome, type FailureReport, type KernelFailure } from '../src/wizard/index.js';
+import { clampTop, failureActions, failureReport, firstErrorTop, fullLayoutRows, logRows, logFileWindow, scrollLogTop, type BuildOutcome, type FailureReport, type KernelFailure } from '../src/wizard/index.js';
 import { ChoiceRow } from './common.js';
 import { useKeys } from './use-keys.js';
 
@@ -64,7 +64,7 @@ export function FailureScreen({ result, onRetry, onWritePartial, onBack, onQuit 
   });
 
   if (log && logKernel) {
-    const view = logWindow(logLines, logHeight, clampTop(logLines.length, logHeight, log.top));
+    const view = logFileWindow(logLines, logHeight, clampTop(logLines.length, logHeight, log.top));
     return (
       <Box flexDirection="column" width={columns}>
         <Text bold wrap="truncate-end">{`Log of ${logKernel.release}  rows ${view.top + 1}–${view.top + view.lines.length} of ${logLines.length}`}</Text>

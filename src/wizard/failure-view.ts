@@ -91,7 +91,7 @@ export function logRows(lines: string[], width: number): string[] {
 }
 
 /** The lines shown from `top`, and how many lie above and below them. */
-export function logWindow(lines: string[], height: number, top: number): { lines: string[]; top: number; above: number; below: number } {
+export function logFileWindow(lines: string[], height: number, top: number): { lines: string[]; top: number; above: number; below: number } {
   const t = clampTop(lines.length, height, top);
   const shown = lines.slice(t, t + Math.max(1, height));
   return { lines: shown, top: t, above: t, below: Math.max(0, lines.length - t - shown.length) };

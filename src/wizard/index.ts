@@ -22,7 +22,7 @@ export { phaseStrip, STRIP_GLYPH, stripText, type StripState } from './phase-str
 export { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from './board-store.js';
 export { colorOn } from './color.js';
 export { defaultDeps, type WizardDeps } from './deps.js';
-export { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logWindow, scrollLogTop, type FailureAction } from './failure-view.js';
+export { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logFileWindow, scrollLogTop, type FailureAction } from './failure-view.js';
 export { FIELD_LABELS, isChoice, SIGNING_MODES, stepFields } from './form.js';
 export { splitKeys, type KeyPress } from './key-stream.js';
 export type { KeyInfo } from './keys.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { failedAfterBuild, failureReport } from '../../src/pipeline/failure-report.js';
 import type { BuildResult } from '../../src/pipeline/run.js';
 import { formatSummary } from '../../src/cli/run-build.js';
-import { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logWindow, scrollLogTop } from '../../src/wizard/failure-view.js';
+import { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logFileWindow, scrollLogTop } from '../../src/wizard/failure-view.js';
 
 const A = '6.1.0-57-amd64';
 const B = '6.12.118+deb12-amd64';
@@ -103,7 +103,7 @@ describe('the failure screen, pure parts', () => {
     assert.equal(scrollLogTop(100, 10, 38, {}), undefined);
     assert.equal(clampTop(5, 10, 3), 0);
     assert.deepEqual(logRows(['short', 'x'.repeat(25), '\tcc'], 10), ['short', 'x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5), '        cc']);
-    const w = logWindow(lines, 10, 95);
+    const w = logFileWindow(lines, 10, 95);
     assert.deepEqual([w.top, w.lines.length, w.above, w.below], [90, 10, 90, 0]);
   });
 });
