@@ -9,6 +9,9 @@ import { useReducer, useRef, useState } from 'react';
 import { BuildBoard } from './BuildBoard.js';
 import { DoneStep } from './DoneStep.js';
 import { DriverDirsStep } from './DriverDirsStep.js';
+import { ExtrasStep } from './ExtrasStep.js';
+import { ModulesStep } from './ModulesStep.js';
+import { useModuleReports } from './module-effects.js';
 import { KernelsStep } from './KernelsStep.js';
 import { PackageStep } from './PackageStep.js';
 import { ProblemScreen } from './ProblemScreen.js';
@@ -148,6 +151,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   useSourceTree(state, deps, dispatch);
   usePackageDefaults(state, deps, dispatch);
   useKernelDetection(state, deps, dispatch);
+  useModuleReports(state, deps, dispatch);
   useAddedKernel(state, deps, dispatch);
   useCertificateDetails(state, deps, dispatch);
   const board = useBuildRun(state, deps, dispatch);
@@ -209,7 +213,9 @@ const STEP_SCREENS: Record<AnsweredStep, (props: { state: WizardState }) => Reac
   project: ProjectStep,
   source: SourceStep,
   driverDirs: DriverDirsStep,
+  modules: ModulesStep,
   package: PackageStep,
+  extras: ExtrasStep,
   kernels: KernelsStep,
   signing: SigningStep,
   review: ReviewStep,

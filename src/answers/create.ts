@@ -373,7 +373,7 @@ function kernelConfigOf(buildTree: string): Record<string, string> {
 }
 
 /** Every module the directory can build: those its Makefile enables now and those a CONFIG_ symbol gates. */
-function driverModules(dir: string, config: Record<string, string>): KbuildModule[] {
+export function driverModules(dir: string, config: Record<string, string>): KbuildModule[] {
   try {
     const scan = scanKbuildDir(dir, config);
     const gated = scan.configSymbols

@@ -18,6 +18,7 @@ import type { Reporter } from '../events.js';
 import { backupFile, ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
+import { readFirmwareReport, readModuleReport, type FirmwareReport, type ModuleReport } from './module-report.js';
 import type { PackageDefaults } from './reducer.js';
 import { buildSkeleton, fillSkeleton, skeletonDir } from './source-skeleton.js';
 import { buildNotRun, sourceKindsFor, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
@@ -44,6 +45,10 @@ export interface WizardDeps {
   sourceKinds(): SourceKindOption[];
   /** Seconds since the epoch for a new project's build time. */
   buildTime(): number;
+  /** Modules step: what `moduleDir` builds, with per target kernel notes (module-report.ts). */
+  moduleReport(opts: { key: string; source: SourceSpec; driverDirs: string[]; moduleDir: string; kernels: { release: string; buildTree: string }[]; config: Record<string, string> }): Promise<ModuleReport>;
+  /** Extras step: the firmware the driver directories declare, looked for in `trees`. */
+  firmwareReport(opts: { key: string; source: SourceSpec; driverDirs: string[]; trees: string[] }): Promise<FirmwareReport>;
 }
 
 /** The path a tree is listed under: the one saved before, else the first one it was found through. */
@@ -102,16 +107,17 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
   // Probed on first use, not here: the start screen (and every test that builds deps) needs no
   // child processes.
   let sourceKinds: SourceKindOption[] | undefined;
+  const driverRoot = async (source: SourceSpec, dirs: string[]): Promise<string> => {
+    if (source.kind === 'dir') return source.path;
+    await fillSkeleton(source, dirs);
+    return skeletonDir(source);
+  };
   return {
     openStore: () => new ProjectStore({ cwd: opts.confCwd }),
     discoverKernels: (extra) => discoverKernels(extra).map((t) => kernelChoice(t, extra)),
     inspectKernel: (path) => kernelChoice(inspectTree(resolve(path)), [resolve(path)]),
     loadTree: async (source) => (source.kind === 'dir' ? loadDirTree(source.path) : loadDirTree(await buildSkeleton(source))),
-    driverRoot: async (source, dirs) => {
-      if (source.kind === 'dir') return source.path;
-      await fillSkeleton(source, dirs);
-      return skeletonDir(source);
-    },
+    driverRoot,
     packageDefaults: packageDefaultsOf,
     certificateDetails: async (cert) => {
       try {
@@ -128,5 +134,10 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
     sampleDir: join(assetsDir, 'sample-driver'),
     sourceKinds: () => (sourceKinds ??= sourceKindsFor({ git: hasTool('git'), tar: hasTool('tar') })),
     buildTime: () => newBuildTime(),
+    moduleReport: async (o) => readModuleReport(o.key, join(await driverRoot(o.source, o.driverDirs), o.moduleDir), o.kernels, o.config),
+    firmwareReport: async (o) => {
+      const root = await driverRoot(o.source, o.driverDirs);
+      return readFirmwareReport(o.key, o.driverDirs.map((d) => join(root, d)), o.trees);
+    },
   };
 }

@@ -28,3 +28,6 @@ export { buildNotRun, initialState, type BuildOutcome, type ExistingProjectPromp
 export { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS, type StepId } from './steps.js';
 export type { TextField } from './text-field.js';
 export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
+export type { FirmwareReport, ModuleNote, ModuleReport } from './module-report.js';
+export { canShipFirmware, chosenModuleList, extraFilePaths, extrasRows, moduleDirOf, type ExtrasRow } from './module-steps.js';
+export { driverDirsOf } from './answers-doc.js';

@@ -1,0 +1,43 @@
+/** Modules: which of the driver directory's modules to package, with what each target kernel says about them. */
+import { Box, Text } from 'ink';
+import { chosenModuleList, moduleDirOf, type ModuleNote, type WizardState } from '../src/wizard/index.js';
+import { ChoiceRow, ErrorLine, Hints, StepHeader } from './common.js';
+
+function noteText(n: ModuleNote): string {
+  if (n.state === 'disabled') return `${n.release}: disabled — ${n.detail}`;
+  return `${n.release}: inbox — ${n.detail}; this disk replaces it (its copy wins: depmod override)`;
+}
+
+export function ModulesStep({ state }: { state: WizardState }) {
+  const report = state.moduleReport;
+  const chosen = chosenModuleList(state);
+  const dir = moduleDirOf(state);
+  return (
+    <Box flexDirection="column">
+      <StepHeader step="modules" subtitle={dir === '.' ? undefined : dir} />
+      {!report ? (
+        <Text dimColor>Reading the modules and the target kernels' configs…</Text>
+      ) : (
+        <Box flexDirection="column">
+          <Text dimColor>{`${report.modules.length} module${report.modules.length === 1 ? '' : 's'}; ${chosen.length} to package${state.chosenModules ? '' : ' (all, the default)'}`}</Text>
+          {report.modules.map((m, i) => (
+            <Box key={m} flexDirection="column">
+              <ChoiceRow focused={state.focus === i}>{`${chosen.includes(m) ? '[x]' : '[ ]'} ${m}.ko`}</ChoiceRow>
+              {report.notes
+                .filter((n) => n.module === m)
+                .map((n) => (
+                  <Box key={n.release} marginLeft={6}>
+                    <Text color={n.state === 'disabled' ? 'yellow' : undefined} dimColor={n.state === 'inbox'}>
+                      {noteText(n)}
+                    </Text>
+                  </Box>
+                ))}
+            </Box>
+          ))}
+        </Box>
+      )}
+      <ErrorLine error={state.error} />
+      <Hints>↑/↓ move · space choose · a all/none · Enter next · Esc back</Hints>
+    </Box>
+  );
+}
