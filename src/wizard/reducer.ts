@@ -264,8 +264,11 @@ export function createWizardReducer(fs: FsProbe = realFs) {
         return toggle(state);
       case 'toggle-all':
         return toggleAllModules(state);
-      case 'modules-report':
-        return modulesLoaded(state, action.report);
+      case 'modules-report': {
+        // Only a resumed project lands on Modules without the tree saying how many there are.
+        const s = modulesLoaded(state, action.report);
+        return s.step === 'modules' && action.report.modules.length <= 1 ? goTo(s, 'package') : s;
+      }
       case 'firmware-report':
         return firmwareLoaded(state, action.report);
       case 'expand':
