@@ -14,7 +14,7 @@ import { loadDirTree } from '../../src/wizard/dir-tree.js';
 import { answersFromState, stateFromAnswers } from '../../src/wizard/answers-doc.js';
 import { readFirmwareReport, readModuleReport } from '../../src/wizard/module-report.js';
 import { validateAnswers } from '../../src/answers/validate.js';
-import { installedKernels, tempDir, writeDriverTree } from './helpers.js';
+import { installedKernels, tempDir, writeDriverTree, writeMultiModuleTree } from './helpers.js';
 
 function run(state: WizardState, ...actions: WizardAction[]): WizardState {
   return actions.reduce(wizardReducer, state);
@@ -27,23 +27,6 @@ const esc: WizardAction = { type: 'back' };
 const focusRow = (s: WizardState, row: number): WizardAction => ({ type: 'focus', delta: row - s.focus });
 /** Focus row `row` (absolute), then run the actions. */
 const at = (s: WizardState, row: number, ...actions: WizardAction[]): WizardState => run(run(s, focusRow(s, row)), ...actions);
-
-/** Written by the test: four modules, firmware declared by acme_core (one file present, one missing). */
-export function writeMultiModuleTree(root: string): string {
-  const dir = join(root, 'drivers', 'net', 'acme');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(root, 'Makefile'), 'obj-y += drivers/\n');
-  // The outer Makefile sets CONFIG_ACME_GATED for its own make call; Kbuild with M= never sees it.
-  writeFileSync(
-    join(dir, 'Makefile'),
-    'ifneq ($(KERNELRELEASE),)\nobj-m += acme_core.o\nobj-m += acme_extra.o\nobj-$(CONFIG_DUMMY) += dummy.o\nobj-$(CONFIG_ACME_GATED) += acme_gated.o\nelse\nCONFIG_ACME_GATED ?= m\nexport CONFIG_ACME_GATED\nendif\n',
-  );
-  for (const m of ['acme_core', 'acme_extra', 'dummy', 'acme_gated']) {
-    const fw = m === 'acme_core' ? '#define ACME_FW "acme/core.bin"\nMODULE_FIRMWARE(ACME_FW);\nMODULE_FIRMWARE("acme/missing.bin");\n' : '';
-    writeFileSync(join(dir, `${m}.c`), `#include <linux/module.h>\nstatic int __init ${m}_init(void) { return 0; }\nstatic void __exit ${m}_exit(void) {}\nmodule_init(${m}_init);\nmodule_exit(${m}_exit);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("${m}");\nMODULE_VERSION("1.2");\n${fw}`);
-  }
-  return dir;
-}
 
 describe('Modules and Extras steps', () => {
   let base: string;
