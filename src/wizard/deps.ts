@@ -18,6 +18,8 @@ import type { Reporter } from '../events.js';
 import { backupFile, ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
+import { driverModules, nameDirOf } from '../answers/create.js';
+import { projectNameOf } from '../import/module-targets.js';
 import { readFirmwareReport, readModuleReport, type FirmwareReport, type ModuleReport } from './module-report.js';
 import type { PackageDefaults } from './reducer.js';
 import { buildSkeleton, fillSkeleton, skeletonDir } from './source-skeleton.js';
@@ -32,7 +34,8 @@ export interface WizardDeps {
   loadTree(source: SourceSpec): Promise<DirTree>;
   /** The directory to read the chosen driver directories from (extracting them when needed). */
   driverRoot(source: SourceSpec, driverDirs: string[]): Promise<string>;
-  packageDefaults(dir: string): PackageDefaults;
+  /** `nameDir`: what a driver of several modules is named after (packageNameDir). */
+  packageDefaults(dir: string, nameDir?: string): PackageDefaults;
   certificateDetails(cert: string): Promise<CertDetails>;
   runBuild(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal }): Promise<BuildOutcome>;
   saveAnswers(projectDir: string, doc: Partial<Answers>): void;
@@ -58,9 +61,17 @@ export function kernelChoice(tree: KernelTree, preferred: string[] = []): Kernel
 }
 
 /** Package defaults for step 4: the same rules as `dudforge new` (answers/facts.ts), and the driver's probe file. */
-export function packageDefaultsOf(dir: string): PackageDefaults {
+export function packageDefaultsOf(dir: string, nameDir: string = dir): PackageDefaults {
   const probes = join(dir, 'dudforge.probes');
-  return { probes: existsSync(probes) ? probes : undefined, ...packageDefaultsFrom(readModuleInfoDefaults(dir)) };
+  const defaults = packageDefaultsFrom(readModuleInfoDefaults(dir));
+  // Several modules: the package is the project's, named after its directory, as `new` names it.
+  const name = driverModules(dir, {}).length > 1 ? (projectNameOf(nameDir) ?? defaults.name) : defaults.name;
+  return { probes: existsSync(probes) ? probes : undefined, ...defaults, ...(name ? { name } : {}) };
+}
+
+/** The directory `new` names a package of several modules after (the driver directory, else the source). */
+export function packageNameDir(source: SourceSpec, driverDirs: string[] | undefined, dir: string): string {
+  return nameDirOf(source, driverDirs, dir);
 }
 
 export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string } {

@@ -17,7 +17,7 @@ export { shellQuote } from '../shell-quote.js';
 export { answersFromState, sourceSpecOf, stateFromAnswers } from './answers-doc.js';
 export { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from './board-store.js';
 export { colorOn } from './color.js';
-export { defaultDeps, type WizardDeps } from './deps.js';
+export { defaultDeps, packageNameDir, type WizardDeps } from './deps.js';
 export { FIELD_LABELS, isChoice, SIGNING_MODES, stepFields } from './form.js';
 export { splitKeys, type KeyPress } from './key-stream.js';
 export type { KeyInfo } from './keys.js';

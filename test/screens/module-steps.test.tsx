@@ -124,8 +124,8 @@ describe('Modules and Extras', () => {
     assert.match(f, /4 modules; 4 to package \(all, the default\)/);
     await press(app, KEY.down, KEY.down, KEY.down, KEY.space, KEY.enter);
     f = await waitFor(app, (x) => x.includes('5/10 Package') && /Version\s+1\.2/.test(x), 'Package with defaults');
-    await press(app, '\u0015');
-    await type(app, 'acme');
+    // Named after the driver directory, not after its first module, as `new` names it.
+    assert.match(f, /Name\s+acme▏?\n/);
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('6/10 Firmware and extra files') && x.includes('Declared firmware'), 'Extras with the firmware read');
     assert.match(f, /2 files; 0 found in \/lib\/firmware, 2 missing/);
