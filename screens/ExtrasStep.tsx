@@ -4,7 +4,7 @@
  * driver replaced, and udev rules.
  */
 import { Box, Text } from 'ink';
-import { answersFromState, canShipFirmware, extraFilePaths, extrasRows, FIELD_LABELS, type WizardState } from '../src/wizard/index.js';
+import { answersFromState, canShipFirmware, chosenModuleList, extraFilePaths, extrasRows, FIELD_LABELS, type WizardState } from '../src/wizard/index.js';
 import { ChoiceRow, ErrorLine, Hints, StepHeader, TextInputView } from './common.js';
 
 const SHOWN_FIRMWARE = 6;
@@ -39,7 +39,8 @@ export function ExtrasStep({ state }: { state: WizardState }) {
   const found = state.firmwareReport?.found.length ?? 0;
   const name = state.fields['package.name'].value.trim() || 'driver';
   const files = extraFilePaths(name, answersFromState(state, 'kernels').extraFiles);
-  const inbox = [...new Set((state.moduleReport?.notes ?? []).filter((n) => n.state === 'inbox').map((n) => n.module))];
+  const chosen = chosenModuleList(state);
+  const inbox = [...new Set((state.moduleReport?.notes ?? []).filter((n) => n.state === 'inbox' && chosen.includes(n.module)).map((n) => n.module))];
   let bootHeader = false;
   return (
     <Box flexDirection="column">

@@ -104,6 +104,15 @@ describe('Modules and Extras', () => {
     });
   }
 
+  test('a directory of many modules scrolls with the focus', () => {
+    const modules = Array.from({ length: 15 }, (_, i) => `m${i}`);
+    const s: WizardState = { ...initialState({ baseDir: base, now: 1 }), step: 'modules', focus: 14, moduleReport: { key: 'k', modules, notes: [] } };
+    const f = drawAt(<ModulesStep state={s} />, 60).join('\n');
+    assert.match(f, /↑ 5 more/);
+    assert.match(f, /❯ \[x\] m14\.ko/);
+    assert.doesNotMatch(f, /\bm0\.ko/);
+  });
+
   test('walked through the wizard: dudforge.json equals `new --yes` with the same flags, and replays to the same kmods', { skip: needs(usable.length > 0, 'a kernel build tree'), timeout: 900_000 }, async () => {
     const conf = join(base, 'conf');
     mkdirSync(conf);
