@@ -9,10 +9,11 @@ import { ChoiceRow, ErrorLine, Hints, StepHeader, TextInputView } from './common
 
 const SHOWN_FIRMWARE = 6;
 
+// Short enough for 60 columns beside an 18-column label (a longer one squeezes the label).
 const PLACEHOLDERS: Record<string, string> = {
-  'extras.firmwareTree': '/lib/firmware (a directory to look in)',
-  'extras.modprobe': 'MODULE OPTION=VALUE; … (e.g. r8169 aspm=0)',
-  'extras.blacklist': 'inbox modules this disk replaces (space separated)',
+  'extras.firmwareTree': '/lib/firmware',
+  'extras.modprobe': 'e.g. r8169 aspm=0; …',
+  'extras.blacklist': 'inbox module names',
   'extras.udevRules': 'a .rules file',
 };
 
@@ -73,7 +74,7 @@ export function ExtrasStep({ state }: { state: WizardState }) {
       {inbox.length ? <Text dimColor>{`Inbox modules this disk replaces: ${inbox.join(', ')} — its copies win (depmod override); blacklist only another driver it replaces.`}</Text> : null}
       {files.length ? <Text>{`Installs: ${files.join(', ')}`}</Text> : null}
       <ErrorLine error={state.error} />
-      <Hints>↑/↓ move · space toggle · type in fields · Enter next · Esc back</Hints>
+      <Hints>↑/↓ move · space toggle · type in fields (modprobe lines: MODULE OPTIONS, ; between) · Enter next · Esc back</Hints>
     </Box>
   );
 }
