@@ -113,6 +113,24 @@ describe('Modules and Extras', () => {
     assert.doesNotMatch(f, /\bm0\.ko/);
   });
 
+  test('a value `new --yes` refuses is refused on Extras with the same words', { skip: needs(usable.length > 0, 'a kernel build tree') }, () => {
+    const cases: [string[], number, string][] = [
+      [['--modprobe-option', 'acme_core bad%value'], 2, 'acme_core bad%value'],
+      [['--blacklist', 'acme_core'], 7, 'acme_core'],
+    ];
+    for (const [flag, row, text] of cases) {
+      const r = runCli(['new', join(base, `refused-${row}`), '--yes', '--source', `dir:${acme}`, ...flag]);
+      assert.equal(r.status, 2, r.stderr);
+      let s = stateAt('extras');
+      s = { ...s, chosenModules: undefined, loadAtBoot: [], shipFirmware: false, fields: { ...s.fields, 'extras.modprobe': { value: '', cursor: 0 }, 'extras.udevRules': { value: '', cursor: 0 } } };
+      s = [{ type: 'focus', delta: row } as WizardAction, { type: 'text', edit: { type: 'insert', text } } as WizardAction, { type: 'submit' } as WizardAction].reduce(wizardReducer, s);
+      assert.equal(s.step, 'extras');
+      assert.equal(s.focus, row, 'the refused field is focused');
+      const first = s.error!.message.split(' — ')[0];
+      assert.ok(r.stderr.includes(first), `the wizard says "${first}"; new --yes says:\n${r.stderr}`);
+    }
+  });
+
   test('walked through the wizard: dudforge.json equals `new --yes` with the same flags, and replays to the same kmods', { skip: needs(usable.length > 0, 'a kernel build tree'), timeout: 900_000 }, async () => {
     const conf = join(base, 'conf');
     mkdirSync(conf);
