@@ -67,8 +67,9 @@ export function toggleAllModules(state: WizardState): WizardState {
 }
 
 export function modulesLoaded(state: WizardState, report: ModuleReport): WizardState {
+  // Another directory (or none of the chosen modules left in it): every module again.
   const chosen = state.chosenModules?.filter((m) => report.modules.includes(m));
-  const s = { ...state, moduleReport: report, chosenModules: chosen };
+  const s = { ...state, moduleReport: report, chosenModules: undefined };
   return chosen && chosen.length ? withChosen(s, chosen) : s;
 }
 

@@ -96,6 +96,10 @@ describe('Modules and Extras steps', () => {
     assert.equal(s.step, 'package');
     assert.deepEqual(s.save?.doc.modules, ['acme_core', 'acme_extra']);
     assert.equal(run(s, esc).step, 'modules', 'Esc on Package goes back to the checklist');
+    // Read again for another directory: what was chosen there is gone, so every module again.
+    const other = run(s, { type: 'modules-report', report: { key: 'other', modules: ['x1', 'x2'], notes: [] } });
+    assert.equal(other.chosenModules, undefined);
+    assert.deepEqual(run(s, { type: 'modules-report', report: { key: 'again', modules: ['acme_core', 'acme_extra', 'dummy', 'acme_gated'], notes: [] } }).chosenModules, ['acme_core', 'acme_extra'], 'the same modules keep the choice');
     // Ticking them all again saves no modules list (the default, as `new` without --module).
     const all = run(at(at(run(s, esc), 2, key(' ')), 3, key(' ')), enter);
     assert.equal(all.chosenModules, undefined);
