@@ -26,7 +26,7 @@ function printable(text: string, state: WizardState): WizardAction[] {
   return [{ type: 'text', edit: { type: 'insert', text } }];
 }
 
-/** Actions for one key event of the wizard steps 1–7 and 9 (the board has its own keys). */
+/** Actions for one key event of the wizard steps and Done (the board has its own keys). */
 export function keyToActions(input: string, key: KeyInfo, state: WizardState): WizardAction[] {
   if (state.step === 'build') return [];
   if (state.step === 'done') {
