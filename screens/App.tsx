@@ -10,6 +10,9 @@ import { BuildBoard } from './BuildBoard.js';
 import { DoneStep } from './DoneStep.js';
 import { DriverDirsStep } from './DriverDirsStep.js';
 import { FailureScreen, isFailedBuild } from './FailureScreen.js';
+import { ExtrasStep } from './ExtrasStep.js';
+import { ModulesStep } from './ModulesStep.js';
+import { useModuleReports } from './module-effects.js';
 import { KernelsStep } from './KernelsStep.js';
 import { PackageStep } from './PackageStep.js';
 import { ProblemScreen } from './ProblemScreen.js';
@@ -149,6 +152,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   useSourceTree(state, deps, dispatch);
   usePackageDefaults(state, deps, dispatch);
   useKernelDetection(state, deps, dispatch);
+  useModuleReports(state, deps, dispatch);
   useAddedKernel(state, deps, dispatch);
   useCertificateDetails(state, deps, dispatch);
   const board = useBuildRun(state, deps, dispatch);
@@ -224,7 +228,9 @@ const STEP_SCREENS: Record<AnsweredStep, (props: { state: WizardState }) => Reac
   project: ProjectStep,
   source: SourceStep,
   driverDirs: DriverDirsStep,
+  modules: ModulesStep,
   package: PackageStep,
+  extras: ExtrasStep,
   kernels: KernelsStep,
   signing: SigningStep,
   review: ReviewStep,

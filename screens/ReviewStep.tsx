@@ -1,7 +1,7 @@
 /** Step 7: every answer on one screen, where the output goes, and the replay command. */
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { answersPath, answersFromState, isoFileName, outputDirOf, type WizardState, projectDirOf } from '../src/wizard/index.js';
+import { answersPath, answersFromState, extraFilePaths, isoFileName, outputDirOf, type WizardState, projectDirOf } from '../src/wizard/index.js';
 import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
 
 function Row({ label, value }: { label: string; value: string }) {
@@ -33,6 +33,9 @@ export function ReviewStep({ state }: { state: WizardState }) {
       <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
       <Row label="Source" value={sourceText} />
       <Row label="Driver directories" value={doc.driverDirs && doc.driverDirs.join() !== '.' ? doc.driverDirs.join(', ') : '(the top of the source: it is the module)'} />
+      <Row label="Modules" value={doc.modules?.length ? doc.modules.join(', ') : `all${state.moduleReport?.modules.length ? ` (${state.moduleReport.modules.join(', ')})` : ''}`} />
+      <Row label="Firmware" value={doc.firmware?.length ? `${doc.firmware.length} file${doc.firmware.length === 1 ? '' : 's'} shipped` : 'none shipped'} />
+      <Row label="Extra files" value={p ? extraFilePaths(p.name, doc.extraFiles).join(', ') || 'none' : ''} />
       <Row label="Package" value={p ? `kmod-${p.name}${doc.packaging?.match === 'minimum' ? '' : '-<kernel release>'} ${p.version}-${p.release}  ${p.license}` : ''} />
       <Row label="Summary" value={p?.summary ?? ''} />
       {doc.probes ? <Row label="Probes" value={doc.probes} /> : null}

@@ -13,6 +13,8 @@ import {
   createBoardStore,
   formatSource,
   isUserError,
+  packageNameDir,
+  driverDirsOf,
   projectDirOf,
   sourceRootOf,
   sourceSpecOf,
@@ -94,7 +96,7 @@ export function usePackageDefaults(state: WizardState, deps: WizardDeps, dispatc
     deps.driverRoot(sourceSpecOf(s), s.selectedDirs).then(
       (dir) => {
         if (!live) return;
-        const defaults = deps.packageDefaults(join(dir, firstDir));
+        const defaults = deps.packageDefaults(join(dir, firstDir), packageNameDir(sourceSpecOf(s), driverDirsOf(s), join(dir, firstDir)));
         // A probe file inside a tarball/git skeleton is a temporary copy: only a directory's own counts.
         dispatch({ type: 'defaults-loaded', from: defaultsKey, defaults: s.sourceKind === 'dir' ? defaults : { ...defaults, probes: undefined } });
       },

@@ -373,7 +373,7 @@ function kernelConfigOf(buildTree: string): Record<string, string> {
 }
 
 /** Every module the directory can build: those its Makefile enables now and those a CONFIG_ symbol gates. */
-function driverModules(dir: string, config: Record<string, string>): KbuildModule[] {
+export function driverModules(dir: string, config: Record<string, string>): KbuildModule[] {
   try {
     const scan = scanKbuildDir(dir, config);
     const gated = scan.configSymbols
@@ -396,7 +396,7 @@ function chooseModules(modules: KbuildModule[], wanted: string[] | undefined): K
 }
 
 /** The directory a multi-module package is named after: the driver directory, else the source itself. */
-function nameDirOf(source: SourceSpec, driverDirs: string[] | undefined, infoDir: string): string {
+export function nameDirOf(source: SourceSpec, driverDirs: string[] | undefined, infoDir: string): string {
   const d = (driverDirs?.[0] ?? '').replace(/^\.\/?|\/+$/g, '');
   if (d) return d;
   if (source.kind === 'git') return source.repo;

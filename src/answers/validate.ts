@@ -332,10 +332,10 @@ export function validateAnswers(doc: unknown): { answers?: Answers; problems: An
   return problems.length ? { problems } : { answers: doc as Answers, problems };
 }
 
-/** Validate one field for the wizard's inline messages (`package.version`, …). */
+/** Validate one field for the wizard's inline messages (`package.version`, `extraFiles.blacklist`, …). */
 export function validateField(field: string, value: unknown): string | undefined {
   const [section, key] = field.split('.');
-  const shape = section === 'package' ? PACKAGE_SHAPE : section === 'packaging' ? PACKAGING_SHAPE : undefined;
+  const shape = section === 'package' ? PACKAGE_SHAPE : section === 'packaging' ? PACKAGING_SHAPE : section === 'extraFiles' ? EXTRA_FILES_SHAPE : undefined;
   const rule = shape?.[key];
   if (!rule) return undefined;
   if (value === undefined || value === '') return rule.required ? 'is required' : undefined;

@@ -7,7 +7,8 @@ import { ANSWERS_SCHEMA_VERSION, DEFAULT_PACKAGING, type Answers, type SigningAn
 import { isAfter, stepAt, stepNumber, type StepId } from './steps.js';
 import { initialState, type InitialOptions, type KernelChoice, type WizardState } from './state.js';
 import { textField } from './text-field.js';
-import { absolutePath } from './validate-step.js';
+import { absolutePath, projectDirOf } from './validate-step.js';
+import { extrasAnswer, firmwareAnswer, modulesAnswer, restoreModuleSteps } from './module-steps.js';
 
 function v(state: WizardState, key: keyof WizardState['fields']): string {
   return state.fields[key].value.trim();
@@ -70,7 +71,7 @@ export function kernelsOf(state: WizardState): Answers['kernels'] {
  * resume.
  */
 export function answersFromState(state: WizardState, step: StepId): Partial<Answers> {
-  // Answers the wizard has no step for (config, patches, firmware, url, requires, packaging,
+  // Answers the wizard has no step for (config, patches, url, requires, packaging,
   // output, …) come from the document it was resumed from and are kept as they were.
   const base = state.baseDoc ?? {};
   const doc: Partial<Answers> = { ...base, schemaVersion: ANSWERS_SCHEMA_VERSION };
@@ -86,6 +87,11 @@ export function answersFromState(state: WizardState, step: StepId): Partial<Answ
     const dirs = driverDirsOf(state);
     if (dirs) doc.driverDirs = dirs;
     else delete doc.driverDirs;
+  }
+  if (isAfter(step, 'modules')) {
+    const modules = modulesAnswer(state);
+    if (modules) doc.modules = modules;
+    else delete doc.modules;
   }
   if (isAfter(step, 'package')) {
     const author = v(state, 'project.author');
@@ -103,6 +109,15 @@ export function answersFromState(state: WizardState, step: StepId): Partial<Answ
     if (author) doc.package.packager = email ? `${author} <${email}>` : author;
     if (state.probes) doc.probes = state.probes;
     else delete doc.probes;
+  }
+  if (isAfter(step, 'extras')) {
+    const udev = v(state, 'extras.udevRules');
+    const extras = extrasAnswer(state, projectDirOf(state), udev ? absolutePath(state, udev) : undefined);
+    if (extras) doc.extraFiles = extras;
+    else delete doc.extraFiles;
+    const firmware = firmwareAnswer(state, base);
+    if (firmware) doc.firmware = firmware;
+    else delete doc.firmware;
   }
   if (isAfter(step, 'kernels')) doc.kernels = kernelsOf(state);
   if (isAfter(step, 'signing')) {
@@ -183,6 +198,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
     state.defaultsFrom = '(saved answers)';
   }
   if (doc.probes) state.probes = abs(doc.probes);
+  restoreModuleSteps(state, doc, abs);
   if (doc.kernels) {
     state.selectedKernels = doc.kernels.map((k) => k.buildTree);
     state.savedKernels = doc.kernels.map((k) => ({ ...k }));

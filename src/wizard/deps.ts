@@ -18,6 +18,9 @@ import type { Reporter, StepName } from '../events.js';
 import { backupFile, ProjectStore } from '../projects/registry.js';
 import { certificateInfo } from '../sign/certificate.js';
 import { loadDirTree, type DirTree } from './dir-tree.js';
+import { driverModules, nameDirOf } from '../answers/create.js';
+import { projectNameOf } from '../import/module-targets.js';
+import { readFirmwareReport, readModuleReport, type FirmwareReport, type ModuleReport } from './module-report.js';
 import type { PackageDefaults } from './reducer.js';
 import { buildSkeleton, fillSkeleton, skeletonDir } from './source-skeleton.js';
 import { buildNotRun, sourceKindsFor, type BuildOutcome, type CertDetails, type KernelChoice, type SourceKindOption } from './state.js';
@@ -31,7 +34,8 @@ export interface WizardDeps {
   loadTree(source: SourceSpec): Promise<DirTree>;
   /** The directory to read the chosen driver directories from (extracting them when needed). */
   driverRoot(source: SourceSpec, driverDirs: string[]): Promise<string>;
-  packageDefaults(dir: string): PackageDefaults;
+  /** `nameDir`: what a driver of several modules is named after (packageNameDir). */
+  packageDefaults(dir: string, nameDir?: string): PackageDefaults;
   certificateDetails(cert: string): Promise<CertDetails>;
   /** `allowPartial`: write the disk with the kernels that built (the failure screen's choice). */
   runBuild(opts: { answers: Partial<Answers>; projectDir: string; reporter: Reporter; signal: AbortSignal; allowPartial?: boolean }): Promise<BuildOutcome>;
@@ -45,6 +49,10 @@ export interface WizardDeps {
   sourceKinds(): SourceKindOption[];
   /** Seconds since the epoch for a new project's build time. */
   buildTime(): number;
+  /** Modules step: what `moduleDir` builds, with per target kernel notes (module-report.ts). */
+  moduleReport(opts: { key: string; source: SourceSpec; driverDirs: string[]; moduleDir: string; kernels: { release: string; buildTree: string }[]; config: Record<string, string> }): Promise<ModuleReport>;
+  /** Extras step: the firmware the driver directories declare, looked for in `trees`. */
+  firmwareReport(opts: { key: string; source: SourceSpec; driverDirs: string[]; trees: string[] }): Promise<FirmwareReport>;
 }
 
 /** The path a tree is listed under: the one saved before, else the first one it was found through. */
@@ -54,9 +62,17 @@ export function kernelChoice(tree: KernelTree, preferred: string[] = []): Kernel
 }
 
 /** Package defaults for step 4: the same rules as `dudforge new` (answers/facts.ts), and the driver's probe file. */
-export function packageDefaultsOf(dir: string): PackageDefaults {
+export function packageDefaultsOf(dir: string, nameDir: string = dir): PackageDefaults {
   const probes = join(dir, 'dudforge.probes');
-  return { probes: existsSync(probes) ? probes : undefined, ...packageDefaultsFrom(readModuleInfoDefaults(dir)) };
+  const defaults = packageDefaultsFrom(readModuleInfoDefaults(dir));
+  // Several modules: the package is the project's, named after its directory, as `new` names it.
+  const name = driverModules(dir, {}).length > 1 ? (projectNameOf(nameDir) ?? defaults.name) : defaults.name;
+  return { probes: existsSync(probes) ? probes : undefined, ...defaults, ...(name ? { name } : {}) };
+}
+
+/** The directory `new` names a package of several modules after (the driver directory, else the source). */
+export function packageNameDir(source: SourceSpec, driverDirs: string[] | undefined, dir: string): string {
+  return nameDirOf(source, driverDirs, dir);
 }
 
 export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string } {
@@ -112,16 +128,17 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
   // Probed on first use, not here: the start screen (and every test that builds deps) needs no
   // child processes.
   let sourceKinds: SourceKindOption[] | undefined;
+  const driverRoot = async (source: SourceSpec, dirs: string[]): Promise<string> => {
+    if (source.kind === 'dir') return source.path;
+    await fillSkeleton(source, dirs);
+    return skeletonDir(source);
+  };
   return {
     openStore: () => new ProjectStore({ cwd: opts.confCwd }),
     discoverKernels: (extra) => discoverKernels(extra).map((t) => kernelChoice(t, extra)),
     inspectKernel: (path) => kernelChoice(inspectTree(resolve(path)), [resolve(path)]),
     loadTree: async (source) => (source.kind === 'dir' ? loadDirTree(source.path) : loadDirTree(await buildSkeleton(source))),
-    driverRoot: async (source, dirs) => {
-      if (source.kind === 'dir') return source.path;
-      await fillSkeleton(source, dirs);
-      return skeletonDir(source);
-    },
+    driverRoot,
     packageDefaults: packageDefaultsOf,
     certificateDetails: async (cert) => {
       try {
@@ -138,5 +155,10 @@ export function defaultDeps(opts: { confCwd?: string } = {}): WizardDeps {
     sampleDir: join(assetsDir, 'sample-driver'),
     sourceKinds: () => (sourceKinds ??= sourceKindsFor({ git: hasTool('git'), tar: hasTool('tar') })),
     buildTime: () => newBuildTime(),
+    moduleReport: async (o) => readModuleReport(o.key, join(await driverRoot(o.source, o.driverDirs), o.moduleDir), o.kernels, o.config),
+    firmwareReport: async (o) => {
+      const root = await driverRoot(o.source, o.driverDirs);
+      return readFirmwareReport(o.key, o.driverDirs.map((d) => join(root, d)), o.trees);
+    },
   };
 }

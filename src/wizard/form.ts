@@ -24,6 +24,10 @@ export const FIELD_LABELS: Record<FieldKey, string> = {
   'signing.dir': 'Key directory',
   'kernels.add': 'Build tree',
   'dirs.filter': 'Filter',
+  'extras.firmwareTree': 'Firmware tree',
+  'extras.modprobe': 'Modprobe options',
+  'extras.blacklist': 'Blacklist',
+  'extras.udevRules': 'Udev rules',
 };
 
 export const SIGNING_MODES = [

@@ -21,7 +21,7 @@ export { FOLLOW, logWindow, scrollLog, type LogScroll, type ScrollKey } from './
 export { phaseStrip, STRIP_GLYPH, stripText, type StripState } from './phase-strip.js';
 export { createBoardStore, elapsedSeconds, type BoardSnapshot, type BoardStore, type KernelRow } from './board-store.js';
 export { colorOn } from './color.js';
-export { defaultDeps, type WizardDeps } from './deps.js';
+export { defaultDeps, packageNameDir, type WizardDeps } from './deps.js';
 export { clampTop, failureActions, firstErrorTop, fullLayoutRows, logRows, logFileWindow, scrollLogTop, type FailureAction } from './failure-view.js';
 export { FIELD_LABELS, isChoice, SIGNING_MODES, stepFields } from './form.js';
 export { splitKeys, type KeyPress } from './key-stream.js';
@@ -33,3 +33,6 @@ export { buildNotRun, initialState, type BuildOutcome, type ExistingProjectPromp
 export { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS, type StepId } from './steps.js';
 export type { TextField } from './text-field.js';
 export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
+export type { FirmwareReport, ModuleNote, ModuleReport } from './module-report.js';
+export { canShipFirmware, chosenModuleList, extraFilePaths, extrasRows, moduleDirOf, type ExtrasRow } from './module-steps.js';
+export { driverDirsOf } from './answers-doc.js';

@@ -8,12 +8,15 @@ import { isChoice, stepFields } from './form.js';
 import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
 import { splitKeys } from './key-stream.js';
+import { focusedExtrasRow } from './module-steps.js';
 
 /** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
 export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'pageUp' | 'pageDown' | 'meta', boolean>>;
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {
+  if (state.step === 'modules') return text === ' ' ? [{ type: 'toggle' }] : text === 'a' ? [{ type: 'toggle-all' }] : [];
+  if (state.step === 'extras' && focusedExtrasRow(state)?.kind !== 'field') return text === ' ' ? [{ type: 'toggle' }] : [];
   const listStep = state.step === 'driverDirs' || (state.step === 'kernels' && !state.addingKernel);
   const field = stepFields(state)[state.focus];
   const onChoice = field !== undefined && isChoice(field);
@@ -23,7 +26,7 @@ function printable(text: string, state: WizardState): WizardAction[] {
   return [{ type: 'text', edit: { type: 'insert', text } }];
 }
 
-/** Actions for one key event of the wizard steps 1–7 and 9 (the board has its own keys). */
+/** Actions for one key event of the wizard steps and Done (the board has its own keys). */
 export function keyToActions(input: string, key: KeyInfo, state: WizardState): WizardAction[] {
   if (state.step === 'build') return [];
   if (state.step === 'done') {

@@ -10,7 +10,9 @@ import type { DirTree, DirNode } from './dir-tree.js';
 import { visibleDirs } from './dir-tree.js';
 import { isChoice, SIGNING_MODES, stepFields } from './form.js';
 import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState } from './state.js';
-import { nextStep, previousStep, type StepId } from './steps.js';
+import type { StepId } from './steps.js';
+import type { FirmwareReport, ModuleReport } from './module-report.js';
+import { backFrom, extrasRows, extrasText, firmwareLoaded, forwardFrom, modulesLoaded, toggleAllModules, toggleExtras, toggleModule, validateModuleStep } from './module-steps.js';
 import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
@@ -32,6 +34,8 @@ export type WizardAction =
   | { type: 'focus'; delta: number }
   | { type: 'choice'; delta: number }
   | { type: 'toggle' }
+  /** `a` on the Modules step: every module, or none. */
+  | { type: 'toggle-all' }
   | { type: 'expand' }
   | { type: 'collapse' }
   | { type: 'submit' }
@@ -48,7 +52,9 @@ export type WizardAction =
   | { type: 'build-finished'; result: BuildOutcome }
   /** The failure screen: build again (what built comes from the cache), or write the disk with what built. */
   | { type: 'retry-failed' }
-  | { type: 'write-partial' };
+  | { type: 'write-partial' }
+  | { type: 'modules-report'; report: ModuleReport }
+  | { type: 'firmware-report'; report: FirmwareReport };
 
 /** Rows of step 3 as shown now. */
 export function dirRows(state: WizardState): DirNode[] {
@@ -75,7 +81,7 @@ function withSave(state: WizardState, step: StepId, replaceExisting = false): Wi
 }
 
 /** Actions that come from keys (everything else is a read the app finished). */
-const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back']);
+const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'toggle-all', 'expand', 'collapse', 'submit', 'back']);
 
 /** The answers of the existing-project question on step 1, in the order shown. */
 export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
@@ -143,9 +149,11 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
   // Enter on "+ Add a build tree by path…" opens its field, as space does.
   if (state.step === 'kernels' && state.kernels && clampFocus(state, kernelRowCount(state)) === state.kernels.length) return toggle(state);
   if (state.step === 'review') return startBuild(state);
-  const problem = validateStep(state, fs);
+  const udev = state.step === 'extras' && state.fields['extras.udevRules'].value.trim() ? absolutePath(state, state.fields['extras.udevRules'].value) : undefined;
+  const problem = validateStep(state, fs) ?? validateModuleStep(state, projectDirOf(state), udev, (file) => fs.readUdevRules(file));
   if (problem) {
-    const index = problem.field ? stepFields(state).indexOf(problem.field as never) : -1;
+    const row = (problem as { row?: number }).row;
+    const index = row ?? (problem.field ? stepFields(state).indexOf(problem.field as never) : -1);
     return { ...state, error: problem, focus: index >= 0 ? index : state.focus };
   }
   if (state.step === 'project') {
@@ -154,13 +162,14 @@ function submit(state: WizardState, fs: FsProbe): WizardState {
     if (found) return { ...state, existing: { dir, ...found, choice: 0 }, error: undefined };
     return leaveStep1(state);
   }
-  let next = goTo(state, nextStep(state.step));
+  const to = forwardFrom(state);
+  let next = goTo(state, to);
   if (state.step === 'source') {
     // Another source: the tree shown and its error belong to the old one (selection is re-checked on load).
     const stale = state.tree && state.tree.root !== sourceRootOf(state);
     next = { ...next, treeError: undefined, ...(stale ? { tree: undefined, expanded: [] } : {}) };
   }
-  return withSave(next, nextStep(state.step));
+  return withSave(next, to);
 }
 
 /** Review's Enter, and the failure screen's retry and partial write (`allowPartial`). */
@@ -178,10 +187,12 @@ function back(state: WizardState): WizardState {
   if (state.step === 'build') return state; // q asks first; a running build is not left by accident
   if (state.step === 'done') return goTo(state, 'review');
   if (state.step === 'project') return { ...state, leftToStart: true };
-  return goTo(state, previousStep(state.step));
+  return goTo(state, backFrom(state));
 }
 
 function toggle(state: WizardState): WizardState {
+  if (state.step === 'modules') return toggleModule(state);
+  if (state.step === 'extras') return toggleExtras(state);
   if (state.step === 'driverDirs') {
     const row = dirRows(state)[clampFocus(state, dirRows(state).length)];
     if (!row) return state;
@@ -223,6 +234,7 @@ function choice(state: WizardState, delta: number): WizardState {
 function text(state: WizardState, edit: TextEdit): WizardState {
   if (state.step === 'driverDirs') return setField({ ...state, focus: edit.type === 'insert' || edit.type === 'erase' ? 0 : state.focus }, 'dirs.filter', edit);
   if (state.step === 'kernels') return state.addingKernel ? setField(state, 'kernels.add', edit) : state;
+  if (state.step === 'extras') return extrasText(state, edit);
   const field = stepFields(state)[state.focus];
   if (!field) return state;
   if (isChoice(field)) {
@@ -235,6 +247,8 @@ function text(state: WizardState, edit: TextEdit): WizardState {
 function rowCount(state: WizardState): number {
   if (state.step === 'driverDirs') return dirRows(state).length;
   if (state.step === 'kernels') return kernelRowCount(state);
+  if (state.step === 'modules') return state.moduleReport?.modules.length ?? 0;
+  if (state.step === 'extras') return extrasRows(state).length;
   return stepFields(state).length;
 }
 
@@ -256,6 +270,15 @@ export function createWizardReducer(fs: FsProbe = realFs) {
         return choice(state, action.delta);
       case 'toggle':
         return toggle(state);
+      case 'toggle-all':
+        return toggleAllModules(state);
+      case 'modules-report': {
+        // Only a resumed project lands on Modules without the tree saying how many there are.
+        const s = modulesLoaded(state, action.report);
+        return s.step === 'modules' && action.report.modules.length <= 1 ? goTo(s, 'package') : s;
+      }
+      case 'firmware-report':
+        return firmwareLoaded(state, action.report);
       case 'expand':
       case 'collapse': {
         if (state.step !== 'driverDirs') return state;

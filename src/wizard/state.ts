@@ -7,6 +7,7 @@ import type { Answers, SigningAnswers, SourceSpec } from '../answers/schema.js';
 import type { StepName } from '../events.js';
 import type { BuildResult } from '../pipeline/run.js';
 import type { DirTree } from './dir-tree.js';
+import type { FirmwareReport, ModuleReport } from './module-report.js';
 import type { StepId } from './steps.js';
 import { textField, type TextField } from './text-field.js';
 
@@ -64,6 +65,10 @@ export const TEXT_FIELDS = [
   'signing.dir',
   'kernels.add',
   'dirs.filter',
+  'extras.firmwareTree',
+  'extras.modprobe',
+  'extras.blacklist',
+  'extras.udevRules',
 ] as const;
 export type TextFieldKey = (typeof TEXT_FIELDS)[number];
 
@@ -145,6 +150,16 @@ export interface WizardState {
   leftToStart?: boolean;
   /** Set when the user leaves the wizard; the app root exits with it. */
   exitCode?: number;
+  /** Modules and Extras steps (module-steps.ts): what the driver directory builds, per kernel. */
+  moduleReport?: ModuleReport;
+  /** The modules chosen when not all of them (answers.modules); undefined: every module. */
+  chosenModules?: string[];
+  /** The declared firmware and where it was found (Extras). */
+  firmwareReport?: FirmwareReport;
+  /** Ship the declared firmware found (`--ship-declared-firmware`). */
+  shipFirmware: boolean;
+  /** Modules loaded at boot (extraFiles.loadAtBoot). */
+  loadAtBoot: string[];
 }
 
 /**
@@ -209,6 +224,8 @@ export function initialState(opts: InitialOptions): WizardState {
     selectedKernels: [],
     kernelsChosen: false,
     addingKernel: false,
+    shipFirmware: false,
+    loadAtBoot: [],
     buildTime: opts.now,
     build: { running: false, confirmCancel: false, cancelling: false, runId: 0 },
   };

@@ -1,19 +1,22 @@
 /**
  * The wizard's steps, in order: the one place that says which step comes after which. The
- * state carries a step's id; numbers are derived from this list, only for the header ("3/8 Driver
+ * state carries a step's id; numbers are derived from this list, only for the header ("3/10 Driver
  * directories") and for `wizard.step` in dudforge.json and the project store (kept a number so
- * saved files keep loading). To add a step, insert it here where it belongs (e.g. `{ id:
- * 'modules', title: 'Modules' }` after driverDirs), give it a screen in screens/App.tsx's
- * STEP_SCREENS (the compiler asks for it), and its fields in form.ts / answers in answers-doc.ts.
- * Done is where the wizard ends, not a step to answer, so it carries no number. A file saved
- * before a step was inserted resumes at most a step early (answers it holds are kept, and
- * answers-doc.ts never resumes past a step whose answers are missing).
+ * saved files keep loading). To add a step, insert it here where it belongs (as Modules after
+ * driverDirs and Extras after package were), give it a screen in screens/App.tsx's STEP_SCREENS
+ * (the compiler asks for it), and its fields in form.ts / answers in answers-doc.ts. A step that
+ * may be passed over says so in module-steps.ts's forwardFrom/backFrom (Modules, for a driver of
+ * one module). Done is where the wizard ends, not a step to answer, so it carries no number. A
+ * file saved before steps were inserted resumes at most that many steps early (answers it holds
+ * are kept, and answers-doc.ts never resumes past a step whose answers are missing).
  */
 export const STEPS = [
   { id: 'project', title: 'Project' },
   { id: 'source', title: 'Kernel source' },
   { id: 'driverDirs', title: 'Driver directories' },
+  { id: 'modules', title: 'Modules' },
   { id: 'package', title: 'Package' },
+  { id: 'extras', title: 'Firmware and extra files' },
   { id: 'kernels', title: 'Target kernels' },
   { id: 'signing', title: 'Signing keys' },
   { id: 'review', title: 'Review' },

@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { answersPath } from '../answers/io.js';
 import { validateField } from '../answers/validate.js';
 import { FIELD_LABELS, stepFields } from './form.js';
+import { readUdevRules } from '../kmod/extra-files.js';
 import { skeletonDir } from './source-skeleton.js';
 import type { FieldKey, WizardState } from './state.js';
 
@@ -23,6 +24,8 @@ export interface FsProbe {
   isFile(path: string): boolean;
   /** The project whose dudforge.json is in `dir`, or undefined when there is none. */
   savedProject(dir: string): SavedProjectInfo | undefined;
+  /** A udev rules file's bytes, checked as `new --udev-rules` checks them (throws UserError). */
+  readUdevRules(file: string): Buffer;
 }
 
 /** Reads what it can of an existing dudforge.json: an unreadable one still counts as a project. */
@@ -45,6 +48,7 @@ export const realFs: FsProbe = {
   isDir: (p) => existsSync(p) && statSync(p).isDirectory(),
   isFile: (p) => existsSync(p) && statSync(p).isFile(),
   savedProject: readSavedProjectInfo,
+  readUdevRules: (file) => readUdevRules(file, 'Udev rules'),
 };
 
 export interface StepProblem {

@@ -41,17 +41,17 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
     packaging: DEFAULT_PACKAGING,
     output: { dir: 'out' },
     buildTime: 1700000000,
-    wizard: { step: 7 },
+    wizard: { step: 9 },
   };
   writeFileSync(join(projectDir, 'dudforge.json'), JSON.stringify(doc));
   const conf = join(base, 'conf');
   const exits: number[] = [];
   const app = render(<WizardApp deps={defaultDeps({ confCwd: conf })} start={{ screen: 'resume', projectDir }} baseDir={base} onExit={(c) => exits.push(c)} />);
-  await waitFor(app, (f) => f.includes('7/8 Review'), 'Review');
+  await waitFor(app, (f) => f.includes('9/10 Review'), 'Review');
   await press(app, KEY.enter);
-  await waitFor(app, (f) => f.includes('8/8 Build') && usable.some((k) => f.includes(k.release!)), 'the board with kernel rows');
+  await waitFor(app, (f) => f.includes('10/10 Build') && usable.some((k) => f.includes(k.release!)), 'the board with kernel rows');
   await press(app, KEY.esc);
-  assert.match(frame(app), /8\/8 Build/, 'Esc does not leave a running build');
+  assert.match(frame(app), /10\/10 Build/, 'Esc does not leave a running build');
   assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/, 'Esc asks, as q does');
   await press(app, KEY.esc);
   assert.doesNotMatch(frame(app), /Cancel the build\?/, 'Esc again keeps building');
@@ -62,7 +62,7 @@ test('q asks, n keeps building, y cancels and returns to Review; nothing left ru
   await press(app, KEY.ctrlC);
   assert.match(frame(app), /Cancel the build\? .*\(y\/n\)/, 'Ctrl-C asks too');
   await press(app, 'y');
-  const f = await waitFor(app, (x) => x.includes('7/8 Review'), 'back at Review', 30_000);
+  const f = await waitFor(app, (x) => x.includes('9/10 Review'), 'back at Review', 30_000);
   assert.match(f, /cancelled/);
   const saved = await savedAnswers(projectDir, (d) => d.wizard?.lastResult === 'cancelled');
   assert.equal(saved.wizard.lastResult, 'cancelled');

@@ -27,7 +27,7 @@ function writeBuiltProject(dir: string, mod: string): string {
     kernels: [{ release: '6.1.0-x', buildTree: '/nonexistent/build' }],
     signing: { mode: 'none' },
     buildTime: OLD_TIME,
-    wizard: { step: 9, lastResult: 'ok' },
+    wizard: { step: 11, lastResult: 'ok' },
   };
   const text = JSON.stringify(doc, null, 2) + '\n';
   writeFileSync(join(dir, 'dudforge.json'), text);
@@ -66,7 +66,7 @@ describe('a new project where one already is', () => {
     assert.match(f, /❯ Open it/);
     assert.match(f, /Overwrite it/);
     assert.match(f, /Choose another directory/);
-    assert.doesNotMatch(f, /2\/8 Kernel source/);
+    assert.doesNotMatch(f, /2\/10 Kernel source/);
     assert.equal(readFileSync(join(dir, 'dudforge.json'), 'utf8'), original, 'the old file is untouched while asking');
     // "Choose another directory": back to the directory field, still nothing written.
     await press(app, KEY.down, KEY.down, KEY.enter);
@@ -76,7 +76,7 @@ describe('a new project where one already is', () => {
     await press(app, ...Array('proj'.length).fill(KEY.backspace));
     await type(app, 'other');
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2 in the other directory');
+    await waitFor(app, (x) => x.includes('2/10 Kernel source'), 'step 2 in the other directory');
     assert.equal(readFileSync(join(dir, 'dudforge.json'), 'utf8'), original);
     assert.equal(JSON.parse(readFileSync(join(base, 'other', 'dudforge.json'), 'utf8')).project.name, 'newproj');
     app.unmount();
@@ -86,7 +86,7 @@ describe('a new project where one already is', () => {
     const app = start();
     await answerStep1(app);
     await press(app, KEY.enter);
-    const f = await waitFor(app, (x) => x.includes('7/8 Review'), 'the old project at Review');
+    const f = await waitFor(app, (x) => x.includes('9/10 Review'), 'the old project at Review');
     assert.match(f, /oldproj/);
     assert.equal(readFileSync(join(dir, 'dudforge.json'), 'utf8'), original);
     app.unmount();
@@ -96,7 +96,7 @@ describe('a new project where one already is', () => {
     const app = start();
     await answerStep1(app);
     await press(app, KEY.down, KEY.enter);
-    await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2');
+    await waitFor(app, (x) => x.includes('2/10 Kernel source'), 'step 2');
     const backups = readdirSync(dir).filter((n) => n.startsWith('dudforge.json.bak-'));
     assert.equal(backups.length, 1, 'one backup');
     assert.equal(readFileSync(join(dir, backups[0]), 'utf8'), original, 'the backup is the old file');
@@ -105,9 +105,9 @@ describe('a new project where one already is', () => {
     assert.equal(doc.buildTime, OLD_TIME, 'the build time is kept');
     // Esc back to step 1 and Enter again: the directory is this project's now, no question.
     await press(app, KEY.esc);
-    await waitFor(app, (x) => x.includes('1/8 Project'), 'step 1');
+    await waitFor(app, (x) => x.includes('1/10 Project'), 'step 1');
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2 without asking again');
+    await waitFor(app, (x) => x.includes('2/10 Kernel source'), 'step 2 without asking again');
     app.unmount();
   });
 

@@ -62,7 +62,7 @@ describe('keys in one burst', () => {
     // Step 1: name, Tab to the directory, Down to the vendor, Enter; step 2: Down off the
     // kind choice to the path (text typed on the choice would be lost), path, Enter.
     app.stdin.write(`burst\tproj\u001B[BACME\r\u001B[B${mod}\r`);
-    const f = await waitFor(app, (x) => x.includes('3/8 Driver directories') && x.includes('bar.ko'), 'step 3 reached from one burst');
+    const f = await waitFor(app, (x) => x.includes('3/10 Driver directories') && x.includes('bar.ko'), 'step 3 reached from one burst');
     assert.match(f, /\[x\] .*\. \(top\)/);
     assert.ok(frame(app).includes(mod));
     app.unmount();

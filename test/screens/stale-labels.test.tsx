@@ -37,7 +37,7 @@ describe('stale labels', () => {
     writeFileSync(join(here, 'dudforge.json'), JSON.stringify({ schemaVersion: 1, project: { name: 'here' }, buildTime: 1 }));
     const store = new ProjectStore({ cwd: conf });
     store.register({ name: 'here', dir: here, step: 2 }, new Date('2026-01-01T00:00:00Z'));
-    store.register({ name: 'gone', dir: gone, step: 9, lastResult: 'ok' }, new Date('2026-02-01T00:00:00Z'));
+    store.register({ name: 'gone', dir: gone, step: 11, lastResult: 'ok' }, new Date('2026-02-01T00:00:00Z'));
 
     const listed = runCli(['projects'], { env: { XDG_CONFIG_HOME: xdg } });
     assert.equal(listed.status, 0, listed.stderr);
@@ -53,7 +53,7 @@ describe('stale labels', () => {
     assert.doesNotMatch(f, /gone.*last build: ok/);
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('Forgot "gone"'), 'forgotten');
-    assert.doesNotMatch(f, /1\/8 Project/, 'not opened as a blank step 1');
+    assert.doesNotMatch(f, /1\/10 Project/, 'not opened as a blank step 1');
     assert.doesNotMatch(f, /❯ gone|  gone /);
     assert.deepEqual(new ProjectStore({ cwd: conf }).list().map((p) => p.name), ['here']);
     app.unmount();
@@ -65,17 +65,17 @@ describe('stale labels', () => {
     const created = runCli(['new', dir, '--yes', '--source', `dir:${join(assetsDir, 'sample-driver')}`, '--kernel', kernels[0].release, '--vendor', 'V']);
     assert.equal(created.status, 0, created.stderr);
     const doc = JSON.parse(readFileSync(join(dir, 'dudforge.json'), 'utf8'));
-    writeFileSync(join(dir, 'dudforge.json'), JSON.stringify({ ...doc, wizard: { step: 9, lastResult: 'ok' } }, null, 2));
+    writeFileSync(join(dir, 'dudforge.json'), JSON.stringify({ ...doc, wizard: { step: 11, lastResult: 'ok' } }, null, 2));
     const pane = new TmuxSession(`dudforge-stale-${process.pid}`, base);
     try {
       pane.start(`node ${MAIN} resume ${dir}`);
-      await pane.ready(/7\/8 Review[\s\S]*Last build: ok/, 'Review with the last result');
+      await pane.ready(/9\/10 Review[\s\S]*Last build: ok/, 'Review with the last result');
       await pane.key('Enter');
-      await pane.waitFor(/8\/8 Build/, 'the build started');
+      await pane.waitFor(/10\/10 Build/, 'the build started');
       assert.equal(JSON.parse(readFileSync(join(dir, 'dudforge.json'), 'utf8')).wizard.lastResult, 'running', 'recorded before the build');
       pane.kill(); // the terminal goes away mid-build
       pane.start(`node ${MAIN} resume ${dir}`);
-      const review = await pane.waitFor(/7\/8 Review[\s\S]*Last build:/, 'Review after the kill');
+      const review = await pane.waitFor(/9\/10 Review[\s\S]*Last build:/, 'Review after the kill');
       assert.match(review, /Last build: interrupted/);
       assert.doesNotMatch(review, /Last build: ok/);
     } finally {

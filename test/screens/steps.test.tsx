@@ -41,9 +41,9 @@ describe('wizard step screens', () => {
     rmSync(base, { recursive: true, force: true });
   });
 
-  test('1/8 Project: profile defaults, inline reasons, saved with the profile', async () => {
+  test('1/10 Project: profile defaults, inline reasons, saved with the profile', async () => {
     let f = frame(app);
-    assert.match(f, /1\/8 Project/);
+    assert.match(f, /1\/10 Project/);
     assert.match(f, /Vendor\s+ACME Corp/);
     await press(app, KEY.enter);
     assert.match(frame(app), /✖ Project name is required/, 'the inline reason names its field');
@@ -56,14 +56,14 @@ describe('wizard step screens', () => {
     assert.match(frame(app), /✖ E-mail: "ann@" does not look like an e-mail address/);
     await type(app, 'example.com');
     await press(app, KEY.enter);
-    f = await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2');
+    f = await waitFor(app, (x) => x.includes('2/10 Kernel source'), 'step 2');
     assert.deepEqual(saved().project, { name: 'foo', vendor: 'ACME Corp', author: 'Ann', email: 'ann@example.com' });
     assert.equal(saved().wizard.step, 2);
     assert.equal(store.find('foo')?.step, 2);
     assert.equal(store.profile().email, 'ann@example.com', 'the profile keeps the e-mail for the next project');
   });
 
-  test('2/8 Kernel source: unavailable kinds shown dimmed with why; bad path refused', async () => {
+  test('2/10 Kernel source: unavailable kinds shown dimmed with why; bad path refused', async () => {
     let f = frame(app);
     assert.match(f, /\(•\) A directory/);
     assert.match(f, /\( \) A tarball/);
@@ -78,15 +78,15 @@ describe('wizard step screens', () => {
     await press(app, ...Array(join(base, 'nowhere').length).fill(KEY.backspace));
     await type(app, join(base, 'linux'));
     await press(app, KEY.enter);
-    f = await waitFor(app, (x) => x.includes('3/8 Driver directories') && x.includes('drivers'), 'step 3 with the tree');
+    f = await waitFor(app, (x) => x.includes('3/10 Driver directories') && x.includes('drivers'), 'step 3 with the tree');
     assert.deepEqual(saved().source, { kind: 'dir', path: join(base, 'linux') });
   });
 
-  test('3/8 Driver directories: expand, filter, select, modules per directory; Esc back and forward', async () => {
+  test('3/10 Driver directories: expand, filter, select, modules per directory; Esc back and forward', async () => {
     await press(app, KEY.esc);
-    await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'back at step 2');
+    await waitFor(app, (x) => x.includes('2/10 Kernel source'), 'back at step 2');
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('3/8 Driver directories') && x.includes('drivers'), 'step 3 again');
+    await waitFor(app, (x) => x.includes('3/10 Driver directories') && x.includes('drivers'), 'step 3 again');
     await press(app, KEY.down, KEY.down, KEY.right);
     let f = frame(app);
     assert.match(f, /▾ drivers/);
@@ -100,11 +100,11 @@ describe('wizard step screens', () => {
     await press(app, KEY.down, KEY.down, KEY.down, KEY.space);
     assert.match(frame(app), /\[x\]\s+▸?\s*foo|\[x\]\s+foo/);
     await press(app, KEY.enter);
-    f = await waitFor(app, (x) => x.includes('4/8 Package'), 'step 4');
+    f = await waitFor(app, (x) => x.includes('5/10 Package'), 'step 4');
     assert.deepEqual(saved().driverDirs, ['drivers/net/foo']);
   });
 
-  test('4/8 Package: defaults read from MODULE_* lines; RPM rules inline', async () => {
+  test('5/10 Package: defaults read from MODULE_* lines; RPM rules inline', async () => {
     const f = await waitFor(app, (x) => x.includes('Foo network driver'), 'defaults');
     assert.match(f, /Name\s+foo/);
     assert.match(f, /Version\s+2\.1/);
@@ -115,30 +115,32 @@ describe('wizard step screens', () => {
     await press(app, KEY.enter);
     assert.match(frame(app), /✖ Version: "2\.1-1" contains "-"/);
     await press(app, KEY.backspace, KEY.backspace, KEY.enter);
-    await waitFor(app, (x) => x.includes('5/8 Target kernels'), 'step 5');
+    await waitFor(app, (x) => x.includes('6/10 Firmware and extra files'), 'Extras');
+    await press(app, KEY.enter);
+    await waitFor(app, (x) => x.includes('7/10 Target kernels'), 'step 5');
     assert.equal(saved().package.version, '2.1');
     assert.equal(saved().package.vendor, 'ACME Corp');
   });
 
-  test('5/8 Target kernels: every detected tree with usable or why not; add by path', async () => {
+  test('7/10 Target kernels: every detected tree with usable or why not; add by path', async () => {
     let f = await waitFor(app, (x) => x.includes('Add a build tree'), 'kernel list');
     for (const k of detectedTrees()) assert.ok(f.includes(k.release ?? k.path), `lists ${k.release}`);
     for (const k of usable) assert.match(f, new RegExp(`\\[x\\] ${k.release!.replace(/[.+]/g, '\\$&')}`));
     // Enter on "+ Add a build tree by path…" opens its field (as space does), it does not leave the step.
     await press(app, ...Array(detectedTrees().length).fill(KEY.down), KEY.enter);
     f = frame(app);
-    assert.match(f, /5\/8 Target kernels/);
+    assert.match(f, /7\/10 Target kernels/);
     assert.match(f, /Enter add · Esc cancel/);
     await type(app, join(base, 'linux'));
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('cannot be used'), 'refused tree');
     assert.match(f, new RegExp(`${join(base, 'linux').replace(/[.+/]/g, '\\$&')}.*cannot be used`));
     await press(app, KEY.up, KEY.enter);
-    await waitFor(app, (x) => x.includes('6/8 Signing keys'), 'step 6');
+    await waitFor(app, (x) => x.includes('8/10 Signing keys'), 'step 6');
     assert.deepEqual(saved().kernels.map((k: { release: string }) => k.release), usable.map((k) => k.release));
   });
 
-  test('6/8 Signing keys: a given certificate shows its subject and SHA-256 fingerprint', async () => {
+  test('8/10 Signing keys: a given certificate shows its subject and SHA-256 fingerprint', async () => {
     const key = join(base, 'mok.key');
     const cert = join(base, 'mok.pem');
     execFileSync('openssl', ['req', '-new', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=ACME module signing/O=ACME Corp']);
@@ -156,20 +158,20 @@ describe('wizard step screens', () => {
     await press(app, KEY.up, KEY.up, KEY.left);
     assert.match(frame(app), /\(•\) No signing/);
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('7/8 Review'), 'step 7');
+    await waitFor(app, (x) => x.includes('9/10 Review'), 'step 7');
     assert.deepEqual(saved().signing, { mode: 'none' });
   });
 
-  test('7/8 Review: every answer, the output paths and the replay command', async () => {
+  test('9/10 Review: every answer, the output paths and the replay command', async () => {
     const f = frame(app);
     assert.match(f, /Driver directories\s+drivers\/net\/foo/);
     assert.match(f, /kmod-foo-<kernel release> 2\.1-1/);
     assert.ok(f.includes(`dudforge build ${projectDir()}`));
     assert.ok(f.includes(join(projectDir(), 'out', 'dd-foo-2.1-1.iso')));
     await press(app, KEY.esc);
-    await waitFor(app, (x) => x.includes('6/8 Signing keys'), 'back to 6');
+    await waitFor(app, (x) => x.includes('8/10 Signing keys'), 'back to 6');
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('7/8 Review'), 'review again');
+    await waitFor(app, (x) => x.includes('9/10 Review'), 'review again');
     assert.deepEqual(leftWith, []);
   });
 

@@ -65,52 +65,54 @@ after(() => {
 test('tmux: wizard, kill, resume, finish; the ISO equals `dudforge build` of the saved answers', { timeout: 900_000 }, async () => {
   const projectDir = join(base, 'e2e');
   startSession(`node ${main} new ${projectDir}`);
-  await waitScreen(/1\/8 Project/, 'step 1');
+  await waitScreen(/1\/10 Project/, 'step 1');
   await typeText('e2e');
   await key('Down');
   await key('Down');
   await typeText('ACME Corp');
   await key('Enter');
-  await waitScreen(/2\/8 Kernel source/, 'step 2');
+  await waitScreen(/2\/10 Kernel source/, 'step 2');
   await key('Down');
   await typeText(join(assetsDir, 'sample-driver'));
   await key('Enter');
-  await waitScreen(/3\/8 Driver directories[\s\S]*dudforge_dummy\.ko/, 'step 3');
+  await waitScreen(/3\/10 Driver directories[\s\S]*dudforge_dummy\.ko/, 'step 3');
   await key('Escape');
-  await waitScreen(/2\/8 Kernel source/, 'Esc back once to step 2');
+  await waitScreen(/2\/10 Kernel source/, 'Esc back once to step 2');
   await key('Enter');
-  await waitScreen(/3\/8 Driver directories/, 'step 3 again');
+  await waitScreen(/3\/10 Driver directories/, 'step 3 again');
   await key('Enter');
-  await waitScreen(/4\/8 Package[\s\S]*Name\s+dudforge-dummy/, 'step 4 with defaults');
+  await waitScreen(/5\/10 Package[\s\S]*Name\s+dudforge-dummy/, 'step 4 with defaults');
   await key('Enter');
-  await waitScreen(/5\/8 Target kernels[\s\S]*Add a build tree/, 'step 5');
+  await waitScreen(/6\/10 Firmware and extra files/, 'Extras');
+  await key('Enter');
+  await waitScreen(/7\/10 Target kernels[\s\S]*Add a build tree/, 'step 5');
 
   // Killed mid-way: the answers so far are on disk with the step reached.
   tmux('kill-session', '-t', SESSION);
   const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
-  assert.equal(saved.wizard.step, 5);
+  assert.equal(saved.wizard.step, 7);
   assert.equal(saved.package.name, 'dudforge-dummy');
   const listed = JSON.parse(execFileSync('node', [main, 'projects', '--json'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: join(base, 'xdg') } }));
-  assert.deepEqual(listed.map((p: { name: string; step: number }) => [p.name, p.step]), [['e2e', 5]]);
+  assert.deepEqual(listed.map((p: { name: string; step: number }) => [p.name, p.step]), [['e2e', 7]]);
 
   startSession(`node ${main} resume e2e`);
-  const s5 = await waitScreen(/5\/8 Target kernels[\s\S]*Add a build tree/, 'resumed at step 5');
+  const s5 = await waitScreen(/7\/10 Target kernels[\s\S]*Add a build tree/, 'resumed at step 5');
   assert.match(s5, /\[x\]/);
   await key('Enter');
-  await waitScreen(/6\/8 Signing keys/, 'step 6');
+  await waitScreen(/8\/10 Signing keys/, 'step 6');
   await key('Enter');
-  const review = await waitScreen(/7\/8 Review/, 'step 7');
+  const review = await waitScreen(/9\/10 Review/, 'step 7');
   assert.ok(review.includes(`dudforge build ${projectDir}`));
   assert.match(review, /Vendor\s+ACME Corp/);
   await key('Enter');
-  const done = await waitScreen(/Done|7\/8 Review[\s\S]*✖/, 'Done', 600_000);
-  assert.doesNotMatch(done, /7\/8 Review/, `the build stopped:\n${done}`);
+  const done = await waitScreen(/Done|9\/10 Review[\s\S]*✖/, 'Done', 600_000);
+  assert.doesNotMatch(done, /9\/10 Review/, `the build stopped:\n${done}`);
   assert.match(done, /the driver disk is ready/, `the build failed:\n${done}`);
   assert.match(done, /inst\.dd=hd:LABEL=OEMDRV/);
   // The board's lines went with the board: nothing of it is left above Done (or in the scrollback).
   const history = tmux('capture-pane', '-p', '-S', '-', '-t', SESSION);
   assert.doesNotMatch(history, /✔ \S+\s+dudforge_dummy\.ko\s+\d/, `board lines left behind:\n${history}`);
-  assert.doesNotMatch(history, /8\/8 Build/, 'the board screen is gone');
+  assert.doesNotMatch(history, /10\/10 Build/, 'the board screen is gone');
   await waitScreen(/Enter quit/, 'the Done screen ready for keys');
   // On a loaded machine the first key can arrive before the screen listens: try a few times.
   for (let attempt = 1; ; attempt++) {

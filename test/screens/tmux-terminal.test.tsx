@@ -31,7 +31,7 @@ describe('the wizard in a terminal', { skip }, () => {
     const projectDir = join(base, 'colours');
     for (const [env, coloured] of [[{ NO_COLOR: '1' }, false], [{ FORCE_COLOR: '0' }, false], [{}, true], [{ NO_COLOR: '1', FORCE_COLOR: '1' }, true]] as const) {
       pane.start(`node ${MAIN} new ${projectDir}`, { env });
-      await pane.ready(/1\/8 Project/, `step 1 with ${JSON.stringify(env)}`);
+      await pane.ready(/1\/10 Project/, `step 1 with ${JSON.stringify(env)}`);
       await pane.text('ab');
       await pane.waitFor(/Project name\s+ab/, 'typed text');
       const raw = pane.screen(true);
@@ -46,7 +46,7 @@ describe('the wizard in a terminal', { skip }, () => {
 
   test('keys in one burst (tmux send-keys -H): Tab and arrows inside pasted text act as keys', async () => {
     pane.start(`node ${MAIN} new`);
-    await pane.ready(/1\/8 Project/, 'step 1');
+    await pane.ready(/1\/10 Project/, 'step 1');
     await pane.burst('abc\tdef');
     let s = await pane.waitFor(/Directory\s+\S*def/, 'the text after Tab in the directory field');
     assert.match(s, /Project name\s+abc\n/);
@@ -63,13 +63,13 @@ describe('the wizard in a terminal', { skip }, () => {
   test('Ctrl-C outside the build says where the project was saved and how to resume it', async () => {
     const projectDir = join(base, 'left');
     pane.start(`node ${MAIN} new ${projectDir}`);
-    await pane.ready(/1\/8 Project/, 'step 1');
+    await pane.ready(/1\/10 Project/, 'step 1');
     await pane.text('leftproj');
     await pane.key('Down');
     await pane.key('Down');
     await pane.text('ACME');
     await pane.key('Enter');
-    await pane.ready(/2\/8 Kernel source/, 'step 2');
+    await pane.ready(/2\/10 Kernel source/, 'step 2');
     await pane.key('C-c');
     const s = await pane.waitFor(/EXIT=130/, 'exit 130');
     assert.ok(s.replace(/\n/g, '').includes(`Saved at step 2 in ${join(projectDir, 'dudforge.json')} — \`dudforge resume leftproj\``), s);
@@ -83,12 +83,12 @@ describe('the wizard in a terminal', { skip }, () => {
     const browsing = () => readdirSync(join(base, 'tmp')).filter((n) => n.startsWith('dudforge-browse-'));
     for (const end of ['C-c', 'hang-up']) {
       pane.start(`node ${MAIN} new ${join(base, `tarproj-${end}`)} --source tar:${tarball} --vendor V`);
-      await pane.ready(/1\/8 Project/, 'step 1');
+      await pane.ready(/1\/10 Project/, 'step 1');
       await pane.text('tarproj');
       await pane.key('Enter');
-      await pane.ready(/2\/8 Kernel source/, 'step 2');
+      await pane.ready(/2\/10 Kernel source/, 'step 2');
       await pane.key('Enter');
-      const s3 = await pane.waitFor(/3\/8 Driver directories[\s\S]*bar\.ko/, 'step 3');
+      const s3 = await pane.waitFor(/3\/10 Driver directories[\s\S]*bar\.ko/, 'step 3');
       assert.ok(s3.includes(`tarball ${tarball}`), s3);
       assert.doesNotMatch(s3, /dudforge-browse-/);
       assert.equal(browsing().length, 1, 'browsed in a temporary copy');

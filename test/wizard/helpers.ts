@@ -27,6 +27,27 @@ export function writeDriverTree(root: string): void {
   writeFileSync(join(foo, 'foo_util.c'), 'int foo_util(void) { return 0; }\n');
 }
 
+/**
+ * A kernel-tree-shaped source whose drivers/net/acme builds four modules: acme_core (declaring
+ * firmware acme/core.bin and acme/missing.bin), acme_extra, dummy (CONFIG_DUMMY: the kernel ships
+ * its own) and acme_gated (CONFIG_ACME_GATED, set only by the outer Makefile). Returns the directory.
+ */
+export function writeMultiModuleTree(root: string): string {
+  const dir = join(root, 'drivers', 'net', 'acme');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(root, 'Makefile'), 'obj-y += drivers/\n');
+  // The outer Makefile sets CONFIG_ACME_GATED for its own make call; Kbuild with M= never sees it.
+  writeFileSync(
+    join(dir, 'Makefile'),
+    'ifneq ($(KERNELRELEASE),)\nobj-m += acme_core.o\nobj-m += acme_extra.o\nobj-$(CONFIG_DUMMY) += dummy.o\nobj-$(CONFIG_ACME_GATED) += acme_gated.o\nelse\nCONFIG_ACME_GATED ?= m\nexport CONFIG_ACME_GATED\nendif\n',
+  );
+  for (const m of ['acme_core', 'acme_extra', 'dummy', 'acme_gated']) {
+    const fw = m === 'acme_core' ? '#define ACME_FW "acme/core.bin"\nMODULE_FIRMWARE(ACME_FW);\nMODULE_FIRMWARE("acme/missing.bin");\n' : '';
+    writeFileSync(join(dir, `${m}.c`), `#include <linux/module.h>\nstatic int __init ${m}_init(void) { return 0; }\nstatic void __exit ${m}_exit(void) {}\nmodule_init(${m}_init);\nmodule_exit(${m}_exit);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("${m}");\nMODULE_VERSION("1.2");\n${fw}`);
+  }
+  return dir;
+}
+
 /** A standalone out-of-tree module directory. */
 export function writeModuleDir(dir: string): void {
   mkdirSync(dir, { recursive: true });

@@ -52,17 +52,18 @@ describe('wizard reducer', () => {
   }
   function atStep5(): WizardState {
     let s = run(atStep4(), { type: 'defaults-loaded', from: join(srcDir, 'drivers/net/foo'), defaults: { name: 'foo', version: '2.1', license: 'GPLv2', summary: 'Foo network driver', description: 'Foo network driver' } });
-    return run(s, enter);
+    // Package, then Extras (nothing to add) to Target kernels.
+    return run(s, enter, enter);
   }
   function atStep6(): WizardState {
     return run(atStep5(), { type: 'kernels-loaded', kernels }, enter);
   }
 
   test('headers say where the user is', () => {
-    assert.equal(stepHeader(1), '1/8 Project');
-    assert.equal(stepHeader(5), '5/8 Target kernels');
-    assert.equal(stepHeader(9), 'Done');
-    assert.equal(stepHeader('driverDirs'), '3/8 Driver directories');
+    assert.equal(stepHeader(1), '1/10 Project');
+    assert.equal(stepHeader(7), '7/10 Target kernels');
+    assert.equal(stepHeader(11), 'Done');
+    assert.equal(stepHeader('driverDirs'), '3/10 Driver directories');
   });
 
   test('steps by name: order, numbers and neighbours all come from STEPS', () => {
@@ -183,11 +184,12 @@ describe('wizard reducer', () => {
     s = run(s, clear, type('2.1'), { type: 'focus', delta: -1 }, clear, type('foo bar'), enter);
     assert.equal(s.error?.field, 'package.name');
     s = run(s, clear, type('foo'), enter);
-    assert.equal(s.step, 'kernels');
+    assert.equal(s.step, 'extras');
     assert.equal(s.save?.doc.package?.vendor, 'ACME');
     assert.equal(s.save?.doc.package?.packager, 'Ann <ann@example.com>');
     assert.equal(s.save?.doc.probes, '/src/dudforge.probes');
     assert.equal(run(s, esc).step, 'package');
+    assert.equal(run(s, enter).step, 'kernels');
   });
 
   test('step 5: detected trees preselected when usable, toggling, add by path', () => {
@@ -256,7 +258,7 @@ describe('wizard reducer', () => {
     s = run(s, enter, { type: 'build-finished', result: { ...outcome, ok: true, exitCode: 0 as const, rpms: [{ path: '/x.rpm', bytes: 10, release: 'r' }] } });
     assert.equal(s.step, 'done');
     assert.equal(s.lastResult, 'ok');
-    assert.equal(s.save?.doc.wizard?.step, 9);
+    assert.equal(s.save?.doc.wizard?.step, 11);
     assert.equal(run(s, esc).step, 'review');
     assert.equal(run(s, enter).exitCode, 0);
   });
@@ -318,7 +320,7 @@ describe('wizard reducer', () => {
       assert.deepEqual(detected, usable.map((k) => k.path), 'saved kernels stay chosen; before step 5 the usable ones are preselected');
     }
     // A build killed mid-way resumes at Review; a step whose answers are missing wins.
-    assert.equal(resumeAt({ wizard: { step: 8 }, project: { name: 'x' }, source: { kind: 'dir', path: '/' }, package: {} as never, kernels: [{ release: 'r', buildTree: '/' }], signing: { mode: 'none' } }), 'review');
+    assert.equal(resumeAt({ wizard: { step: 10 }, project: { name: 'x' }, source: { kind: 'dir', path: '/' }, package: {} as never, kernels: [{ release: 'r', buildTree: '/' }], signing: { mode: 'none' } }), 'review');
     assert.equal(resumeAt({ wizard: { step: 6 }, project: { name: 'x' } }), 'source');
     const complete = run(atStep6(), enter).save!.doc;
     assert.equal(resumeAt({ ...complete, wizard: undefined }), 'review', 'a complete document from `new --yes` opens at Review');
