@@ -64,23 +64,25 @@ test(
       />,
     );
     await press(app, KEY.enter);
-    await waitFor(app, (f) => f.includes('2/8 Kernel source'), 'step 2');
+    await waitFor(app, (f) => f.includes('2/10 Kernel source'), 'step 2');
     await press(app, KEY.enter);
-    await waitFor(app, (f) => f.includes('3/8 Driver directories') && f.includes('oldapi.ko'), 'step 3');
+    await waitFor(app, (f) => f.includes('3/10 Driver directories') && f.includes('oldapi.ko'), 'step 3');
     await press(app, KEY.enter);
-    await waitFor(app, (f) => f.includes('4/8 Package') && /Name\s+oldapi/.test(f), 'step 4 with defaults');
+    await waitFor(app, (f) => f.includes('5/10 Package') && /Name\s+oldapi/.test(f), 'step 5 with defaults');
     await press(app, KEY.enter);
-    let f = await waitFor(app, (x) => x.includes('5/8 Target kernels') && x.includes('Add a build tree'), 'step 5');
+    await waitFor(app, (f) => f.includes('6/10 Firmware'), 'step 6');
+    await press(app, KEY.enter);
+    let f = await waitFor(app, (x) => x.includes('7/10 Target kernels') && x.includes('Add a build tree'), 'step 5');
     assert.ok(f.includes(`[x] ${newer!}`) && f.includes(`[x] ${older!}`), f);
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('6/8 Signing keys'), 'step 6');
+    await waitFor(app, (x) => x.includes('8/10 Signing keys'), 'step 6');
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('7/8 Review'), 'step 7');
+    await waitFor(app, (x) => x.includes('9/10 Review'), 'step 7');
     await press(app, KEY.enter);
-    await waitFor(app, (x) => x.includes('8/8 Build'), 'the board');
+    await waitFor(app, (x) => x.includes('10/10 Build'), 'the board');
 
     // The failure screen, not Done.
-    f = await waitFor(app, (x) => x.includes('Build failed') || x.includes('Done') || x.includes('7/8 Review'), 'the end of the build', 540_000);
+    f = await waitFor(app, (x) => x.includes('Build failed') || x.includes('Done') || x.includes('9/10 Review'), 'the end of the build', 540_000);
     const flat = f.replace(/\s+/g, ' ');
     const total = usable.length;
     assert.match(flat, new RegExp(`✖ Build failed: 1 of ${total} kernels`), f);
@@ -105,7 +107,7 @@ test(
 
     // Retry: the kernel that built comes from the cache; the failed one is compiled again.
     await press(app, 'r');
-    await waitFor(app, (x) => x.includes('8/8 Build'), 'the board of the retry');
+    await waitFor(app, (x) => x.includes('10/10 Build'), 'the board of the retry');
     f = await waitFor(app, (x) => x.includes('Build failed'), 'the failure screen after the retry', 300_000);
     await settle();
     const logs = join(projectDir, '.dudforge', 'logs');
@@ -115,8 +117,8 @@ test(
 
     // Write the disk with the kernels that built.
     await press(app, 'w');
-    await waitFor(app, (x) => x.includes('8/8 Build'), 'the board of the partial write');
-    f = await waitFor(app, (x) => x.includes('Partial disk') || x.includes('7/8 Review'), 'the partial disk', 300_000);
+    await waitFor(app, (x) => x.includes('10/10 Build'), 'the board of the partial write');
+    f = await waitFor(app, (x) => x.includes('Partial disk') || x.includes('9/10 Review'), 'the partial disk', 300_000);
     await settle();
     const out = join(projectDir, 'out');
     const files = readdirSync(out);
