@@ -3,11 +3,12 @@ import { Box, Text } from 'ink';
 import { basename, dirname } from 'node:path';
 import { type BuildOutcome, formatBytes, shellQuote } from '../src/wizard/index.js';
 import { Hints, StepHeader } from './common.js';
+import { Viewport } from './Viewport.js';
 
 export function DoneStep({ result }: { result: BuildOutcome }) {
   return (
-    <Box flexDirection="column">
-      <StepHeader step="done" subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />
+    // The header (2 lines) and the hints (2) stay put; the rest scrolls when the terminal is short.
+    <Viewport reserved={4} header={<StepHeader step="done" subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />} footer={<Hints>Enter quit · Esc back to Review</Hints>}>
       <Text bold>{result.rpms.length ? `RPMs in ${dirname(result.rpms[0].path)}/` : 'RPMs'}</Text>
       {result.rpms.map((r) => (
         <Text key={r.path}>{`  ✔ ${basename(r.path)}  ${formatBytes(r.bytes)}`}</Text>
@@ -64,7 +65,6 @@ export function DoneStep({ result }: { result: BuildOutcome }) {
           <Text color="green">{`  mokutil --import ${result.certDer ?? '<certificate.der>'}`}</Text>
         </Box>
       ) : null}
-      <Hints>Enter quit · Esc back to Review</Hints>
-    </Box>
+    </Viewport>
   );
 }

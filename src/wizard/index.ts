@@ -28,3 +28,4 @@ export { buildNotRun, initialState, type BuildOutcome, type ExistingProjectPromp
 export { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS, type StepId } from './steps.js';
 export type { TextField } from './text-field.js';
 export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
+export { clampOffset, moreMarker, scrollKey, viewportHeight } from './viewport.js';

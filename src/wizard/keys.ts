@@ -10,7 +10,7 @@ import type { WizardState } from './state.js';
 import { splitKeys } from './key-stream.js';
 
 /** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
-export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta', boolean>>;
+export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta' | 'pageUp' | 'pageDown' | 'f1', boolean>>;
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {
