@@ -17,8 +17,9 @@ import { ReviewStep } from './ReviewStep.js';
 import { SigningStep } from './SigningStep.js';
 import { SourceStep } from './SourceStep.js';
 import { StartScreen, type StartChoice } from './StartScreen.js';
-import { StepHeader } from './common.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf } from '../src/wizard/index.js';
+import { HelpHint, StepHeader } from './common.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf, closesHelp, helpKeyLabel, opensHelp, typingText } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
 import { useAddedKernel, useBuildRun, useCertificateDetails, useKernelDetection, useLeave, usePackageDefaults, useSaveAnswers, useSourceTree } from './wizard-effects.js';
 
@@ -113,17 +114,26 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     setMode(enter({ screen: 'resume', projectDir: choice.project.dir }));
   };
 
+  // The start screen's help overlay (the steps have their own: see WizardFlow).
+  const [startHelp, setStartHelp] = useState(false);
   useKeys(
     (input, key) => {
       // Outside the steps Ctrl-C leaves at once (the steps handle it themselves: see WizardFlow).
-      if (key.ctrl && input === 'c') finish(130);
+      if (key.ctrl && input === 'c') return finish(130);
+      if (mode.kind !== 'start') return;
+      if (startHelp ? closesHelp(input, key) : opensHelp(input, key, false)) setStartHelp(!startHelp);
     },
     { isActive: mode.kind !== 'wizard' },
   );
 
   switch (mode.kind) {
     case 'start':
-      return <StartScreen key={mode.notice ?? ''} projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
+      if (startHelp) return <HelpOverlay screen="start" />;
+      return (
+        <HelpHint.Provider value={helpKeyLabel(false)}>
+          <StartScreen key={mode.notice ?? ''} projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />
+        </HelpHint.Provider>
+      );
     case 'store-problem':
     case 'answers-problem':
       return <ProblemScreen path={mode.path} problem={mode.problem} onAnswer={(fresh) => (fresh ? setMode(startFresh(mode)) : finish(2))} />;
@@ -153,20 +163,38 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   const board = useBuildRun(state, deps, dispatch);
   useLeave(state, onLeave, onOpen);
 
+  // The help overlay (`?` or F1): while it shows, keys other than its own do nothing.
+  const [help, setHelp] = useState(false);
+  const helpOpen = useRef(false);
+  const showHelp = (open: boolean) => setHelp((helpOpen.current = open));
   useKeys(
     (input, key) => {
+      if (helpOpen.current) {
+        if (key.ctrl && input === 'c' && state.step === 'build') dispatch({ type: 'cancel-request' });
+        if (closesHelp(input, key) || (key.ctrl && input === 'c')) showHelp(false);
+        return;
+      }
+      if (opensHelp(input, key, typingText(state))) return showHelp(true);
+      // On the board the other keys are the board's own (BuildBoard).
+      if (state.step === 'build') return;
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
       if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedOnce() || !!state.ownDir));
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
-    { isActive: state.step !== 'build' },
   );
 
+  if (help) return <HelpOverlay screen={state.step} />;
   const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
   if (isAnsweredStep(state.step)) {
     const StepScreen = STEP_SCREENS[state.step];
-    return <Screen extra={error}><StepScreen state={state} /></Screen>;
+    return (
+      <HelpHint.Provider value={helpKeyLabel(typingText(state))}>
+        <Screen extra={error}>
+          <StepScreen state={state} />
+        </Screen>
+      </HelpHint.Provider>
+    );
   }
   switch (state.step) {
     case 'build':
@@ -187,7 +215,11 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
         </Box>
       );
     default:
-      return state.result ? <DoneStep result={state.result} /> : null;
+      return state.result ? (
+        <HelpHint.Provider value={helpKeyLabel(false)}>
+          <DoneStep result={state.result} />
+        </HelpHint.Provider>
+      ) : null;
   }
 }
 

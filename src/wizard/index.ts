@@ -29,3 +29,4 @@ export { isAfter, nextStep, previousStep, stepAt, stepHeader, stepNumber, STEPS,
 export type { TextField } from './text-field.js';
 export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 export { clampOffset, moreMarker, scrollKey, viewportHeight } from './viewport.js';
+export { closesHelp, helpFor, helpKeyLabel, opensHelp, typingText, type Help, type HelpScreen } from './help.js';
