@@ -3,7 +3,7 @@
  * only `exit()`, performs the reads and writes the reducer asks for (tree, kernels, defaults,
  * certificate, saving every answered step, the build), and maps keys to reducer actions.
  */
-import { Box, useApp } from 'ink';
+import { Box, Text, useApp } from 'ink';
 import { join } from 'node:path';
 import { useReducer, useRef, useState } from 'react';
 import { BuildBoard } from './BuildBoard.js';
@@ -185,7 +185,8 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   );
 
   if (help) return <HelpOverlay screen={state.step} />;
-  const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
+  const fromReview = state.returnToReview && state.step !== 'review' ? <Text dimColor>Opened from Review: Enter returns to Review when the steps after this one still hold.</Text> : null;
+  const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : fromReview;
   if (isAnsweredStep(state.step)) {
     const StepScreen = STEP_SCREENS[state.step];
     return (

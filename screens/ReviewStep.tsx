@@ -1,7 +1,7 @@
 /** Step 7: every answer on one screen, where the output goes, and the replay command. */
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { answersPath, answersFromState, isoFileName, outputDirOf, type WizardState, projectDirOf } from '../src/wizard/index.js';
+import { answersPath, answersFromState, isoFileName, outputDirOf, type WizardState, projectDirOf, stepNumber } from '../src/wizard/index.js';
 import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
 import { Viewport } from './Viewport.js';
 
@@ -55,7 +55,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
         {state.lastResult ? <Text dimColor>{`  Last build: ${state.lastResult}`}</Text> : null}
       </Viewport>
       <ErrorLine error={state.error} />
-      <Hints>Enter build · Esc back</Hints>
+      <Hints>{`Enter build · 1–${stepNumber('review') - 1} edit a step · Esc back`}</Hints>
     </Box>
   );
 }

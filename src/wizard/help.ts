@@ -6,7 +6,7 @@
 import { isChoice, stepFields } from './form.js';
 import type { KeyInfo } from './keys.js';
 import type { WizardState } from './state.js';
-import type { StepId } from './steps.js';
+import { stepNumber, type StepId } from './steps.js';
 
 export type HelpScreen = StepId | 'start';
 
@@ -53,7 +53,7 @@ const HELP: Record<HelpScreen, Help> = {
   },
   review: {
     purpose: 'Every answer on one screen, where the output goes, and the command that replays these answers without the wizard.',
-    keys: [['Enter', 'build'], ['1–6', 'edit that step; Enter there comes back here'], ['↑/↓ PgUp/PgDn Home/End', 'scroll'], ['Esc', 'back one step']],
+    keys: [['Enter', 'build'], [`1–${stepNumber('review') - 1}`, 'edit that step; Enter there comes back here'], ['↑/↓ PgUp/PgDn Home/End', 'scroll'], ['Esc', 'back one step']],
   },
   build: {
     purpose: 'The build: one row per kernel, then the RPMs, the driver disk and its verification.',

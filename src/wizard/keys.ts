@@ -8,6 +8,7 @@ import { isChoice, stepFields } from './form.js';
 import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
 import { splitKeys } from './key-stream.js';
+import { jumpTarget } from './jump.js';
 
 /** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
 export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta' | 'pageUp' | 'pageDown' | 'f1', boolean>>;
@@ -46,6 +47,8 @@ export function keyToActions(input: string, key: KeyInfo, state: WizardState): W
   }
   if (key.ctrl || key.meta) return [];
   if (!input) return [];
+  const jumpTo = state.step === 'review' ? jumpTarget(input) : undefined;
+  if (jumpTo) return [{ type: 'jump', step: jumpTo }];
   // Several keys in one string (not from useKeys, which splits them): one key action each.
   const keys = input.length > 1 ? splitKeys(input) : [];
   if (keys.length > 1) return keys.map((k) => ({ type: 'key', input: k.input, key: k.key }));

@@ -12,6 +12,7 @@ import type { BuildOutcome, CertDetails, KernelChoice, TextFieldKey, WizardState
 import { nextStep, previousStep, type StepId } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
+import { backToReview } from './jump.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
@@ -35,6 +36,8 @@ export type WizardAction =
   | { type: 'collapse' }
   | { type: 'submit' }
   | { type: 'back' }
+  /** From Review, open this step; Enter there comes back (jump.ts). */
+  | { type: 'jump'; step: StepId }
   | { type: 'tree-loaded'; tree: DirTree }
   | { type: 'tree-failed'; message: string }
   | { type: 'defaults-loaded'; from: string; defaults: PackageDefaults }
@@ -71,7 +74,7 @@ function withSave(state: WizardState, step: StepId, replaceExisting = false): Wi
 }
 
 /** Actions that come from keys (everything else is a read the app finished). */
-const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back']);
+const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back', 'jump']);
 
 /** The answers of the existing-project question on step 1, in the order shown. */
 export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
@@ -262,7 +265,9 @@ export function createWizardReducer(fs: FsProbe = realFs) {
         return parentIndex >= 0 ? { ...state, focus: parentIndex } : state;
       }
       case 'submit':
-        return submit(state, fs);
+        return backToReview(state, submit(state, fs), fs);
+      case 'jump':
+        return state.step === 'review' ? { ...goTo(state, action.step), returnToReview: { sourceRoot: sourceRootOf(state) } } : state;
       case 'back':
         return back(state);
       case 'tree-loaded': {
