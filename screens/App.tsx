@@ -13,13 +13,13 @@ import { KernelsStep } from './KernelsStep.js';
 import { PackageStep } from './PackageStep.js';
 import { ProblemScreen } from './ProblemScreen.js';
 import { ProjectStep } from './ProjectStep.js';
-import { ReviewStep } from './ReviewStep.js';
+import { replayCommand, ReviewStep } from './ReviewStep.js';
 import { SigningStep } from './SigningStep.js';
 import { SourceStep } from './SourceStep.js';
 import { StartScreen, type StartChoice } from './StartScreen.js';
 import { HelpHint, StepHeader } from './common.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf, closesHelp, helpKeyLabel, opensHelp, typingText } from '../src/wizard/index.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf, closesHelp, helpKeyLabel, opensHelp, typingText, leaveSave } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
 import { useAddedKernel, useBuildRun, useCertificateDetails, useKernelDetection, useLeave, usePackageDefaults, useSaveAnswers, useSourceTree } from './wizard-effects.js';
 
@@ -178,7 +178,7 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
       // On the board the other keys are the board's own (BuildBoard).
       if (state.step === 'build') return;
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
-      if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedOnce() || !!state.ownDir));
+      if (key.ctrl && input === 'c') return onLeave(130, leaveWithEdits(state, deps, store, savedOnce() || !!state.ownDir));
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
@@ -218,18 +218,32 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
     default:
       return state.result ? (
         <HelpHint.Provider value={helpKeyLabel(false)}>
-          <DoneStep result={state.result} />
+          <DoneStep result={state.result} replay={replayCommand(projectDirOf(state))} />
         </HelpHint.Provider>
       ) : null;
   }
 }
 
+/** Ctrl-C: the current step's edits are written when they validate (leave.ts); the note says what was kept. */
+function leaveWithEdits(state: WizardState, deps: WizardDeps, store: ProjectStore | undefined, saved: boolean): string {
+  const kept = leaveSave(state);
+  if ('unsaved' in kept) return `${leaveNote(state, saved)} (this step's edits were not saved: ${kept.unsaved})`;
+  if (!('save' in kept)) return leaveNote(state, saved);
+  try {
+    deps.saveAnswers(kept.save.projectDir, kept.save.doc);
+    store?.register({ name: kept.save.name || 'project', dir: kept.save.projectDir, step: stepNumber(kept.save.step), lastResult: kept.save.doc.wizard?.lastResult });
+    return leaveNote(state, true, " with this step's edits");
+  } catch (err) {
+    return `${leaveNote(state, saved)} (this step's edits were not saved: ${(err as Error).message})`;
+  }
+}
+
 /** What Ctrl-C leaves behind: where the answers are, and how to come back to them. */
-function leaveNote(state: WizardState, saved: boolean): string {
+function leaveNote(state: WizardState, saved: boolean, kept = ''): string {
   if (!saved) return 'Nothing was saved (step 1 was not answered).';
   const name = state.fields['project.name'].value.trim();
   const project = state.save?.name || name;
-  return `Saved at step ${stepNumber(state.step)} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
+  return `Saved at step ${stepNumber(state.step)}${kept} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
 }
 
 function shellWord(s: string): string {

@@ -30,3 +30,4 @@ export type { TextField } from './text-field.js';
 export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 export { clampOffset, moreMarker, scrollKey, viewportHeight } from './viewport.js';
 export { closesHelp, helpFor, helpKeyLabel, opensHelp, typingText, type Help, type HelpScreen } from './help.js';
+export { leaveSave, type LeaveSave } from './leave.js';
