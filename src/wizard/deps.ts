@@ -55,7 +55,8 @@ export function kernelChoice(tree: KernelTree, preferred: string[] = []): Kernel
 /** Package defaults for step 4: the same rules as `dudforge new` (answers/facts.ts), and the driver's probe file. */
 export function packageDefaultsOf(dir: string): PackageDefaults {
   const probes = join(dir, 'dudforge.probes');
-  return { probes: existsSync(probes) ? probes : undefined, ...packageDefaultsFrom(readModuleInfoDefaults(dir)) };
+  const info = readModuleInfoDefaults(dir);
+  return { probes: existsSync(probes) ? probes : undefined, author: info.author?.trim() || undefined, ...packageDefaultsFrom(info) };
 }
 
 export function readSavedAnswers(projectDir: string): { doc: Partial<Answers> } | { path: string; problem: string } {

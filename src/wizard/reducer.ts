@@ -13,6 +13,7 @@ import { nextStep, previousStep, type StepId } from './steps.js';
 import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
 import { backToReview } from './jump.js';
+import { proposeDir } from './proposals.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
@@ -21,6 +22,8 @@ export interface PackageDefaults {
   license?: string;
   summary?: string;
   description?: string;
+  /** MODULE_AUTHOR (all of them, joined), for step 1's author when it is empty. */
+  author?: string;
   /** A compatibility probe file found beside the driver (`dudforge.probes`). */
   probes?: string;
 }
@@ -128,6 +131,8 @@ function fillEmpty(state: WizardState, from: string, d: PackageDefaults): Wizard
   fill('package.license', d.license);
   fill('package.summary', d.summary);
   fill('package.description', d.description);
+  // The author (step 1) from MODULE_AUTHOR, when neither the user nor the profile gave one.
+  fill('project.author', d.author);
   return { ...state, fields, defaultsFrom: from, probes: state.probes ?? d.probes };
 }
 
@@ -240,7 +245,7 @@ export function createWizardReducer(fs: FsProbe = realFs) {
       case 'key':
         return keyToActions(action.input, action.key, state).reduce(wizardReducer, state);
       case 'text':
-        return text(state, action.edit);
+        return proposeDir(state, text(state, action.edit), action.edit);
       case 'focus': {
         if (state.step === 'kernels' && state.addingKernel) return state;
         const rows = rowCount(state);
