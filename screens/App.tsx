@@ -19,7 +19,7 @@ import { SourceStep } from './SourceStep.js';
 import { StartScreen, type StartChoice } from './StartScreen.js';
 import { HelpHint, StepHeader } from './common.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf, closesHelp, helpKeyLabel, opensHelp, typingText, leaveSave } from '../src/wizard/index.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf, closesHelp, helpKeyLabel, opensHelp, typingText, leaveSave, deleteProjectFiles } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
 import { useAddedKernel, useBuildRun, useCertificateDetails, useKernelDetection, useLeave, usePackageDefaults, useSaveAnswers, useSourceTree } from './wizard-effects.js';
 
@@ -106,6 +106,12 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     if (choice.kind === 'forget') {
       storeRef.current?.remove(choice.project.dir);
       return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}": ${choice.project.dir} no longer holds a dudforge.json.` });
+    }
+    if (choice.kind === 'delete') {
+      storeRef.current?.remove(choice.project.dir);
+      if (!choice.files.length) return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}"; its files in ${choice.project.dir} are untouched.` });
+      const removed = deleteProjectFiles(choice.project.dir);
+      return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}" and deleted ${removed.join(', ')}.` });
     }
     if (choice.kind === 'sample') {
       const prefill: Partial<Answers> = { project: { name: 'dudforge-sample' }, source: { kind: 'dir', path: deps.sampleDir } };

@@ -31,3 +31,4 @@ export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 export { clampOffset, moreMarker, scrollKey, viewportHeight } from './viewport.js';
 export { closesHelp, helpFor, helpKeyLabel, opensHelp, typingText, type Help, type HelpScreen } from './help.js';
 export { leaveSave, type LeaveSave } from './leave.js';
+export { deleteProjectFiles, projectFiles } from './project-files.js';
