@@ -17,6 +17,7 @@ export interface Help {
 
 const FORM_KEYS: [string, string][] = [
   ['↑/↓ Tab Shift-Tab', 'move between fields'],
+  ['Tab in a path field', 'complete the path; again to list the matches'],
   ['←/→ Home/End', 'move in the text; Ctrl-U clears it, Ctrl-W erases a word'],
   ['Enter', 'check this step and go on'],
   ['Esc', 'back one step (nothing typed is lost)'],

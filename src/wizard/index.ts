@@ -32,3 +32,4 @@ export { clampOffset, moreMarker, scrollKey, viewportHeight } from './viewport.j
 export { closesHelp, helpFor, helpKeyLabel, opensHelp, typingText, type Help, type HelpScreen } from './help.js';
 export { leaveSave, type LeaveSave } from './leave.js';
 export { deleteProjectFiles, projectFiles } from './project-files.js';
+export { completePath, type Completion } from './path-complete.js';

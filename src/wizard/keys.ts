@@ -9,6 +9,7 @@ import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
 import { splitKeys } from './key-stream.js';
 import { jumpTarget } from './jump.js';
+import { tabCompletes } from './complete-field.js';
 
 /** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
 export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta' | 'pageUp' | 'pageDown' | 'f1', boolean>>;
@@ -34,6 +35,7 @@ export function keyToActions(input: string, key: KeyInfo, state: WizardState): W
   }
   if (key.escape) return [{ type: 'back' }];
   if (key.return) return [{ type: 'submit' }];
+  if (key.tab && !key.shift && tabCompletes(state)) return [{ type: 'complete' }];
   if (key.upArrow || (key.tab && key.shift)) return [{ type: 'focus', delta: -1 }];
   if (key.downArrow || key.tab) return [{ type: 'focus', delta: 1 }];
   if (key.backspace || key.delete) return [{ type: 'text', edit: { type: 'erase' } }];

@@ -14,6 +14,7 @@ import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
 import { backToReview } from './jump.js';
 import { proposeDir } from './proposals.js';
+import { completeField } from './complete-field.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
@@ -41,6 +42,8 @@ export type WizardAction =
   | { type: 'back' }
   /** From Review, open this step; Enter there comes back (jump.ts). */
   | { type: 'jump'; step: StepId }
+  /** Tab in a path field (complete-field.ts). */
+  | { type: 'complete' }
   | { type: 'tree-loaded'; tree: DirTree }
   | { type: 'tree-failed'; message: string }
   | { type: 'defaults-loaded'; from: string; defaults: PackageDefaults }
@@ -77,7 +80,7 @@ function withSave(state: WizardState, step: StepId, replaceExisting = false): Wi
 }
 
 /** Actions that come from keys (everything else is a read the app finished). */
-const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back', 'jump']);
+const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'expand', 'collapse', 'submit', 'back', 'jump', 'complete']);
 
 /** The answers of the existing-project question on step 1, in the order shown. */
 export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
@@ -241,6 +244,8 @@ function rowCount(state: WizardState): number {
 export function createWizardReducer(fs: FsProbe = realFs) {
   return function wizardReducer(state: WizardState, action: WizardAction): WizardState {
     if (state.existing && KEY_ACTIONS.has(action.type)) return answerExisting(state, action);
+    // The listed completions stay until the next key.
+    if (state.completions && action.type !== 'key' && KEY_ACTIONS.has(action.type)) state = { ...state, completions: undefined };
     switch (action.type) {
       case 'key':
         return keyToActions(action.input, action.key, state).reduce(wizardReducer, state);
@@ -271,6 +276,8 @@ export function createWizardReducer(fs: FsProbe = realFs) {
       }
       case 'submit':
         return backToReview(state, submit(state, fs), fs);
+      case 'complete':
+        return completeField(state);
       case 'jump':
         return state.step === 'review' ? { ...goTo(state, action.step), returnToReview: { sourceRoot: sourceRootOf(state) } } : state;
       case 'back':
