@@ -78,3 +78,17 @@ describe('path completion', () => {
     });
   }
 });
+
+test('step 5: the build tree path completes with Tab too', () => {
+  const base = tempDir();
+  try {
+    mkdirSync(join(base, 'kernels', 'linux-6.1'), { recursive: true });
+    let s: WizardState = { ...initialState({ baseDir: base, now: 1 }), step: 'kernels', kernels: [], addingKernel: true };
+    s = wizardReducer(s, { type: 'key', input: 'kern', key: {} });
+    s = wizardReducer(s, { type: 'key', input: '', key: { tab: true } });
+    s = wizardReducer(s, { type: 'key', input: '', key: { tab: true } });
+    assert.equal(s.fields['kernels.add'].value, 'kernels/linux-6.1/');
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
