@@ -3,7 +3,7 @@
  * only `exit()`, performs the reads and writes the reducer asks for (tree, kernels, defaults,
  * certificate, saving every answered step, the build), and maps keys to reducer actions.
  */
-import { Box, useApp } from 'ink';
+import { Box, Text, useApp } from 'ink';
 import { join } from 'node:path';
 import { useReducer, useRef, useState } from 'react';
 import { BuildBoard } from './BuildBoard.js';
@@ -17,12 +17,13 @@ import { KernelsStep } from './KernelsStep.js';
 import { PackageStep } from './PackageStep.js';
 import { ProblemScreen } from './ProblemScreen.js';
 import { ProjectStep } from './ProjectStep.js';
-import { ReviewStep } from './ReviewStep.js';
+import { replayCommand, ReviewStep } from './ReviewStep.js';
 import { SigningStep } from './SigningStep.js';
 import { SourceStep } from './SourceStep.js';
 import { StartScreen, type StartChoice } from './StartScreen.js';
-import { StepHeader } from './common.js';
-import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf } from '../src/wizard/index.js';
+import { HelpHint, StepHeader } from './common.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { ProjectStoreError, startFreshStore, type ProjectStore, answersPath, type AppStart, type Answers, type WizardDeps, wizardReducer, initialState, type WizardState, stateFromAnswers, stepNumber, type StepId, projectDirOf, closesHelp, helpKeyLabel, opensHelp, typingText, leaveSave, deleteProjectFiles } from '../src/wizard/index.js';
 import { useKeys } from './use-keys.js';
 import { useAddedKernel, useBuildRun, useCertificateDetails, useKernelDetection, useLeave, usePackageDefaults, useSaveAnswers, useSourceTree } from './wizard-effects.js';
 
@@ -110,6 +111,12 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
       storeRef.current?.remove(choice.project.dir);
       return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}": ${choice.project.dir} no longer holds a dudforge.json.` });
     }
+    if (choice.kind === 'delete') {
+      storeRef.current?.remove(choice.project.dir);
+      if (!choice.files.length) return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}"; its files in ${choice.project.dir} are untouched.` });
+      const removed = deleteProjectFiles(choice.project.dir);
+      return setMode({ kind: 'start', notice: `Forgot "${choice.project.name}" and deleted ${removed.join(', ')}.` });
+    }
     if (choice.kind === 'sample') {
       const prefill: Partial<Answers> = { project: { name: 'dudforge-sample' }, source: { kind: 'dir', path: deps.sampleDir } };
       return setMode({ kind: 'wizard', state: newState(join(baseDir, 'dudforge-sample'), prefill) });
@@ -117,17 +124,26 @@ export function WizardApp({ deps, start, baseDir, onExit }: WizardAppProps) {
     setMode(enter({ screen: 'resume', projectDir: choice.project.dir }));
   };
 
+  // The start screen's help overlay (the steps have their own: see WizardFlow).
+  const [startHelp, setStartHelp] = useState(false);
   useKeys(
     (input, key) => {
       // Outside the steps Ctrl-C leaves at once (the steps handle it themselves: see WizardFlow).
-      if (key.ctrl && input === 'c') finish(130);
+      if (key.ctrl && input === 'c') return finish(130);
+      if (mode.kind !== 'start') return;
+      if (startHelp ? closesHelp(input, key) : opensHelp(input, key, false)) setStartHelp(!startHelp);
     },
     { isActive: mode.kind !== 'wizard' },
   );
 
   switch (mode.kind) {
     case 'start':
-      return <StartScreen key={mode.notice ?? ''} projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />;
+      if (startHelp) return <HelpOverlay screen="start" />;
+      return (
+        <HelpHint.Provider value={helpKeyLabel(false)}>
+          <StartScreen key={mode.notice ?? ''} projects={storeRef.current?.list() ?? []} onChoose={onStart} notice={mode.notice} />
+        </HelpHint.Provider>
+      );
     case 'store-problem':
     case 'answers-problem':
       return <ProblemScreen path={mode.path} problem={mode.problem} onAnswer={(fresh) => (fresh ? setMode(startFresh(mode)) : finish(2))} />;
@@ -159,21 +175,39 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
   useLeave(state, onLeave, onOpen);
   const failed = state.step === 'done' && isFailedBuild(state.result);
 
+  // The help overlay (`?` or F1): while it shows, keys other than its own do nothing.
+  const [help, setHelp] = useState(false);
+  const helpOpen = useRef(false);
+  const showHelp = (open: boolean) => setHelp((helpOpen.current = open));
   useKeys(
     (input, key) => {
+      if (helpOpen.current) {
+        if (key.ctrl && input === 'c' && state.step === 'build') dispatch({ type: 'cancel-request' });
+        if (closesHelp(input, key) || (key.ctrl && input === 'c')) showHelp(false);
+        return;
+      }
+      if (opensHelp(input, key, typingText(state))) return showHelp(true);
+      // On the board and the failure screen the other keys are the screen's own (its log pane scrolls).
+      if (state.step === 'build' || failed) return;
       // Ctrl-C leaves at once (every answered step is saved); on the board it asks to cancel instead.
-      if (key.ctrl && input === 'c') return onLeave(130, leaveNote(state, savedOnce() || !!state.ownDir));
+      if (key.ctrl && input === 'c') return onLeave(130, leaveWithEdits(state, deps, store, savedOnce() || !!state.ownDir));
       // Mapped by the reducer against the state this key arrives in, not the one last drawn.
       dispatch({ type: 'key', input, key });
     },
-    // The failure screen reads its own keys (its log pane scrolls).
-    { isActive: state.step !== 'build' && !failed },
   );
 
-  const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : null;
+  if (help) return <HelpOverlay screen={state.step} />;
+  const fromReview = state.returnToReview && state.step !== 'review' ? <Text dimColor>Opened from Review: Enter returns to Review when the steps after this one still hold.</Text> : null;
+  const error = saveError ? <StepHeader step={state.step} subtitle={saveError} /> : fromReview;
   if (isAnsweredStep(state.step)) {
     const StepScreen = STEP_SCREENS[state.step];
-    return <Screen extra={error}><StepScreen state={state} /></Screen>;
+    return (
+      <HelpHint.Provider value={helpKeyLabel(typingText(state))}>
+        <Screen extra={error}>
+          <StepScreen state={state} />
+        </Screen>
+      </HelpHint.Provider>
+    );
   }
   switch (state.step) {
     case 'build':
@@ -205,16 +239,34 @@ export function WizardFlow({ deps, initial, store, onLeave, onOpen }: { deps: Wi
           />
         );
       }
-      return state.result ? <DoneStep result={state.result} /> : null;
+      return state.result ? (
+        <HelpHint.Provider value={helpKeyLabel(false)}>
+          <DoneStep result={state.result} replay={replayCommand(projectDirOf(state))} />
+        </HelpHint.Provider>
+      ) : null;
+  }
+}
+
+/** Ctrl-C: the current step's edits are written when they validate (leave.ts); the note says what was kept. */
+function leaveWithEdits(state: WizardState, deps: WizardDeps, store: ProjectStore | undefined, saved: boolean): string {
+  const kept = leaveSave(state);
+  if ('unsaved' in kept) return `${leaveNote(state, saved)} (this step's edits were not saved: ${kept.unsaved})`;
+  if (!('save' in kept)) return leaveNote(state, saved);
+  try {
+    deps.saveAnswers(kept.save.projectDir, kept.save.doc);
+    store?.register({ name: kept.save.name || 'project', dir: kept.save.projectDir, step: stepNumber(kept.save.step), lastResult: kept.save.doc.wizard?.lastResult });
+    return leaveNote(state, true, " with this step's edits");
+  } catch (err) {
+    return `${leaveNote(state, saved)} (this step's edits were not saved: ${(err as Error).message})`;
   }
 }
 
 /** What Ctrl-C leaves behind: where the answers are, and how to come back to them. */
-function leaveNote(state: WizardState, saved: boolean): string {
+function leaveNote(state: WizardState, saved: boolean, kept = ''): string {
   if (!saved) return 'Nothing was saved (step 1 was not answered).';
   const name = state.fields['project.name'].value.trim();
   const project = state.save?.name || name;
-  const where = state.step === 'done' ? 'The build did not succeed; the answers are saved' : `Saved at step ${stepNumber(state.step)}`;
+  const where = state.step === 'done' ? 'The build did not succeed; the answers are saved' : `Saved at step ${stepNumber(state.step)}${kept}`;
   return `${where} in ${answersPath(projectDirOf(state))} — \`dudforge resume ${shellWord(project || projectDirOf(state))}\``;
 }
 

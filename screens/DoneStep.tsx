@@ -3,17 +3,19 @@ import { Box, Text } from 'ink';
 import { basename, dirname } from 'node:path';
 import { type BuildOutcome, formatBytes, shellQuote } from '../src/wizard/index.js';
 import { Hints, StepHeader } from './common.js';
+import { Viewport } from './Viewport.js';
 
-export function DoneStep({ result }: { result: BuildOutcome }) {
+/** `replay`: the command Review showed, kept here to rebuild without the wizard. */
+export function DoneStep({ result, replay }: { result: BuildOutcome; replay?: string }) {
   return (
-    <Box flexDirection="column">
-      <StepHeader step="done" subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />
+    // The header (2 lines) and the hints (2) stay put; the rest scrolls when the terminal is short.
+    <Viewport reserved={4} header={<StepHeader step="done" subtitle={result.ok ? 'the driver disk is ready' : 'the build did not fully succeed'} />} footer={<Hints>Enter quit · Esc back to Review</Hints>}>
       <Text bold>{result.rpms.length ? `RPMs in ${dirname(result.rpms[0].path)}/` : 'RPMs'}</Text>
       {result.rpms.map((r) => (
-        <Text key={r.path}>{`  ✔ ${basename(r.path)}  ${formatBytes(r.bytes)}`}</Text>
+        <Text key={r.path}>{`  ✔ ${basename(r.path)}  ${formatBytes(r.bytes)}${shortSum(r.sha256)}`}</Text>
       ))}
       {(result.srpms ?? []).map((r) => (
-        <Text key={r.path} dimColor>{`    ${basename(r.path)}  ${formatBytes(r.bytes)} (source)`}</Text>
+        <Text key={r.path} dimColor>{`    ${basename(r.path)}  ${formatBytes(r.bytes)} (source)${shortSum(r.sha256)}`}</Text>
       ))}
       {result.failed.map((f) => (
         <Box key={f.release} flexDirection="column">
@@ -23,7 +25,9 @@ export function DoneStep({ result }: { result: BuildOutcome }) {
       ))}
       <Box marginTop={1} flexDirection="column">
         <Text bold>Driver disk</Text>
-        {result.iso ? <Text>{`  ${result.iso.path}  ${formatBytes(result.iso.bytes)}  (label OEMDRV)`}</Text> : <Text color="yellow">  No ISO was written (a kernel failed; `--allow-partial` writes one anyway).</Text>}
+        {result.iso ? <Text>{`  ${result.iso.path}  ${formatBytes(result.iso.bytes)}  (label OEMDRV)`}</Text> : null}
+        {result.iso?.sha256 ? <Text>{`  sha256 ${result.iso.sha256}`}</Text> : null}
+        {result.iso ? null : <Text color="yellow">  No ISO was written (a kernel failed; `--allow-partial` writes one anyway).</Text>}
       </Box>
       {result.verify ? (
         <Box flexDirection="column" marginTop={1}>
@@ -64,7 +68,17 @@ export function DoneStep({ result }: { result: BuildOutcome }) {
           <Text color="green">{`  mokutil --import ${result.certDer ?? '<certificate.der>'}`}</Text>
         </Box>
       ) : null}
-      <Hints>Enter quit · Esc back to Review</Hints>
-    </Box>
+      {replay ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>Rebuild from these answers without the wizard:</Text>
+          <Text color="green">{`  ${replay}`}</Text>
+        </Box>
+      ) : null}
+    </Viewport>
   );
+}
+
+/** An RPM's sum, shortened to fit its row (the ISO's is shown whole). */
+function shortSum(sha256?: string): string {
+  return sha256 ? `  sha256 ${sha256.slice(0, 12)}…` : '';
 }

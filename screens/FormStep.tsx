@@ -1,5 +1,6 @@
 /** The text fields of a form step, with the inline error under them. */
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
+import { Fragment } from 'react';
 import { FIELD_LABELS, isChoice, stepFields, type WizardState } from '../src/wizard/index.js';
 import { TextInputView } from './common.js';
 
@@ -9,9 +10,21 @@ export function FormFields({ state, placeholders = {} }: { state: WizardState; p
     <Box flexDirection="column">
       {fields.map((key, i) =>
         isChoice(key) ? null : (
-          <TextInputView key={key} label={FIELD_LABELS[key]} field={state.fields[key]} focused={state.focus === i} placeholder={placeholders[key]} />
+          <Fragment key={key}>
+            <TextInputView label={FIELD_LABELS[key]} field={state.fields[key]} focused={state.focus === i} placeholder={placeholders[key]} />
+            {state.focus === i && state.completions ? <Completions names={state.completions} /> : null}
+          </Fragment>
         ),
       )}
     </Box>
+  );
+}
+
+/** What Tab found when it could add nothing: the matches on one line (cut to the width), or that none match. */
+export function Completions({ names }: { names: string[] }) {
+  return (
+    <Text dimColor wrap="truncate-end">
+      {names.length ? `  ${names.join('  ')}` : '  (no match)'}
+    </Text>
   );
 }

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { WizardState } from '../src/wizard/index.js';
 import { ChoiceRow, ErrorLine, Hints, StepHeader, TextInputView } from './common.js';
+import { Completions } from './FormStep.js';
 
 export function KernelsStep({ state }: { state: WizardState }) {
   const kernels = state.kernels;
@@ -25,11 +26,12 @@ export function KernelsStep({ state }: { state: WizardState }) {
           })}
           <ChoiceRow focused={state.focus === kernels.length && !state.addingKernel}>+ Add a build tree by path…</ChoiceRow>
           {state.addingKernel ? <TextInputView label="Build tree" field={state.fields['kernels.add']} focused placeholder="e.g. /usr/src/kernels/5.14.0-427.el9.x86_64" /> : null}
+          {state.addingKernel && state.completions ? <Completions names={state.completions} /> : null}
           {state.kernelToAdd ? <Text dimColor>{`  Inspecting ${state.kernelToAdd}…`}</Text> : null}
         </Box>
       )}
       <ErrorLine error={state.error} />
-      <Hints>{state.addingKernel ? 'type a path · Enter add · Esc cancel' : '↑/↓ move · space select · Enter next · Esc back'}</Hints>
+      <Hints>{state.addingKernel ? 'type a path · Tab complete · Enter add · Esc cancel' : '↑/↓ move · space select · Enter next · Esc back'}</Hints>
     </Box>
   );
 }

@@ -1,12 +1,14 @@
 /** Step 7: every answer on one screen, where the output goes, and the replay command. */
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { answersPath, answersFromState, extraFilePaths, isoFileName, outputDirOf, type WizardState, projectDirOf } from '../src/wizard/index.js';
+import { answersPath, answersFromState, extraFilePaths, isoFileName, outputDirOf, type WizardState, projectDirOf, stepNumber } from '../src/wizard/index.js';
 import { ErrorLine, Hints, shellQuote, StepHeader } from './common.js';
+import { Viewport } from './Viewport.js';
 
+/** One answer on one line: a value wider than the terminal is cut in the middle with … (paths keep both ends). */
 function Row({ label, value }: { label: string; value: string }) {
   return (
-    <Text>
+    <Text wrap="truncate-middle">
       <Text dimColor>{`  ${label.padEnd(20)}`}</Text>
       {value}
     </Text>
@@ -29,30 +31,34 @@ export function ReviewStep({ state }: { state: WizardState }) {
   return (
     <Box flexDirection="column">
       <StepHeader step="review" />
-      <Row label="Project" value={`${doc.project?.name ?? ''}  (${projectDir})`} />
-      <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
-      <Row label="Source" value={sourceText} />
-      <Row label="Driver directories" value={doc.driverDirs && doc.driverDirs.join() !== '.' ? doc.driverDirs.join(', ') : '(the top of the source: it is the module)'} />
-      <Row label="Modules" value={doc.modules?.length ? doc.modules.join(', ') : `all${state.moduleReport?.modules.length ? ` (${state.moduleReport.modules.join(', ')})` : ''}`} />
-      <Row label="Firmware" value={doc.firmware?.length ? `${doc.firmware.length} file${doc.firmware.length === 1 ? '' : 's'} shipped` : 'none shipped'} />
-      <Row label="Extra files" value={p ? extraFilePaths(p.name, doc.extraFiles).join(', ') || 'none' : ''} />
-      <Row label="Package" value={p ? `kmod-${p.name}${doc.packaging?.match === 'minimum' ? '' : '-<kernel release>'} ${p.version}-${p.release}  ${p.license}` : ''} />
-      <Row label="Summary" value={p?.summary ?? ''} />
-      {doc.probes ? <Row label="Probes" value={doc.probes} /> : null}
-      <Row label="Kernels" value={(doc.kernels ?? []).map((k) => k.release).join(', ')} />
-      <Row label="Signing" value={signingText} />
-      <Box marginTop={1} flexDirection="column">
-        <Row label="Answers" value={answersPath(projectDir)} />
-        <Row label="RPMs" value={`${outDir}/`} />
-        <Row label="Driver disk" value={p ? join(outDir, isoFileName({ output: doc.output, package: p })) : ''} />
-      </Box>
-      <Box marginTop={1} flexDirection="column">
-        <Text>Replay these answers without the wizard:</Text>
-        <Text color="green">{`  ${replayCommand(projectDir)}`}</Text>
-      </Box>
-      {state.lastResult ? <Text dimColor>{`  Last build: ${state.lastResult}`}</Text> : null}
+      {/* Header (2 lines), the error (2) and the hints (2) stay visible; the answers scroll. */}
+      <Viewport reserved={4 + (state.error ? 2 : 0)}>
+        <Row label="Project" value={`${doc.project?.name ?? ''}  (${projectDir})`} />
+        <Row label="Vendor" value={[doc.project?.vendor, p?.packager].filter(Boolean).join(' · ')} />
+        <Row label="Source" value={sourceText} />
+        <Row label="Driver directories" value={doc.driverDirs && doc.driverDirs.join() !== '.' ? doc.driverDirs.join(', ') : '(the top of the source: it is the module)'} />
+        <Row label="Modules" value={doc.modules?.length ? doc.modules.join(', ') : `all${state.moduleReport?.modules.length ? ` (${state.moduleReport.modules.join(', ')})` : ''}`} />
+        <Row label="Firmware" value={doc.firmware?.length ? `${doc.firmware.length} file${doc.firmware.length === 1 ? '' : 's'} shipped` : 'none shipped'} />
+        <Row label="Extra files" value={p ? extraFilePaths(p.name, doc.extraFiles).join(', ') || 'none' : ''} />
+        <Row label="Package" value={p ? `kmod-${p.name}${doc.packaging?.match === 'minimum' ? '' : '-<kernel release>'} ${p.version}-${p.release}  ${p.license}` : ''} />
+        <Row label="Summary" value={p?.summary ?? ''} />
+        {doc.probes ? <Row label="Probes" value={doc.probes} /> : null}
+        <Row label="Kernels" value={(doc.kernels ?? []).map((k) => k.release).join(', ')} />
+        <Row label="Signing" value={signingText} />
+        <Box marginTop={1} flexDirection="column">
+          <Row label="Answers" value={answersPath(projectDir)} />
+          <Row label="RPMs" value={`${outDir}/`} />
+          <Row label="Driver disk" value={p ? join(outDir, isoFileName({ output: doc.output, package: p })) : ''} />
+        </Box>
+        <Box marginTop={1} flexDirection="column">
+          <Text>Replay these answers without the wizard:</Text>
+          {/* Wrapped, never cut: it is meant to be copied whole. */}
+          <Text color="green">{`  ${replayCommand(projectDir)}`}</Text>
+        </Box>
+        {state.lastResult ? <Text dimColor>{`  Last build: ${state.lastResult}`}</Text> : null}
+      </Viewport>
       <ErrorLine error={state.error} />
-      <Hints>Enter build · Esc back</Hints>
+      <Hints>{`Enter build · 1–${stepNumber('review') - 1} edit a step · Esc back`}</Hints>
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 /** Small pieces every screen uses: the step header, a text field, the inline error, key hints. */
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
 import { stepHeader, type StepId, type TextField, colorOn } from '../src/wizard/index.js';
 
 export function StepHeader({ step, subtitle }: { step: StepId; subtitle?: string }) {
@@ -72,10 +72,14 @@ export function ErrorLine({ error }: { error?: { field?: string; message: string
   );
 }
 
+/** The help key the hints end with (`? help`, or `F1 help` in a text field), where help opens. */
+export const HelpHint = createContext<string | undefined>(undefined);
+
 export function Hints({ children }: { children: string }) {
+  const help = useContext(HelpHint);
   return (
     <Box marginTop={1}>
-      <Text dimColor>{children}</Text>
+      <Text dimColor>{help ? `${children} · ${help}` : children}</Text>
     </Box>
   );
 }

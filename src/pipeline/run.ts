@@ -5,6 +5,7 @@
  * wrote. It knows nothing about terminals. One run per project at a time (lock.ts); every step
  * starts and ends with a look at the cancel signal.
  */
+import { sha256File, sha256Hex } from './checksums.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdirSync, statSync } from 'node:fs';
@@ -36,9 +37,10 @@ export interface BuildResult {
   ok: boolean;
   /** 0 success, 1 some kernel failed (or verification failed), 2 bad input. */
   exitCode: 0 | 1 | 2;
-  rpms: { path: string; bytes: number; release: string }[];
-  srpms: { path: string; bytes: number }[];
-  iso?: { path: string; bytes: number };
+  /** `sha256`: the file's sum, for the user to compare copies against (checksums.ts). */
+  rpms: { path: string; bytes: number; release: string; sha256?: string }[];
+  srpms: { path: string; bytes: number; sha256?: string }[];
+  iso?: { path: string; bytes: number; sha256?: string };
   verify?: { ok: boolean; problems: string[]; report?: VerifyReport };
   failed: { release: string; firstError: string; logFile: string; knownChanges?: string[] }[];
   /** Kernels whose modules built (packaged or not): with `failed`, what the build step came to. */
@@ -218,11 +220,14 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<BuildResult
       return path;
     };
     if (certDer) result.certDer = announce('cert', certDer.name, certDer.bytes);
-    for (const p of packaged.kmods) result.rpms.push({ path: announce('rpm', p.fileName, p.bytes.length), bytes: p.bytes.length, release: p.release });
-    if (packaged.firmware[0]) result.rpms.push({ path: announce('rpm', packaged.firmware[0].fileName, packaged.firmware[0].bytes.length), bytes: packaged.firmware[0].bytes.length, release: 'firmware' });
-    if (packaged.srpm) result.srpms.push({ path: announce('srpm', packaged.srpm.fileName, packaged.srpm.bytes.length), bytes: packaged.srpm.bytes.length });
+    for (const p of packaged.kmods) result.rpms.push({ path: announce('rpm', p.fileName, p.bytes.length), bytes: p.bytes.length, release: p.release, sha256: sha256Hex(p.bytes) });
+    if (packaged.firmware[0]) result.rpms.push({ path: announce('rpm', packaged.firmware[0].fileName, packaged.firmware[0].bytes.length), bytes: packaged.firmware[0].bytes.length, release: 'firmware', sha256: sha256Hex(packaged.firmware[0].bytes) });
+    if (packaged.srpm) result.srpms.push({ path: announce('srpm', packaged.srpm.fileName, packaged.srpm.bytes.length), bytes: packaged.srpm.bytes.length, sha256: sha256Hex(packaged.srpm.bytes) });
     if (packaged.pubkey) announce('pubkey', packaged.pubkey, statSync(staged.finalPath(packaged.pubkey)).size);
-    if (disk) result.iso = { path: announce('iso', isoName, disk.bytes), bytes: disk.bytes };
+    if (disk) {
+      const path = announce('iso', isoName, disk.bytes);
+      result.iso = { path, bytes: disk.bytes, sha256: sha256File(path) };
+    }
     result.ok = result.failed.length === 0;
     result.exitCode = result.ok ? 0 : 1;
     if (key && result.ok && (opts.noDisk || result.verify?.ok)) {

@@ -64,10 +64,11 @@ export function kernelChoice(tree: KernelTree, preferred: string[] = []): Kernel
 /** Package defaults for step 4: the same rules as `dudforge new` (answers/facts.ts), and the driver's probe file. */
 export function packageDefaultsOf(dir: string, nameDir: string = dir): PackageDefaults {
   const probes = join(dir, 'dudforge.probes');
-  const defaults = packageDefaultsFrom(readModuleInfoDefaults(dir));
+  const info = readModuleInfoDefaults(dir);
+  const defaults = packageDefaultsFrom(info);
   // Several modules: the package is the project's, named after its directory, as `new` names it.
   const name = driverModules(dir, {}).length > 1 ? (projectNameOf(nameDir) ?? defaults.name) : defaults.name;
-  return { probes: existsSync(probes) ? probes : undefined, ...defaults, ...(name ? { name } : {}) };
+  return { probes: existsSync(probes) ? probes : undefined, author: info.author?.trim() || undefined, ...defaults, ...(name ? { name } : {}) };
 }
 
 /** The directory `new` names a package of several modules after (the driver directory, else the source). */

@@ -36,3 +36,8 @@ export { absolutePath, projectDirOf, sourceRootOf } from './validate-step.js';
 export type { FirmwareReport, ModuleNote, ModuleReport } from './module-report.js';
 export { canShipFirmware, chosenModuleList, extraFilePaths, extrasRows, moduleDirOf, type ExtrasRow } from './module-steps.js';
 export { driverDirsOf } from './answers-doc.js';
+export { clampOffset, moreMarker, scrollKey, viewportHeight } from './viewport.js';
+export { closesHelp, helpFor, helpKeyLabel, opensHelp, typingText, type Help, type HelpScreen } from './help.js';
+export { leaveSave, type LeaveSave } from './leave.js';
+export { deleteProjectFiles, projectFiles } from './project-files.js';
+export { completePath, type Completion } from './path-complete.js';

@@ -24,6 +24,7 @@ const CSI_KEYS: Record<string, KeyInfo> = {
   H: { home: true },
   F: { end: true },
   Z: { tab: true, shift: true },
+  P: { f1: true },
 };
 const TILDE_KEYS: Record<string, KeyInfo> = {
   '1': { home: true },
@@ -33,6 +34,7 @@ const TILDE_KEYS: Record<string, KeyInfo> = {
   '3': { delete: true },
   '5': { pageUp: true },
   '6': { pageDown: true },
+  '11': { f1: true },
 };
 
 function escapeKey(seq: string): KeyPress {

@@ -9,9 +9,11 @@ import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
 import { splitKeys } from './key-stream.js';
 import { focusedExtrasRow } from './module-steps.js';
+import { jumpTarget } from './jump.js';
+import { tabCompletes } from './complete-field.js';
 
 /** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
-export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'pageUp' | 'pageDown' | 'meta', boolean>>;
+export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta' | 'pageUp' | 'pageDown' | 'f1', boolean>>;
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {
@@ -36,6 +38,7 @@ export function keyToActions(input: string, key: KeyInfo, state: WizardState): W
   }
   if (key.escape) return [{ type: 'back' }];
   if (key.return) return [{ type: 'submit' }];
+  if (key.tab && !key.shift && tabCompletes(state)) return [{ type: 'complete' }];
   if (key.upArrow || (key.tab && key.shift)) return [{ type: 'focus', delta: -1 }];
   if (key.downArrow || key.tab) return [{ type: 'focus', delta: 1 }];
   if (key.backspace || key.delete) return [{ type: 'text', edit: { type: 'erase' } }];
@@ -49,6 +52,8 @@ export function keyToActions(input: string, key: KeyInfo, state: WizardState): W
   }
   if (key.ctrl || key.meta) return [];
   if (!input) return [];
+  const jumpTo = state.step === 'review' ? jumpTarget(input) : undefined;
+  if (jumpTo) return [{ type: 'jump', step: jumpTo }];
   // Several keys in one string (not from useKeys, which splits them): one key action each.
   const keys = input.length > 1 ? splitKeys(input) : [];
   if (keys.length > 1) return keys.map((k) => ({ type: 'key', input: k.input, key: k.key }));

@@ -15,6 +15,9 @@ import type { FirmwareReport, ModuleReport } from './module-report.js';
 import { backFrom, extrasRows, extrasText, firmwareLoaded, forwardFrom, modulesLoaded, toggleAllModules, toggleExtras, toggleModule, validateModuleStep } from './module-steps.js';
 import { editText, type TextEdit } from './text-field.js';
 import { keyToActions, type KeyInfo } from './keys.js';
+import { backToReview } from './jump.js';
+import { proposeDir } from './proposals.js';
+import { completeField } from './complete-field.js';
 import { absolutePath, projectDirOf, realFs, sourceRootOf, validateStep, type FsProbe } from './validate-step.js';
 
 export interface PackageDefaults {
@@ -23,6 +26,8 @@ export interface PackageDefaults {
   license?: string;
   summary?: string;
   description?: string;
+  /** MODULE_AUTHOR (all of them, joined), for step 1's author when it is empty. */
+  author?: string;
   /** A compatibility probe file found beside the driver (`dudforge.probes`). */
   probes?: string;
 }
@@ -40,6 +45,10 @@ export type WizardAction =
   | { type: 'collapse' }
   | { type: 'submit' }
   | { type: 'back' }
+  /** From Review, open this step; Enter there comes back (jump.ts). */
+  | { type: 'jump'; step: StepId }
+  /** Tab in a path field (complete-field.ts). */
+  | { type: 'complete' }
   | { type: 'tree-loaded'; tree: DirTree }
   | { type: 'tree-failed'; message: string }
   | { type: 'defaults-loaded'; from: string; defaults: PackageDefaults }
@@ -81,7 +90,7 @@ function withSave(state: WizardState, step: StepId, replaceExisting = false): Wi
 }
 
 /** Actions that come from keys (everything else is a read the app finished). */
-const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'toggle-all', 'expand', 'collapse', 'submit', 'back']);
+const KEY_ACTIONS = new Set<WizardAction['type']>(['text', 'focus', 'choice', 'toggle', 'toggle-all', 'expand', 'collapse', 'submit', 'back', 'jump', 'complete']);
 
 /** The answers of the existing-project question on step 1, in the order shown. */
 export const EXISTING_CHOICES = ['open', 'overwrite', 'another'] as const;
@@ -135,6 +144,8 @@ function fillEmpty(state: WizardState, from: string, d: PackageDefaults): Wizard
   fill('package.license', d.license);
   fill('package.summary', d.summary);
   fill('package.description', d.description);
+  // The author (step 1) from MODULE_AUTHOR, when neither the user nor the profile gave one.
+  fill('project.author', d.author);
   return { ...state, fields, defaultsFrom: from, probes: state.probes ?? d.probes };
 }
 
@@ -255,11 +266,13 @@ function rowCount(state: WizardState): number {
 export function createWizardReducer(fs: FsProbe = realFs) {
   return function wizardReducer(state: WizardState, action: WizardAction): WizardState {
     if (state.existing && KEY_ACTIONS.has(action.type)) return answerExisting(state, action);
+    // The listed completions stay until the next key.
+    if (state.completions && action.type !== 'key' && KEY_ACTIONS.has(action.type)) state = { ...state, completions: undefined };
     switch (action.type) {
       case 'key':
         return keyToActions(action.input, action.key, state).reduce(wizardReducer, state);
       case 'text':
-        return text(state, action.edit);
+        return proposeDir(state, text(state, action.edit), action.edit);
       case 'focus': {
         if (state.step === 'kernels' && state.addingKernel) return state;
         const rows = rowCount(state);
@@ -293,7 +306,11 @@ export function createWizardReducer(fs: FsProbe = realFs) {
         return parentIndex >= 0 ? { ...state, focus: parentIndex } : state;
       }
       case 'submit':
-        return submit(state, fs);
+        return backToReview(state, submit(state, fs), fs);
+      case 'complete':
+        return completeField(state);
+      case 'jump':
+        return state.step === 'review' ? { ...goTo(state, action.step), returnToReview: { sourceRoot: sourceRootOf(state) } } : state;
       case 'back':
         return back(state);
       case 'tree-loaded': {

@@ -148,6 +148,10 @@ export interface WizardState {
   openDir?: string;
   /** Esc on step 1: back to the start screen. */
   leftToStart?: boolean;
+  /** Tab in a path field added nothing: the matches, listed under the field ([] = none match). */
+  completions?: string[];
+  /** The step was opened from Review (a number key): Enter returns there when the later steps hold (jump.ts). */
+  returnToReview?: { sourceRoot?: string };
   /** Set when the user leaves the wizard; the app root exits with it. */
   exitCode?: number;
   /** Modules and Extras steps (module-steps.ts): what the driver directory builds, per kernel. */

@@ -71,6 +71,10 @@ test('start screen → sample driver → every step → live board → Done', { 
   const rpms = [...f.matchAll(/✔ (\S+\.rpm)/g)].map((m) => join(projectDir, 'out', m[1]));
   assert.equal(rpms.length, usable.length, `one kmod RPM per kernel on the Done screen:\n${f}`);
   for (const rpm of rpms) assert.ok(existsSync(rpm), rpm);
+  // Done keeps Review's replay command and shows the sums (the ISO's whole, the RPMs' short).
+  assert.ok(f.includes(`dudforge build ${projectDir}`), `the replay command on Done:\n${f}`);
+  assert.ok(f.includes(`sha256 ${execFileSync('sha256sum', [iso], { encoding: 'utf8' }).split(' ')[0]}`), `the ISO's sha256 on Done:\n${f}`);
+  for (const rpm of rpms) assert.ok(f.includes(`sha256 ${execFileSync('sha256sum', [rpm], { encoding: 'utf8' }).slice(0, 12)}…`), `${rpm}'s sha256 on Done`);
   await press(app, KEY.enter);
   assert.equal(exitCode, 0);
   app.unmount();

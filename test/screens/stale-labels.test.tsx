@@ -49,7 +49,7 @@ describe('stale labels', () => {
 
     const app = render(<WizardApp deps={defaultDeps({ confCwd: conf })} start={{ screen: 'start' }} baseDir={base} onExit={() => {}} />);
     let f = frame(app);
-    assert.match(f, /❯ gone\s+missing\s+Enter forgets it/);
+    assert.match(f, /❯ gone\s+⚠ missing\s+Enter forgets it/);
     assert.doesNotMatch(f, /gone.*last build: ok/);
     await press(app, KEY.enter);
     f = await waitFor(app, (x) => x.includes('Forgot "gone"'), 'forgotten');

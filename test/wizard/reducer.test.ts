@@ -111,7 +111,8 @@ describe('wizard reducer', () => {
     const actions = keyToActions('xy\x7fz\r', {}, s);
     s = run(s, ...actions);
     assert.equal(s.fields['project.name'].value, 'axz');
-    assert.equal(s.error?.field, 'project.dir', 'the Enter in the burst submitted the step');
+    assert.equal(s.step, 'source', 'the Enter in the burst submitted the step (into the directory proposed from the name)');
+    assert.equal(s.fields['project.dir'].value, './axz');
   });
 
   test('step 2: the directory must exist and hold a Makefile/Kbuild; unavailable kinds refuse', () => {
