@@ -4,6 +4,7 @@
  * walking through each of them again. When a later step no longer holds (another source means
  * other driver directories), Enter goes on to the next step as usual.
  */
+import { forwardFrom } from './module-steps.js';
 import { answersFromState } from './answers-doc.js';
 import type { WizardState } from './state.js';
 import { nextStep, stepAt, stepNumber, type StepId } from './steps.js';
@@ -29,7 +30,8 @@ function holds(state: WizardState, step: StepId, reviewedRoot: string | undefine
 
 /** The state after Enter on a step opened from Review: Review again when the steps after it hold. */
 export function backToReview(before: WizardState, after: WizardState, fs: FsProbe): WizardState {
-  if (!before.returnToReview || after.step !== nextStep(before.step) || after.existing) return after;
+  // forwardFrom: the step Enter leads to (Modules is passed over for a single module).
+  if (!before.returnToReview || after.step !== forwardFrom(before) || after.existing) return after;
   for (let step = after.step; step !== 'review'; step = nextStep(step)) {
     if (!holds(after, step, before.returnToReview.sourceRoot, fs)) return after;
   }

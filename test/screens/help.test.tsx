@@ -44,7 +44,7 @@ describe('help overlay', () => {
     assert.match(frame(app), /Project name\s+a\?/);
     await press(app, F1);
     let f = frame(app);
-    assert.match(f, /Help — 1\/8 Project/);
+    assert.match(f, /Help — 1\/10 Project/);
     assert.match(f, /dudforge\.json/);
     assert.match(f, /Esc or \? close/);
     await type(app, 'zz');
@@ -62,9 +62,9 @@ describe('help overlay', () => {
     const app = render(<WizardFlow deps={deps} initial={s} onLeave={() => {}} />);
     assert.match(frame(app), /\? help/);
     await press(app, '?');
-    assert.match(frame(app), /Help — 2\/8 Kernel source[\s\S]*tarball/);
+    assert.match(frame(app), /Help — 2\/10 Kernel source[\s\S]*tarball/);
     await press(app, '?');
-    assert.match(frame(app), /2\/8 Kernel source/);
+    assert.match(frame(app), /2\/10 Kernel source/);
     assert.doesNotMatch(frame(app), /Help —/);
     app.unmount();
   });
@@ -76,12 +76,12 @@ describe('help overlay', () => {
       const app = renderSized(<WizardFlow deps={deps} initial={s} onLeave={() => {}} />, { columns, rows: 20 });
       await press(app, '?');
       const f = frame(app);
-      assert.match(f, /Help — 7\/8 Review/);
-      assert.match(f, /1–6\s+edit that step/);
+      assert.match(f, /Help — 9\/10 Review/);
+      assert.match(f, /1–8\s+edit that step/);
       for (const l of f.split('\n')) assert.ok([...l].length <= columns, l);
       assert.ok(f.split('\n').length < 20, f);
       await press(app, KEY.esc);
-      assert.match(frame(app), /7\/8 Review/);
+      assert.match(frame(app), /9\/10 Review/);
       app.unmount();
     }
   });

@@ -24,7 +24,7 @@ describe('Ctrl-C keeps the current step', () => {
     source: { kind: 'dir' as const, path: join(base, 'bar') },
     driverDirs: ['.'],
     package: { name: 'bar', version: '1.0', release: '1', vendor: 'V', license: 'GPL-2.0-only', summary: 'S', description: 'D' },
-    wizard: { step: 4 },
+    wizard: { step: 5 },
   });
   const saved = () => JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
   before(() => {
@@ -40,28 +40,28 @@ describe('Ctrl-C keeps the current step', () => {
     const s = stateFromAnswers(doc(), { baseDir: base, now: 1, projectDir, sourceKinds: deps.sourceKinds() });
     let note: string | undefined;
     const app = render(<WizardFlow deps={deps} initial={{ ...s, ownDir: projectDir }} onLeave={(_c, n) => (note = n)} />);
-    assert.match(frame(app), /4\/8 Package/);
+    assert.match(frame(app), /5\/10 Package/);
     await edit(app);
     await press(app, KEY.ctrlC);
     app.unmount();
     return note;
   }
 
-  test('valid edits on step 4 are saved, at step 4', async () => {
+  test('valid edits on step 5 (Package) are saved, at step 5', async () => {
     const note = await leaveAfter(async (app) => {
       await press(app, KEY.down, '\u001B[F');
       await type(app, '.7');
     });
-    assert.equal(note, `Saved at step 4 with this step's edits in ${join(projectDir, 'dudforge.json')} — \`dudforge resume bar\``);
+    assert.equal(note, `Saved at step 5 with this step's edits in ${join(projectDir, 'dudforge.json')} — \`dudforge resume bar\``);
     assert.equal(saved().package.version, '1.0.7');
-    assert.equal(saved().wizard.step, 4, 'resume shows step 4 again, with the edits');
+    assert.equal(saved().wizard.step, 5, 'resume shows step 5 again, with the edits');
   });
 
   test('edits that do not validate are not written, and the note says why', async () => {
     const note = await leaveAfter(async (app) => {
       await press(app, '\u0015'); // Ctrl-U: the package name emptied
     });
-    assert.match(note ?? '', /^Saved at step 4 in .* — `dudforge resume bar` \(this step's edits were not saved: .*Name.*\)$/);
+    assert.match(note ?? '', /^Saved at step 5 in .* — `dudforge resume bar` \(this step's edits were not saved: .*Name.*\)$/);
     assert.equal(saved().package.name, 'bar');
   });
 });

@@ -29,14 +29,15 @@ describe('jump from Review', () => {
 
   test('number keys name the steps before Review', () => {
     assert.equal(jumpTarget('1'), 'project');
-    assert.equal(jumpTarget('4'), 'package');
-    assert.equal(jumpTarget('6'), 'signing');
-    assert.equal(jumpTarget('7'), undefined, 'Review itself');
+    assert.equal(jumpTarget('4'), 'modules');
+    assert.equal(jumpTarget('5'), 'package');
+    assert.equal(jumpTarget('8'), 'signing');
+    assert.equal(jumpTarget('9'), undefined, 'Review itself');
     assert.equal(jumpTarget('0'), undefined);
     assert.equal(jumpTarget('12'), undefined);
   });
 
-  test('4 → Package, edit, Enter → Review with the edit saved; 2 → another source walks on to step 3', { skip: needs(usable.length > 0, 'a kernel build tree'), timeout: 60_000 }, async () => {
+  test('5 → Package, edit, Enter → Review with the edit saved; 2 → another source walks on to step 3', { skip: needs(usable.length > 0, 'a kernel build tree'), timeout: 60_000 }, async () => {
     const projectDir = join(base, 'proj');
     const doc = {
       schemaVersion: 1 as const,
@@ -47,38 +48,38 @@ describe('jump from Review', () => {
       kernels: [{ release: usable[0].release!, buildTree: usable[0].path }],
       signing: { mode: 'none' as const },
       buildTime: 1600000000,
-      wizard: { step: 7 },
+      wizard: { step: 9 },
     };
     const deps = defaultDeps({ confCwd: join(base, 'conf') });
     const s = stateFromAnswers(doc, { baseDir: base, now: 1, projectDir, sourceKinds: deps.sourceKinds() });
     const app = render(<WizardFlow deps={deps} initial={{ ...s, ownDir: projectDir }} onLeave={() => {}} />);
-    await waitFor(app, (f) => f.includes('7/8 Review'), 'Review');
-    assert.match(frame(app), /1–6 edit a step/);
-    await press(app, '4');
-    let f = await waitFor(app, (x) => x.includes('4/8 Package'), 'step 4 after 4');
+    await waitFor(app, (f) => f.includes('9/10 Review'), 'Review');
+    assert.match(frame(app), /1–8 edit a step/);
+    await press(app, '5');
+    let f = await waitFor(app, (x) => x.includes('5/10 Package'), 'step 5 after 5');
     assert.match(f, /Opened from Review/);
     await press(app, KEY.down);
     await press(app, '\u001B[F');
     await type(app, '.1');
     await press(app, KEY.enter);
-    f = await waitFor(app, (x) => x.includes('7/8 Review'), 'back to Review after Enter');
+    f = await waitFor(app, (x) => x.includes('9/10 Review'), 'back to Review after Enter');
     assert.match(f, /bar-<kernel release> 1\.0\.1-1/);
     assert.doesNotMatch(f, /Opened from Review/);
     const saved = JSON.parse(readFileSync(join(projectDir, 'dudforge.json'), 'utf8'));
     assert.equal(saved.package.version, '1.0.1');
-    assert.equal(saved.wizard.step, 7);
+    assert.equal(saved.wizard.step, 9);
 
     // Another source: its driver directories must be chosen again, so Enter walks on to step 3.
     await press(app, '2');
-    await waitFor(app, (x) => x.includes('2/8 Kernel source'), 'step 2 after 2');
+    await waitFor(app, (x) => x.includes('2/10 Kernel source'), 'step 2 after 2');
     await press(app, KEY.down, '\u0015');
     await type(app, join(base, 'other'));
     await press(app, KEY.enter);
-    f = await waitFor(app, (x) => x.includes('3/8 Driver directories'), 'step 3 after another source');
+    f = await waitFor(app, (x) => x.includes('3/10 Driver directories'), 'step 3 after another source');
     await waitFor(app, (x) => x.includes('bar.ko'), 'the new tree read');
     await press(app, KEY.enter);
-    // From step 3 on the later steps hold again: Review, without walking 4, 5 and 6.
-    f = await waitFor(app, (x) => x.includes('7/8 Review'), 'Review after step 3');
+    // From step 3 on the later steps hold again: Review, without walking the steps between.
+    f = await waitFor(app, (x) => x.includes('9/10 Review'), 'Review after step 3');
     assert.ok(f.includes(join(base, 'other')), f);
     app.unmount();
   });

@@ -24,7 +24,7 @@ describe('the wizard in a small terminal', { skip }, () => {
     // A project saved at Review, with paths too long for 60 columns.
     projectDir = join(base, 'a-directory-name-long-enough', 'to-overflow-sixty-columns', 'foo');
     mkdirSync(projectDir, { recursive: true });
-    writeFileSync(join(projectDir, 'dudforge.json'), JSON.stringify({ ...longAnswers, source: { kind: 'dir', path: projectDir }, wizard: { step: 7 } }, null, 2));
+    writeFileSync(join(projectDir, 'dudforge.json'), JSON.stringify({ ...longAnswers, source: { kind: 'dir', path: projectDir }, wizard: { step: 9 } }, null, 2));
   });
   after(() => {
     pane.kill();
@@ -33,12 +33,12 @@ describe('the wizard in a small terminal', { skip }, () => {
 
   test('Review at 60×20 with NO_COLOR=1: rows cut to the width, header and hints stay, ↓ PgDn End Home scroll', async () => {
     pane.start(`node ${MAIN} resume ${projectDir}`, { env: { NO_COLOR: '1' }, width: 60, height: 20 });
-    await pane.ready(/7\/8 Review/, 'Review');
+    await pane.ready(/9\/10 Review/, 'Review');
     // The marker needs the content measured: a second frame just after the first.
     let s = await pane.waitFor(/more ↓/, 'the "more ↓" marker');
     const check = (screen: string) => {
       const lines = screen.replace(/\n+$/, '').split('\n');
-      assert.match(lines[0], /7\/8 Review/, `the header is the first line:\n${screen}`);
+      assert.match(lines[0], /9\/10 Review/, `the header is the first line:\n${screen}`);
       assert.match(lines.at(-1)!, /Enter build/, `the key hints are the last line:\n${screen}`);
       for (const l of lines) assert.ok([...l].length <= 60, l);
     };

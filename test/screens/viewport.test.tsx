@@ -48,7 +48,7 @@ describe('the viewport', () => {
     await settle();
     let f = frame(app);
     assertFits(f, 60, 20);
-    assert.match(f.split('\n')[0], /7\/8 Review/);
+    assert.match(f.split('\n')[0], /9\/10 Review/);
     assert.match(f, /Source\s+\/home\/.*…/, 'a long path is cut with …');
     assert.match(f, /more ↓/);
     assert.match(f.split('\n').at(-1)!, /Enter build/, 'the key hints are the last line');
@@ -56,7 +56,7 @@ describe('the viewport', () => {
     await press(app, PG.end);
     f = frame(app);
     assertFits(f, 60, 20);
-    assert.match(f.split('\n')[0], /7\/8 Review/, 'the header stays after scrolling');
+    assert.match(f.split('\n')[0], /9\/10 Review/, 'the header stays after scrolling');
     assert.match(f, /dudforge build/, 'End shows the replay command');
     assert.match(f, /↑ \d+ more/);
     assert.doesNotMatch(f, /more ↓/);
