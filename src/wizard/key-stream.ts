@@ -5,7 +5,9 @@
  * split into keys (runs of printable text, escape sequences, control characters), and each is
  * described the way Ink describes a single key, so it can be handled one at a time.
  */
-import type { KeyInfo } from './keys.js';
+
+/** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
+export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta' | 'pageUp' | 'pageDown' | 'f1', boolean>>;
 
 export interface KeyPress {
   /** The text of a printable key (a run of them), or the letter of a Ctrl key; '' otherwise. */

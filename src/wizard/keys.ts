@@ -7,13 +7,12 @@
 import { isChoice, stepFields } from './form.js';
 import type { WizardAction } from './reducer.js';
 import type { WizardState } from './state.js';
-import { splitKeys } from './key-stream.js';
+import { splitKeys, type KeyInfo } from './key-stream.js';
 import { focusedExtrasRow } from './module-steps.js';
 import { jumpTarget } from './jump.js';
 import { tabCompletes } from './complete-field.js';
 
-/** One key, described the way Ink describes it (the flags a key sets; printable text goes in `input`). */
-export type KeyInfo = Partial<Record<'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'home' | 'end' | 'meta' | 'pageUp' | 'pageDown' | 'f1', boolean>>;
+export type { KeyInfo } from './key-stream.js';
 
 /** Printable text: a space toggles in lists and choices, everything else is typed. */
 function printable(text: string, state: WizardState): WizardAction[] {
