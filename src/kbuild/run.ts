@@ -1,3 +1,4 @@
+import { REAP_TOKEN_VAR, reapToken } from './reaper.js';
 import { joinJobServer } from './jobserver.js';
 import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
@@ -84,7 +85,9 @@ export function makeEnv(extra: Record<string, string> | undefined): Record<strin
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES', 'KBUILD_VERBOSE', 'V'].includes(k)) env[k] = v;
   }
-  return { ...env, LC_ALL: 'C', LANG: 'C', ...extra };
+  // The reaper's token: if dudforge dies while a make is being spawned (before its group is
+  // handed over), the reaper still finds that make and its children by it (reaper.ts).
+  return { ...env, LC_ALL: 'C', LANG: 'C', ...extra, [REAP_TOKEN_VAR]: reapToken() };
 }
 
 function findModules(dir: string): string[] {

@@ -136,11 +136,11 @@ export class StagedOutput {
    */
   private stage(): string {
     if (!this.staged) {
+      // Gone at once if dudforge is killed (a half-written ISO can be large); renamed to out/ it
+      // no longer exists under this name. The reaper hears of it before it is made.
+      removeDirOnExit(this.stageDir);
       rmSync(this.stageDir, { recursive: true, force: true });
       mkdirSync(this.stageDir, { recursive: true });
-      // Gone at once if dudforge is killed (a half-written ISO can be large); renamed to out/ it
-      // no longer exists under this name.
-      removeDirOnExit(this.stageDir);
       this.staged = true;
     }
     return this.stageDir;

@@ -31,7 +31,7 @@ const FORMAT = 1;
 const DIR_MARK = '@DUDFORGE_PROBE_DIR@';
 
 /** make's own bookkeeping, and variables that differ between shells without meaning anything to Kbuild. */
-const VOLATILE = /^(MAKEFLAGS|GNUMAKEFLAGS|MAKELEVEL|MFLAGS|MAKEOVERRIDES|PWD|OLDPWD|_|SHLVL|NODE_.*|npm_.*|TERM|COLORTERM|COLUMNS|LINES|TMUX.*|SSH_.*|DISPLAY|WINDOWID|XDG_.*)$/;
+const VOLATILE = /^(DUDFORGE_REAP_TOKEN|MAKEFLAGS|GNUMAKEFLAGS|MAKELEVEL|MFLAGS|MAKEOVERRIDES|PWD|OLDPWD|_|SHLVL|NODE_.*|npm_.*|TERM|COLORTERM|COLUMNS|LINES|TMUX.*|SSH_.*|DISPLAY|WINDOWID|XDG_.*)$/;
 
 export interface KbuildReplay {
   format: number;

@@ -6,7 +6,7 @@
  * only skips modpost entirely, which a probe has no use for (export probes read Module.symvers
  * directly); `KBUILD_MODPOST_NOFINAL=1 modules` would still run modpost.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { crossMakeVars } from '../kernel/cross.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { joinJobServer } from '../kbuild/jobserver.js';
 import { parseKbuildLine } from '../kbuild/progress.js';
 import { makeEnv } from '../kbuild/run.js';
 import { registerBuild, terminateGroup } from '../kbuild/process-group.js';
-import { removeDirOnExit } from '../kbuild/reaper.js';
+import { makeGuardedDir } from '../kbuild/reaper.js';
 import { isAlive, ownerTag, parseOwnerTag } from '../process-identity.js';
 import { ENV_TARGET, readRecording, recordingKbuild, replayInvocation, type KbuildReplay } from './kbuild-replay.js';
 import type { PipelineEvent } from '../events.js';
@@ -132,8 +132,9 @@ export async function compileRound(
 ): Promise<ProbeRoundResult> {
   // The owner in the name lets a later run remove it if this one is killed (removeStaleProbeDirs);
   // the reaper removes it as soon as this process dies.
-  const dir = mkdtempSync(join(tmpdir(), `${PROBE_DIR_PREFIX}${ownerTag()}-`));
-  removeDirOnExit(dir);
+  // Handed to the reaper before it exists: a SIGKILL between making it and telling the reaper
+  // (which may be starting just now, a few ms) would otherwise leave it behind.
+  const dir = makeGuardedDir(join(tmpdir(), `${PROBE_DIR_PREFIX}${ownerTag()}-`));
   try {
     writeRoundTree(dir, round, kernel.llvm ?? false);
     const goals = [
