@@ -58,6 +58,13 @@ export function ExtrasStep({ state }: { state: WizardState }) {
               </ChoiceRow>
             );
           }
+          if (row.kind === 'fwpkg') {
+            return (
+              <ChoiceRow key="fwpkg" focused={focused}>
+                {`${state.firmwarePackage ? '[x]' : '[ ]'} Firmware in its own package (kmod-${name}-firmware)`}
+              </ChoiceRow>
+            );
+          }
           if (row.kind === 'boot') {
             const first = !bootHeader;
             bootHeader = true;

@@ -38,7 +38,7 @@ export function ReviewStep({ state }: { state: WizardState }) {
         <Row label="Source" value={sourceText} />
         <Row label="Driver directories" value={doc.driverDirs && doc.driverDirs.join() !== '.' ? doc.driverDirs.join(', ') : '(the top of the source: it is the module)'} />
         <Row label="Modules" value={doc.modules?.length ? doc.modules.join(', ') : `all${state.moduleReport?.modules.length ? ` (${state.moduleReport.modules.join(', ')})` : ''}`} />
-        <Row label="Firmware" value={doc.firmware?.length ? `${doc.firmware.length} file${doc.firmware.length === 1 ? '' : 's'} shipped` : 'none shipped'} />
+        <Row label="Firmware" value={doc.firmware?.length ? `${doc.firmware.length} file${doc.firmware.length === 1 ? '' : 's'} shipped${state.firmwarePackage && p ? ` in kmod-${p.name}-firmware` : ''}` : 'none shipped'} />
         <Row label="Extra files" value={p ? extraFilePaths(p.name, doc.extraFiles).join(', ') || 'none' : ''} />
         <Row label="Package" value={p ? `kmod-${p.name}${doc.packaging?.match === 'minimum' ? '' : '-<kernel release>'} ${p.version}-${p.release}  ${p.license}` : ''} />
         <Row label="Summary" value={p?.summary ?? ''} />

@@ -125,6 +125,8 @@ export function answersFromState(state: WizardState, step: StepId): Partial<Answ
     // Options the step does not ask (shipCert, bits) survive while the mode stays the same.
     doc.signing = base.signing?.mode === signing.mode ? ({ ...base.signing, ...signing } as SigningAnswers) : signing;
     doc.packaging = { ...DEFAULT_PACKAGING, ...base.packaging };
+    if (state.firmwarePackage) doc.packaging.firmwarePackage = true;
+    else delete doc.packaging.firmwarePackage;
     doc.output = base.output ? { ...base.output } : { dir: 'out' };
   }
   doc.buildTime = state.buildTime;
@@ -167,6 +169,7 @@ export function stateFromAnswers(doc: Partial<Answers>, opts: InitialOptions & {
   const state = initialState(opts);
   state.baseDoc = structuredClone(doc);
   delete state.baseDoc.wizard;
+  state.firmwarePackage = doc.packaging?.firmwarePackage === true;
   const f = state.fields;
   // Paths in a document are relative to its project directory; the fields hold them absolute.
   const abs = (p: string) => (isAbsolute(p) || /^[a-z+]+:\/\/|^[^/]+@[^/]+:|^pkcs11:/.test(p) ? p : resolve(opts.projectDir, p));

@@ -82,10 +82,11 @@ export function firmwareLoaded(state: WizardState, report: FirmwareReport): Wiza
 
 export type ExtrasRow =
   | { kind: 'ship' }
+  | { kind: 'fwpkg' }
   | { kind: 'field'; key: Extract<TextFieldKey, `extras.${string}`> }
   | { kind: 'boot'; module: string };
 
-/** The Extras step's rows, in order: firmware, modprobe options, load at boot (one per module), blacklist, udev rules. */
+/** The Extras step's rows, in order: firmware, modprobe options, load at boot (one per module), blacklist, udev rules, firmware in its own package. */
 export function extrasRows(state: WizardState): ExtrasRow[] {
   return [
     { kind: 'ship' },
@@ -94,6 +95,7 @@ export function extrasRows(state: WizardState): ExtrasRow[] {
     ...chosenModuleList(state).map((module) => ({ kind: 'boot' as const, module })),
     { kind: 'field', key: 'extras.blacklist' },
     { kind: 'field', key: 'extras.udevRules' },
+    { kind: 'fwpkg' },
   ];
 }
 
@@ -113,6 +115,7 @@ export function toggleExtras(state: WizardState): WizardState {
     if (!canShipFirmware(state)) return { ...state, error: { field: 'extras.ship', message: `Ship firmware: a ${state.sourceKind} source is read only by the import; list the files in dudforge.json's firmware (FILE=PATH)` } };
     return { ...state, shipFirmware: !state.shipFirmware, error: undefined };
   }
+  if (row?.kind === 'fwpkg') return { ...state, firmwarePackage: !state.firmwarePackage, error: undefined };
   if (row?.kind === 'boot') {
     const on = state.loadAtBoot.includes(row.module);
     return { ...state, loadAtBoot: on ? state.loadAtBoot.filter((m) => m !== row.module) : [...state.loadAtBoot, row.module], error: undefined };

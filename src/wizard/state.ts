@@ -162,6 +162,8 @@ export interface WizardState {
   firmwareReport?: FirmwareReport;
   /** Ship the declared firmware found (`--ship-declared-firmware`). */
   shipFirmware: boolean;
+  /** Firmware in its own noarch kmod-<name>-firmware package (packaging.firmwarePackage, `--firmware-package`). */
+  firmwarePackage: boolean;
   /** Modules loaded at boot (extraFiles.loadAtBoot). */
   loadAtBoot: string[];
 }
@@ -229,6 +231,7 @@ export function initialState(opts: InitialOptions): WizardState {
     kernelsChosen: false,
     addingKernel: false,
     shipFirmware: false,
+    firmwarePackage: false,
     loadAtBoot: [],
     buildTime: opts.now,
     build: { running: false, confirmCancel: false, cancelling: false, runId: 0 },

@@ -13,6 +13,7 @@ import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { loadDirTree } from '../../src/wizard/dir-tree.js';
 import { answersFromState, stateFromAnswers } from '../../src/wizard/answers-doc.js';
 import { readFirmwareReport, readModuleReport } from '../../src/wizard/module-report.js';
+import { extrasRows } from '../../src/wizard/module-steps.js';
 import { validateAnswers } from '../../src/answers/validate.js';
 import { installedKernels, tempDir, writeDriverTree, writeMultiModuleTree } from './helpers.js';
 
@@ -156,5 +157,21 @@ describe('Modules and Extras steps', () => {
     assert.deepEqual(again.firmware, doc.firmware);
     assert.deepEqual(again.modules, doc.modules);
     assert.deepEqual(validateAnswers({ ...again, packaging: { match: 'exact', compress: 'gzip', kabiRequires: 'auto', srpm: true, strip: true }, output: { dir: 'out' } }).problems, []);
+  });
+
+  test('Extras: firmware in its own package is the last row; saved as packaging.firmwarePackage, as `--firmware-package` saves it', () => {
+    let s: WizardState = pastDirs(srcDir, 'drivers/net/acme');
+    s = at(run(s, { type: 'modules-report', report: moduleReport() }), 3, key(' '), enter);
+    s = run(s, { type: 'defaults-loaded', from: 'x', defaults: { name: 'acme', version: '1.2', license: 'GPL', summary: 'S', description: 'D' } }, enter);
+    assert.equal(s.step, 'extras');
+    const last = extrasRows(s).length - 1;
+    assert.deepEqual(extrasRows(s)[last], { kind: 'fwpkg' });
+    s = at(s, last, key(' '));
+    assert.equal(s.firmwarePackage, true);
+    assert.equal(answersFromState({ ...s, selectedKernels: targets.map((t) => t.release) }, 'review').packaging?.firmwarePackage, true);
+    const back = stateFromAnswers({ packaging: { match: 'exact', compress: 'gzip', kabiRequires: 'auto', srpm: true, strip: true, firmwarePackage: true } }, { baseDir: base, now: 1, projectDir: join(base, 'proj') });
+    assert.equal(back.firmwarePackage, true, 'resumed with the toggle on');
+    const off = at(s, last, key(' '));
+    assert.equal(answersFromState(off, 'review').packaging?.firmwarePackage, undefined, 'off: nothing written, as without the flag');
   });
 });
