@@ -5,6 +5,7 @@
  */
 import type { FailureReport } from '../pipeline/failure-report.js';
 import type { KeyInfo } from './keys.js';
+import { scrollKey } from './viewport.js';
 
 export interface FailureAction {
   key: string;
@@ -61,18 +62,10 @@ export function clampTop(total: number, height: number, top: number): number {
   return Math.max(0, Math.min(top, total - Math.max(1, height)));
 }
 
-/** The top line after a scroll key, or undefined for a key that does not scroll. */
+/** The top line after a scroll key, or undefined for a key that does not scroll (the viewport's keys). */
 export function scrollLogTop(total: number, height: number, top: number, key: KeyInfo): number | undefined {
-  const page = Math.max(1, height - 1);
-  let next: number;
-  if (key.upArrow) next = top - 1;
-  else if (key.downArrow) next = top + 1;
-  else if (key.pageUp) next = top - page;
-  else if (key.pageDown) next = top + page;
-  else if (key.home) next = 0;
-  else if (key.end) next = total;
-  else return undefined;
-  return clampTop(total, height, next);
+  const next = scrollKey(top, key, total, Math.max(1, height));
+  return next === undefined ? undefined : clampTop(total, height, next);
 }
 
 /**

@@ -2,9 +2,10 @@
  * Known kernel API changes: the table parses, every probe it suggests is a valid probe, and a real
  * build that trips over one (`<asm/unaligned.h>` on a 6.12 kernel) names the change and the probe.
  */
+import { writeOldUnalignedDriver } from '../helpers/old-api-driver.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_CHANGES_FILE, describeApiChange, errorLines, knownApiChanges, matchApiChanges, parseApiChanges } from '../../src/kbuild/api-changes.js';
 import { parseProbeFile, validateProbes } from '../../src/probes/parse.js';
@@ -54,21 +55,7 @@ describe('a build that hits a known change', { skip: needs(kernel612 !== undefin
 
   test('names the change and the probe in the summary, exit 1', () => {
     const driver = join(work, 'driver');
-    mkdirSync(driver);
-    writeFileSync(join(driver, 'Kbuild'), 'obj-m := oldapi.o\n');
-    writeFileSync(
-      join(driver, 'oldapi.c'),
-      [
-        '#include <linux/module.h>',
-        '#include <asm/unaligned.h>',
-        'static int __init oldapi_init(void) { u8 b[4] = { 1, 2, 3, 4 }; return get_unaligned_le32(b) == 0; }',
-        'module_init(oldapi_init);',
-        'MODULE_LICENSE("GPL");',
-        'MODULE_DESCRIPTION("uses the pre-6.12 unaligned header");',
-        'MODULE_VERSION("1.0");',
-        '',
-      ].join('\n'),
-    );
+    writeOldUnalignedDriver(driver);
     const project = join(work, 'project');
     const created = runCli(['new', project, '--yes', '--source', `dir:${driver}`, '--vendor', 'Old API', '--kernel', kernel612!.release]);
     assert.equal(created.status, 0, created.stderr);

@@ -6,9 +6,10 @@
  * from the build cache), and "write the disk with the kernels that built" leaves out/ with the
  * ISO and PARTIAL-BUILD.txt.
  */
+import { writeOldUnalignedDriver } from '../helpers/old-api-driver.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { WizardApp } from '../../screens/App.js';
@@ -29,30 +30,13 @@ after(() => rmSync(base, { recursive: true, force: true }));
 
 const esc = (s: string) => s.replace(/[.+]/g, '\\$&');
 
-function writeDriver(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'Kbuild'), 'obj-m := oldapi.o\n');
-  writeFileSync(
-    join(dir, 'oldapi.c'),
-    [
-      '#include <linux/module.h>',
-      '#include <asm/unaligned.h>',
-      'static int __init oldapi_init(void) { u8 b[4] = { 1, 2, 3, 4 }; return get_unaligned_le32(b) == 0; }',
-      'module_init(oldapi_init);',
-      'MODULE_LICENSE("GPL");',
-      'MODULE_DESCRIPTION("uses the pre-6.12 unaligned header");',
-      'MODULE_VERSION("1.0");',
-      '',
-    ].join('\n'),
-  );
-}
 
 test(
   'one kernel fails: the failure screen, its log, retry from the cache, then the disk with the kernel that built',
   { skip: needs(newer !== undefined && older !== undefined, 'a kernel build tree before 6.12 and one of 6.12 or newer'), timeout: 600_000 },
   async () => {
     const driver = join(base, 'driver');
-    writeDriver(driver);
+    writeOldUnalignedDriver(driver);
     const projectDir = join(base, 'proj');
     let exit: { code: number; note?: string } | undefined;
     const app = render(
