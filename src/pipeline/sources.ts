@@ -49,7 +49,8 @@ export function notSource(own: string[]): (name: string, abs: string) => boolean
  */
 export function checkModuleDir(dir: string, label: string, own: string[]) {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError(`driver source directory ${dir} does not exist`, 'set source.path in dudforge.json (or --source dir:PATH) to the module directory');
+    const what = existsSync(dir) ? 'is not a directory' : 'does not exist';
+    throw new UserError(`driver source directory ${dir} ${what}`, 'set source.path in dudforge.json (or --source dir:PATH) to the module directory');
   }
   const skip = notSource(own);
   const root = checkTree(dir, label, { skip });

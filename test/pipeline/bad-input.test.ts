@@ -79,6 +79,15 @@ describe('bad input', { skip: needs(kernels.length > 0, 'no kernel build tree in
     assert.match(r2.stderr, /not valid JSON/);
   });
 
+  test('a driver source that is a file, not a directory, is called that (not "does not exist")', () => {
+    const file = join(work, 'a-file.c');
+    writeFileSync(file, 'int x;\n');
+    const r = runCli(['new', join(work, 'file-source'), '--yes', '--source', `dir:${file}`, '--vendor', 'A']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /driver source directory .*a-file\.c is not a directory/);
+    assert.match(r.stderr, /--source dir:PATH/);
+  });
+
   test('a build tree that does not exist, or is not a build tree, is named with a next step', () => {
     const dir = project('trees', (a) => {
       a.kernels = [
