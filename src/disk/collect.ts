@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { checkRpm, rangeSatisfies, readRpm, RPMSENSE, RPMTAG, senseOperator, type ParsedRpm, type RpmDependency } from '../rpm/index.js';
 import type { DiskRpm } from './write.js';
 
-/** The architectures whose installer reads rpms/<uname -m>/ (docs/driver-disk.md, "Layout"). */
+/** The architectures whose installer reads rpms/<uname -m>/ (docs/installer.md, "Layout"). */
 export const DISK_ARCHES = ['x86_64', 'aarch64', 'ppc64le', 's390x'];
 
 export interface CollectedRpm extends DiskRpm {

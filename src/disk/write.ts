@@ -1,5 +1,5 @@
 /**
- * The driver disk: the Red Hat layout (docs/driver-disk.md, "Layout") — /rhdd3, /rpms/<arch>/*.rpm with
+ * The driver disk: the Red Hat layout (docs/installer.md, "Layout") — /rhdd3, /rpms/<arch>/*.rpm with
  * repodata, /src/*.src.rpm — written as an ISO 9660 image with Rock Ridge, labelled OEMDRV.
  */
 import { readFileSync } from 'node:fs';

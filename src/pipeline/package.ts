@@ -1,5 +1,5 @@
 /**
- * The package step: one kmod RPM per driver per kernel (docs/driver-disk.md, "kmod conventions"), and one source RPM
+ * The package step: one kmod RPM per driver per kernel (docs/installer.md, "kmod conventions"), and one source RPM
  * that rebuilds the same modules with rpmbuild.
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';

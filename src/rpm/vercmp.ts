@@ -96,7 +96,7 @@ export function compareEVR(a: Evr, b: Evr): -1 | 0 | 1 {
  * Does a versioned `kernel-modules OP V` Provides accept this kernel release? The installer
  * (dd_list) compares the whole `uname -r` string with V through rpmvercmp and reads the flags
  * as "running kernel OP V". Unversioned entries are ignored (false), and an epoch-qualified
- * V (`0:5.14…`) is rejected: the installer's release never carries one (docs/driver-disk.md, "RPM selection").
+ * V (`0:5.14…`) is rejected: the installer's release never carries one (docs/installer.md, "RPM selection").
  */
 export function rangeSatisfies(provide: { flags: number; version?: string }, kernelRelease: string): boolean {
   const sense = provide.flags & (RPMSENSE.LESS | RPMSENSE.GREATER | RPMSENSE.EQUAL);

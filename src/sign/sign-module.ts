@@ -1,5 +1,5 @@
 /**
- * Signing one module with a kernel's own scripts/sign-file (docs/driver-disk.md, "Module signing"), so the
+ * Signing one module with a kernel's own scripts/sign-file (docs/installer.md, "Module signing"), so the
  * signature is exactly what that kernel's build would append. Call it after `strip -g` and before
  * compression: the kernel verifies the decompressed bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * Offline check of a module signature against a certificate, as docs/driver-disk.md ("Module signing") describes: split the
+ * Offline check of a module signature against a certificate, as docs/installer.md ("Module signing") describes: split the
  * module at the magic, and let `openssl cms -verify` check the PKCS#7 blob over the bytes before
  * it. `-noverify` skips only the certificate chain (a self-signed MOK has none); the signature
  * itself is checked.

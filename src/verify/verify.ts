@@ -1,5 +1,5 @@
 /**
- * `dudforge verify`: judge a driver disk the way the installer does (docs/driver-disk.md),
+ * `dudforge verify`: judge a driver disk the way the installer does (docs/installer.md),
  * reading the ISO with our own reader — no mount, no external tool. Every problem is one line.
  */
 import { readIso, type IsoImage, type IsoReadEntry } from '../iso/index.js';
