@@ -4,6 +4,7 @@
  * under the field (`state.completions`) until the next key.
  */
 import { stepFields } from './form.js';
+import { focusedExtrasRow } from './module-steps.js';
 import { completePath, listDir, type ListDir } from './path-complete.js';
 import type { TextFieldKey, WizardState } from './state.js';
 import { textField } from './text-field.js';
@@ -17,12 +18,23 @@ const PATH_FIELDS: Partial<Record<TextFieldKey, { dirsOnly: boolean }>> = {
   'signing.cert': { dirsOnly: false },
   'signing.dir': { dirsOnly: true },
   'kernels.add': { dirsOnly: true },
+  'extras.firmwareTree': { dirsOnly: true },
+  'extras.udevRules': { dirsOnly: false },
 };
+
+/** The Extras step's rows are not a form's fields: its focused row, when that is a text field. */
+function extrasField(state: WizardState): TextFieldKey | undefined {
+  const row = focusedExtrasRow(state);
+  return row?.kind === 'field' ? row.key : undefined;
+}
 
 /** The focused field when it holds a path. */
 export function focusedPathField(state: WizardState): TextFieldKey | undefined {
   if (state.existing) return undefined;
-  const field = state.step === 'kernels' ? (state.addingKernel ? 'kernels.add' : undefined) : stepFields(state)[state.focus];
+  const field =
+    state.step === 'kernels' ? (state.addingKernel ? 'kernels.add' : undefined)
+    : state.step === 'extras' ? extrasField(state)
+    : stepFields(state)[state.focus];
   return field && field in PATH_FIELDS ? (field as TextFieldKey) : undefined;
 }
 

@@ -89,7 +89,7 @@ describe('compareEVR', () => {
 describe('rangeSatisfies (dd_list rule)', () => {
   const K = '5.14.0-570.12.1.el9_6.x86_64';
   const GE = RPMSENSE.GREATER | RPMSENSE.EQUAL;
-  // The table observed against a real installer (docs/driver-disk.md, "RPM selection").
+  // The table observed against a real installer (docs/installer.md, "RPM selection").
   const cases: [string, number, string | undefined, boolean][] = [
     ['>= full', GE, '5.14.0-570.el9.x86_64', true],
     ['>= no arch', GE, '5.14.0-570.el9', true],

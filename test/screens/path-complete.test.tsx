@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WizardFlow } from '../../screens/App.js';
 import { defaultDeps } from '../../src/wizard/deps.js';
-import { completePath, initialState, wizardReducer, type WizardState } from '../../src/wizard/index.js';
+import { completePath, extrasRows, initialState, wizardReducer, type WizardState } from '../../src/wizard/index.js';
 import { frame, KEY, press, settle, type } from './helpers.js';
 import { renderSized } from './sized.js';
 import { tempDir } from '../wizard/helpers.js';
@@ -88,6 +88,27 @@ test('step 5: the build tree path completes with Tab too', () => {
     s = wizardReducer(s, { type: 'key', input: '', key: { tab: true } });
     s = wizardReducer(s, { type: 'key', input: '', key: { tab: true } });
     assert.equal(s.fields['kernels.add'].value, 'kernels/linux-6.1/');
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('Extras: the firmware tree and udev rules rows complete with Tab too', () => {
+  const base = tempDir();
+  try {
+    mkdirSync(join(base, 'fwtree'), { recursive: true });
+    writeFileSync(join(base, '70-acme.rules'), '');
+    let s: WizardState = { ...initialState({ baseDir: base, now: 1 }), step: 'extras', focus: 1 };
+    s = wizardReducer(s, { type: 'text', edit: { type: 'clear' } });
+    s = wizardReducer(s, { type: 'key', input: 'fw', key: {} });
+    s = wizardReducer(s, { type: 'key', input: '', key: { tab: true } });
+    assert.equal(s.fields['extras.firmwareTree'].value, 'fwtree/');
+    assert.equal(s.focus, 1, 'Tab completed instead of moving on');
+    const rows = extrasRows(s);
+    s = { ...s, focus: rows.findIndex((r) => r.kind === 'field' && r.key === 'extras.udevRules') };
+    s = wizardReducer(s, { type: 'key', input: '70', key: {} });
+    s = wizardReducer(s, { type: 'key', input: '', key: { tab: true } });
+    assert.equal(s.fields['extras.udevRules'].value, '70-acme.rules');
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
