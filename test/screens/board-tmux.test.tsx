@@ -2,13 +2,11 @@
  * The live board of `dudforge demo` (a real build) in a real 60×20 terminal with NO_COLOR: the
  * phase strip reads without colour, kernel rows stay on one line, the bar only moves forward.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ensureBuilt, hasTmux, MAIN, TmuxSession } from './tmux.js';
-import { tempDir } from '../wizard/helpers.js';
+import { hasTmux, MAIN, tmuxFixture } from './tmux.js';
 import { installedKernels } from '../helpers/cli.js';
 import { needs } from '../helpers/needs.js';
 
@@ -16,30 +14,20 @@ const kernel = installedKernels()[0];
 const skip = needs(hasTmux(), 'tmux') || needs(!!kernel, 'a kernel build tree in /lib/modules');
 
 describe('the build board in a 60×20 terminal', { skip }, () => {
-  let base: string;
-  let pane: TmuxSession;
-  before(() => {
-    base = tempDir('dudforge-board-tmux-');
-    ensureBuilt(import.meta.url);
-    pane = new TmuxSession(`dudforge-board-${process.pid}`, base);
-  });
-  after(() => {
-    pane.kill();
-    rmSync(base, { recursive: true, force: true });
-  });
+  const t = tmuxFixture('board');
 
   test('NO_COLOR: strip with glyphs, no escape codes, rows on one line, the bar never goes back', async () => {
-    pane.start(`node ${MAIN} demo --out ${join(base, 'demo')} --kernel ${kernel!.release}`, { env: { NO_COLOR: '1' }, width: 60, height: 20 });
+    t.pane.start(`node ${MAIN} demo --out ${join(t.base, 'demo')} --kernel ${kernel!.release}`, { env: { NO_COLOR: '1' }, width: 60, height: 20 });
     const boards: string[] = [];
     const end = Date.now() + 180_000;
     for (;;) {
-      const raw = pane.screen(true);
+      const raw = t.pane.screen(true);
       if (raw.includes('resolve ')) boards.push(raw);
       if (/EXIT=\d+/.test(raw)) break;
       assert.ok(Date.now() < end, `the demo did not finish; screen:\n${raw}`);
       await delay(100);
     }
-    assert.match(pane.screen(), /EXIT=0/);
+    assert.match(t.pane.screen(), /EXIT=0/);
     assert.ok(boards.some((b) => /✔ resolve .*▸ (probe|build)/.test(b)), `a running phase is marked ▸ and done ones ✔:\n${boards.at(-1)}`);
     let fill = 0;
     let rows = 0;

@@ -8,6 +8,9 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { packageRoot } from '../../src/paths.js';
+import { after, before } from 'node:test';
+import { rmSync } from 'node:fs';
+import { tempDir } from '../wizard/helpers.js';
 
 export const MAIN = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
 
@@ -86,4 +89,24 @@ export class TmuxSession {
   kill(): void {
     spawnSync('tmux', ['kill-session', '-t', this.name], { stdio: 'ignore' });
   }
+}
+
+/**
+ * A describe block's terminal: before its tests a temp directory, dudforge built and a tmux
+ * session named `dudforge-<name>-<pid>` in that directory; after them both gone. `setup` runs
+ * last in the before hook (fixtures written into `base`).
+ */
+export function tmuxFixture(name: string, setup?: (base: string) => void): { readonly base: string; readonly pane: TmuxSession } {
+  const fixture = {} as { base: string; pane: TmuxSession };
+  before(() => {
+    fixture.base = tempDir(`dudforge-${name}-`);
+    ensureBuilt(import.meta.url);
+    fixture.pane = new TmuxSession(`dudforge-${name}-${process.pid}`, fixture.base);
+    setup?.(fixture.base);
+  });
+  after(() => {
+    fixture.pane?.kill();
+    if (fixture.base) rmSync(fixture.base, { recursive: true, force: true });
+  });
+  return fixture;
 }
